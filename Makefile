@@ -1,0 +1,29 @@
+# One command for each job. Everything installs into .venv from the package registry.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: build the demo cohort, simulate its answers, run every module (results in build/demo)
+demo: $(STAMP)
+	$(BIN)/workshop-kit demo
+
+## make test: the package tests and every notebook (nbval), against real temporary stores
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,124 @@
+"""The `workshop-kit` command: parse options, make one call into the package, report.
+
+Errors a user can cause (WorkshopKitError) become messages on stderr and exit code 1 (2 for
+usage errors, as argparse does); nothing here holds workshop logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import cohort
+from .errors import RunError, WorkshopKitError
+
+
+def _progress(items):
+    from tqdm import tqdm
+
+    bar = tqdm(items, unit="module", file=sys.stderr,
+               bar_format="running {desc:<10} {n_fmt}/{total_fmt} |{bar:24}| {elapsed}")
+    for item in bar:
+        bar.set_description_str(item["id"])
+        yield item
+
+
+def _print_runs(runs: Sequence[cohort.ModuleRun]) -> None:
+    for r in runs:
+        status = "FAILED" if r.error else "ok"
+        print(f"  {r.module:<12} {status:<6} {r.seconds:5.1f} s  {r.notebook}  {r.html or ''}")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    for line in cohort.validate(args.data, args.cohorts):
+        print(line)
+    print("all valid")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = cohort.build(args.cohort_file, args.data, args.out, args.store_url)
+    seconds = time.perf_counter() - started
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"built {len(result.files)} files in {result.out} ({result.changed} written, "
+          f"{result.removed} removed) in {seconds:.2f} s")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        runs = cohort.run(args.folder, args.modules, args.simulate, args.seed, _progress)
+    except RunError as exc:
+        print(f"error: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
+        return 1
+    _print_runs(runs)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = cohort.demo(args.cohort_file, args.data, args.out, args.seed, _progress)
+    print(f"built {len(result.build.files)} files in {result.build.out}")
+    print(f"simulated {result.simulated} answers for {result.participants} participants "
+          f"(seed {args.seed}) into {result.store_url}")
+    print("results (executed facilitator notebooks and HTML pages):")
+    _print_runs(result.runs)
+    print(f"agenda: {result.build.out / 'agenda.html'}")
+    print(f"participant notebooks: {result.build.out / 'participants'}")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    if result.error:
+        print(f"error: {result.error}".replace("\n", "\nerror: "), file=sys.stderr)
+        return 1
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="workshop-kit", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data", default="data", type=Path,
+                      help="content folder with agenda.yaml (default: data)")
+
+    v = sub.add_parser("validate", parents=[data], help="check content, agenda and cohorts")
+    v.add_argument("cohorts", nargs="*", type=Path, help="cohort files to check too")
+    v.set_defaults(func=cmd_validate)
+
+    b = sub.add_parser("build", parents=[data], help="prepare a cohort's notebooks")
+    b.add_argument("cohort_file", type=Path)
+    b.add_argument("--out", type=Path, help="output folder (default: build/<cohort id>)")
+    b.add_argument("--store-url", help="store URL (default: a SQLite file in the output folder)")
+    b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("run", help="execute the facilitator's modules of a built cohort")
+    r.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
+    r.add_argument("--modules", help="comma list of module ids (default: all)")
+    r.add_argument("--simulate", action="store_true",
+                   help="first fill the store with simulated answers where none exist")
+    r.add_argument("--seed", type=int, default=1, help="seed for --simulate (default: 1)")
+    r.set_defaults(func=cmd_run)
+
+    d = sub.add_parser("demo", parents=[data],
+                       help="build the demo cohort, simulate answers, run every module")
+    d.add_argument("--cohort-file", type=Path, default=Path("data/cohorts/demo.yaml"))
+    d.add_argument("--out", type=Path, help="output folder (default: build/demo)")
+    d.add_argument("--seed", type=int, default=1)
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except WorkshopKitError as exc:
+        print(f"error: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,510 @@
+"""Cohorts: pairings, building the day's notebooks, running the facilitator's modules.
+
+`build` turns a cohort file + content into one prepared notebook per participant per module
+(papermill parameters injected, not executed) plus the facilitator's notebooks and an agenda page.
+Same inputs give byte-identical files. `run` executes the facilitator's notebooks through
+papermill and writes executed notebooks and HTML pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .content import Cohort, Content, load_cohort, load_content, load_simulation
+from .errors import ContentError, ParameterError, RunError
+from .store import Store
+
+ENV_SECRET = "WORKSHOP_KIT_SECRET"
+FACILITATOR = "facilitator"
+MANIFEST = "cohort.json"
+STORE_FILE = "responses.sqlite"
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairings
+
+
+@dataclass(frozen=True)
+class Pairings:
+    """Groups for each round (one round per module), and how an odd cohort was handled."""
+
+    rounds: list[list[tuple[str, ...]]]
+    notes: list[str] = field(default_factory=list)
+
+    def partners(self, round_index: int, person: str) -> list[str]:
+        for group in self.rounds[round_index]:
+            if person in group:
+                return [p for p in group if p != person]
+        return []
+
+
+def _met(history: set[frozenset[str]], group: Iterable[str]) -> bool:
+    group = list(group)
+    return any(
+        frozenset((a, b)) in history for i, a in enumerate(group) for b in group[i + 1 :]
+    )
+
+
+def _trio_round(people: list[str], history: set[frozenset[str]], shift: int,
+                budget: list[int]) -> list[tuple[str, ...]] | None:
+    """Pairs plus one trio (odd cohorts), nobody meeting anyone from `history`; None if the
+    search finds no such round within its budget."""
+    order = people[shift:] + people[:shift]
+
+    def search(left: list[str], trio_used: bool) -> list[tuple[str, ...]] | None:
+        if not left:
+            return [] if trio_used else None
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        a, rest = left[0], left[1:]
+        for i, b in enumerate(rest):
+            if frozenset((a, b)) in history:
+                continue
+            others = rest[:i] + rest[i + 1 :]
+            if not trio_used:
+                for j, c in enumerate(others):
+                    if _met(history, (a, b, c)):
+                        continue
+                    found = search(others[:j] + others[j + 1 :], True)
+                    if found is not None:
+                        return [(a, b, c), *found]
+            if len(others) % 2 == (0 if trio_used else 1):
+                found = search(others, trio_used)
+                if found is not None:
+                    return [(a, b), *found]
+        return None
+
+    return search(order, False)
+
+
+def make_pairings(ids: list[str], rounds: int, odd_one_out: str = "trio") -> Pairings:
+    """Groups for `rounds` rounds, rotating so nobody meets the same partner twice.
+
+    An even cohort is paired by the circle method. An odd cohort gets one trio per round, or the
+    facilitator partners the person left over (odd_one_out='facilitator'). A cohort too small
+    for `rounds` rounds without repeats repeats partners, and says so in `notes`.
+    """
+    if odd_one_out not in ("trio", FACILITATOR):
+        raise ParameterError(f"odd_one_out must be 'trio' or 'facilitator', got '{odd_one_out}'")
+    if len(ids) < 2:
+        raise ParameterError("pairings need at least 2 participants")
+    people = list(ids)
+    odd = len(people) % 2 == 1
+    if odd and odd_one_out == "trio" and len(people) < 5:
+        notes = [f"{len(people)} participants: they work as one trio in every round"]
+        return Pairings([[tuple(people)] for _ in range(rounds)], notes)
+    notes: list[str] = []
+    if odd:
+        how = ("joins a pair to make a trio" if odd_one_out == "trio"
+               else "is partnered by the facilitator")
+        notes.append(f"{len(people)} participants (odd): in each round one person {how}")
+    circle: list[str] = [*people, FACILITATOR] if odd else people
+    n = len(circle)
+    distinct = n - 1
+    history: set[frozenset[str]] = set()
+    result: list[list[tuple[str, ...]]] = []
+    repeated_from = None
+    for r in range(rounds):
+        groups: list[tuple[str, ...]] | None = None
+        if odd and odd_one_out == "trio":
+            groups = _trio_round(people, history, r, [20_000])
+        if groups is None:
+            k = r % distinct
+            rest = circle[1:]
+            order = [circle[0], *(rest[-k:] + rest[:-k] if k else rest)]
+            pairs = [(order[i], order[n - 1 - i]) for i in range(n // 2)]
+            groups = [tuple(sorted(p, key=lambda x: x == FACILITATOR)) for p in pairs]
+            if odd and odd_one_out == "trio":  # no fresh round found: fold the spare in
+                spare = next(g for g in groups if FACILITATOR in g)
+                groups.remove(spare)
+                groups[0] = (*groups[0], spare[0])
+        if any(_met(history, [p for p in g if p != FACILITATOR]) for g in groups):
+            repeated_from = repeated_from or r + 1
+        for g in groups:
+            members = [p for p in g if p != FACILITATOR]
+            history.update(frozenset(pair) for pair in itertools.combinations(members, 2))
+        result.append(groups)
+    if repeated_from:
+        notes.append(f"{len(people)} participants allow no more fresh partners after round "
+                     f"{repeated_from - 1}; partners repeat from round {repeated_from}")
+    return Pairings(result, notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens
+
+
+def _secret(cohort_id: str) -> tuple[bytes, bool]:
+    secret = os.environ.get(ENV_SECRET, "")
+    if secret:
+        return secret.encode(), True
+    return f"workshop-kit-demo:{cohort_id}".encode(), False
+
+
+def make_token(cohort_id: str, who: str) -> str:
+    """A participant's (or the facilitator's) token: HMAC of cohort and id with the secret."""
+    key, _ = _secret(cohort_id)
+    return hmac.new(key, f"{cohort_id}:{who}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+# ---------------------------------------------------------------------------------------------
+# Build
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    files: list[Path]
+    changed: int
+    removed: int
+    notes: list[str]
+
+
+def _nb_name(index: int, module_id: str) -> str:
+    return f"{index + 1:02d}_{module_id}.ipynb"
+
+
+def _prepare(template: Path, parameters: dict[str, Any]) -> bytes:
+    """The template with papermill's injected-parameters cell; deterministic bytes."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(template))
+    nb = parameterize_notebook(nb, dict(sorted(parameters.items())),
+                               kernel_name="python3", language="python")
+    for i, cell in enumerate(nb.cells):
+        for key in ("tags", "papermill"):  # papermill's empty per-cell scaffolding
+            if not cell.metadata.get(key):
+                cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        elif "id" not in cell:
+            cell["id"] = f"cell-{i}"
+    return (nbformat.writes(nb) + "\n").encode()
+
+
+def _agenda_page(cohort: Cohort, content: Content, pairing_notes: list[str]) -> bytes:
+    start = datetime.fromisoformat(f"{cohort.date}T{content.agenda.starts_at}")
+    rows = []
+    for i, m in enumerate(content.agenda.modules):
+        rows.append(
+            f"<tr><td>{start:%H:%M}</td><td>{m.minutes} min</td><td><b>{html.escape(m.title)}"
+            f"</b><br><small>{html.escape(m.opening)}</small></td>"
+            f"<td><code>{_nb_name(i, m.id)}</code></td></tr>"
+        )
+        start += timedelta(minutes=m.minutes)
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in pairing_notes)
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(cohort.name)}: agenda</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;}}
+td{{vertical-align:top;padding:.4rem .8rem;border-bottom:1px solid #ddd}}</style></head>
+<body><h1>{html.escape(content.agenda.title)}</h1>
+<p>{html.escape(cohort.name)} · {cohort.date} · {len(cohort.participants)} participants</p>
+<table><tr><th>Starts</th><th>Length</th><th>Module</th><th>Notebook</th></tr>
+{"".join(rows)}
+<tr><td>{start:%H:%M}</td><td></td><td>End of the day</td><td></td></tr></table>
+<h2>Pairings</h2><ul>{notes or "<li>Even cohort: everybody has a new partner in each module."
+"</li>"}</ul>
+</body></html>
+"""
+    return page.encode()
+
+
+def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
+               store_url: str | None = None) -> tuple[Path, dict[Path, bytes], list[str]]:
+    """Validate everything and compute every file of the build, in memory (nothing written)."""
+    cohort = load_cohort(cohort_file)
+    data_dir = Path(data_dir)
+    content = load_content(data_dir)
+    load_simulation(data_dir)
+    repo = data_dir.resolve().parent
+    out_dir = Path(out) if out else Path("build") / cohort.id
+    out_abs = out_dir.resolve()
+    url = store_url or f"sqlite:///{out_abs / STORE_FILE}"
+    content_dir = out_abs / "content"
+    ids = [p.id for p in cohort.participants]
+    pairings = make_pairings(ids, len(content.agenda.modules), cohort.odd_one_out)
+    _, has_secret = _secret(cohort.id)
+    notes = list(pairings.notes)
+    if not has_secret:
+        notes.append(f"tokens are derived without a secret: set {ENV_SECRET} for a real cohort")
+
+    files: dict[Path, bytes] = {}
+    # Content snapshot: notebooks read these, so later edits to data/ don't change a running day.
+    snapshot = ["agenda.yaml", "simulation.yaml", *(m.content for m in content.agenda.modules)]
+    for rel in snapshot:
+        files[Path("content") / rel] = (data_dir / rel).read_bytes()
+    manifest_modules = []
+    for i, module in enumerate(content.agenda.modules):
+        name = _nb_name(i, module.id)
+        manifest_modules.append({"id": module.id, "title": module.title,
+                                 "minutes": module.minutes, "notebook": name})
+        files[Path("facilitator") / name] = _prepare(
+            repo / module.facilitator_notebook,
+            {"cohort_id": cohort.id, "store_url": url, "content_dir": str(content_dir),
+             "token": make_token(cohort.id, FACILITATOR)},
+        )
+        for person in cohort.participants:
+            files[Path("participants") / person.id / name] = _prepare(
+                repo / module.notebook,
+                {
+                    "participant_id": person.id,
+                    "cohort_id": cohort.id,
+                    "token": make_token(cohort.id, person.id),
+                    "practice_area": person.practice_area,
+                    "partners": pairings.partners(i, person.id),
+                    "store_url": url,
+                    "content_dir": str(content_dir),
+                },
+            )
+    manifest = {
+        "cohort": {"id": cohort.id, "name": cohort.name, "date": cohort.date},
+        "store_url": url,
+        "content_dir": str(content_dir),
+        "facilitator_token": make_token(cohort.id, FACILITATOR),
+        "modules": manifest_modules,
+        "participants": [
+            {
+                "id": p.id, "name": p.name, "email": p.email, "practice_area": p.practice_area,
+                "team": p.team, "token": make_token(cohort.id, p.id),
+                "partners": {m.id: pairings.partners(i, p.id)
+                             for i, m in enumerate(content.agenda.modules)},
+            }
+            for p in cohort.participants
+        ],
+        "pairing_notes": pairings.notes,
+    }
+    files[Path(MANIFEST)] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    files[Path("agenda.html")] = _agenda_page(cohort, content, pairings.notes)
+    return out_dir, files, notes
+
+
+def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
+          store_url: str | None = None) -> BuildResult:
+    """Build a cohort's notebooks. Validates everything first: bad input writes nothing.
+
+    Files whose bytes are unchanged are left alone; notebooks no longer part of the day (say,
+    a participant removed from the roster) are removed. The store and results are kept.
+    """
+    out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url)
+    changed = 0
+    for rel, data in sorted(files.items()):
+        target = out_dir / rel
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        changed += 1
+    removed = 0
+    for sub in ("participants", "facilitator", "content"):
+        for path in sorted((out_dir / sub).rglob("*")) if (out_dir / sub).is_dir() else []:
+            if path.is_file() and path.relative_to(out_dir) not in files:
+                path.unlink()
+                removed += 1
+    for sub in ("participants",):
+        for folder in sorted((out_dir / sub).iterdir()) if (out_dir / sub).is_dir() else []:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    return BuildResult(out_dir, sorted(out_dir / r for r in files), changed, removed, notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# A built cohort
+
+
+@dataclass(frozen=True)
+class BuiltCohort:
+    """A built cohort folder, read back from its manifest."""
+
+    folder: Path
+    manifest: dict[str, Any]
+
+    @classmethod
+    def open(cls, folder: str | Path) -> BuiltCohort:
+        folder = Path(folder)
+        path = folder / MANIFEST
+        if not path.is_file():
+            raise ParameterError(
+                f"{folder} is not a built cohort (no {MANIFEST}); run `workshop-kit build` first"
+            )
+        return cls(folder, json.loads(path.read_text(encoding="utf-8")))
+
+    @property
+    def cohort_id(self) -> str:
+        return self.manifest["cohort"]["id"]
+
+    @property
+    def module_ids(self) -> list[str]:
+        return [m["id"] for m in self.manifest["modules"]]
+
+    def store(self) -> Store:
+        return Store(self.manifest["store_url"])
+
+    def content(self) -> Content:
+        return load_content(self.manifest["content_dir"], check_notebooks=False)
+
+    def select(self, modules: str | None) -> list[dict[str, Any]]:
+        """The manifest's modules named in a comma list (all if empty), in agenda order."""
+        if not modules:
+            return list(self.manifest["modules"])
+        wanted = [m.strip() for m in modules.split(",") if m.strip()]
+        unknown = [m for m in wanted if m not in self.module_ids]
+        if unknown:
+            raise ParameterError(
+                f"unknown module(s) {', '.join(unknown)} in --modules; choose from: "
+                f"{', '.join(self.module_ids)}"
+            )
+        return [m for m in self.manifest["modules"] if m["id"] in wanted]
+
+    def simulate(self, seed: int = 1) -> int:
+        from .content import Participant
+        from .simulate import simulate
+
+        people = [Participant(**{k: p[k] for k in ("id", "name", "email", "practice_area",
+                                                   "team")})
+                  for p in self.manifest["participants"]]
+        content = self.content()
+        sim = load_simulation(self.manifest["content_dir"])
+        with self.store() as store:
+            return simulate(store, self.cohort_id, self.manifest["cohort"]["date"], people,
+                            content, sim, seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Run
+
+
+@dataclass(frozen=True)
+class ModuleRun:
+    module: str
+    notebook: Path
+    html: Path | None
+    seconds: float
+    error: str | None = None
+
+
+def _html(notebook: Path) -> Path:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_output_prompt=True,
+                            exclude_input_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    target = notebook.with_suffix(".html")
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> ModuleRun:
+    """Execute one facilitator notebook; never raises for a failing cell (see `.error`)."""
+    import time
+
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    source = built.folder / "facilitator" / module["notebook"]
+    target = results / module["notebook"]
+    started = time.perf_counter()
+    error = None
+    try:
+        pm.execute_notebook(str(source), str(target), cwd=str(built.folder),
+                            kernel_name="python3", progress_bar=False, log_output=False)
+    except PapermillExecutionError as exc:
+        first_line = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
+        error = (
+            f"module '{module['id']}' failed in cell {exc.cell_index} (`{first_line}`): "
+            f"{exc.ename}: {exc.evalue}; the notebook with the error is at {target}"
+        )
+    except Exception as exc:  # kernel died, notebook unreadable: still report, keep going
+        error = f"module '{module['id']}' could not run: {type(exc).__name__}: {exc}"
+    page = _html(target) if target.is_file() else None
+    return ModuleRun(module["id"], target, page, time.perf_counter() - started, error)
+
+
+def run(folder: str | Path, modules: str | None = None, simulate: bool = False, seed: int = 1,
+        progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> list[ModuleRun]:
+    """Execute the facilitator's modules of a built cohort (all, or a comma list).
+
+    Every module runs even if one fails; then RunError lists each failure on its own line.
+    """
+    built = BuiltCohort.open(folder)
+    chosen = built.select(modules)
+    if simulate:
+        built.simulate(seed)
+    results = built.folder / "results"
+    results.mkdir(exist_ok=True)
+    runs = []
+    for module in progress(chosen) if progress else chosen:
+        runs.append(run_module(built, module, results))
+    failures = [r.error for r in runs if r.error]
+    if failures:
+        raise RunError("\n".join(failures))
+    return runs
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    build: BuildResult
+    store_url: str
+    simulated: int
+    participants: int
+    runs: list[ModuleRun]
+    error: str | None
+
+
+def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
+         seed: int = 1,
+         progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> DemoResult:
+    """The whole day on a cohort: build, simulate every participant's answers, run each module.
+
+    A failing module does not stop the others; its message is in `.error`.
+    """
+    built_files = build(cohort_file, data_dir, out)
+    built = BuiltCohort.open(built_files.out)
+    simulated = built.simulate(seed)
+    results = built.folder / "results"
+    results.mkdir(exist_ok=True)
+    modules = built.select(None)
+    runs = [run_module(built, m, results) for m in (progress(modules) if progress else modules)]
+    errors = [r.error for r in runs if r.error]
+    return DemoResult(built_files, built.manifest["store_url"], simulated,
+                      len(built.manifest["participants"]), runs,
+                      "\n".join(errors) if errors else None)
+
+
+def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
+    """Validate content and cohorts; returns one summary line per file that passed."""
+    content = load_content(data_dir)
+    load_simulation(data_dir)
+    lines = [f"{Path(data_dir) / 'agenda.yaml'}: {len(content.agenda.modules)} modules, "
+             f"{sum(m.minutes for m in content.agenda.modules)} minutes"]
+    for module in content.agenda.modules:
+        lines.append(f"{Path(data_dir) / module.content}: ok")
+    problems = []
+    for cohort_file in cohort_files:
+        try:
+            cohort = load_cohort(cohort_file)
+        except ContentError as exc:
+            problems.append(str(exc))
+            continue
+        pairings = make_pairings([p.id for p in cohort.participants],
+                                 len(content.agenda.modules), cohort.odd_one_out)
+        lines.append(f"{cohort_file}: {len(cohort.participants)} participants")
+        lines += [f"  {note}" for note in pairings.notes]
+    if problems:
+        raise ContentError("\n".join(problems))
+    return lines

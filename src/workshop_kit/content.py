@@ -1,0 +1,471 @@
+"""Content: the agenda, module exercises and cohorts, loaded from YAML/CSV into typed models.
+
+Every problem is reported as one line that names the file, the line and the field, plus how to fix
+it. Loading never writes anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ContentError
+
+PRACTICE_AREAS: dict[str, str] = {
+    "consulting": "Consulting",
+    "accounting": "Accounting",
+    "legal": "Legal",
+    "it_services": "IT services",
+    "financial_planning": "Financial planning",
+}
+SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+Slug = Annotated[str, Field(pattern=SLUG, max_length=40)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _Located:
+    """A parsed YAML document plus the line of every key path, for error messages."""
+
+    def __init__(self, path: Path, data: Any, lines: dict[tuple, int]):
+        self.path = path
+        self.data = data
+        self.lines = lines
+
+    def line_of(self, loc: Iterable[Any]) -> int:
+        """The line of the deepest known key on `loc` (1 if nothing is known)."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+
+def _index_lines(node: yaml.Node, path: Path, prefix: tuple, lines: dict[tuple, int]) -> None:
+    lines.setdefault(prefix, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                dotted = ".".join(str(p) for p in (*prefix, key))
+                raise ContentError(
+                    f"{path}:{key_node.start_mark.line + 1}: field '{dotted}' appears twice; "
+                    "keep one of them"
+                )
+            seen.add(key)
+            lines[(*prefix, key)] = key_node.start_mark.line + 1
+            _index_lines(value_node, path, (*prefix, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*prefix, i)] = item.start_mark.line + 1
+            _index_lines(item, path, (*prefix, i), lines)
+
+
+def read_yaml(path: str | Path) -> _Located:
+    """Parse a YAML file, keeping the line of every key; syntax errors name file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file not found; check the path") from None
+    except UnicodeDecodeError:
+        raise ContentError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = (exc.problem or "invalid YAML").strip()
+        raise ContentError(f"{path}:{line}: YAML syntax error: {problem}; fix the syntax") from None
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _index_lines(node, path, (), lines)
+    return _Located(path, data, lines)
+
+
+def _explain(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "is missing; add it"
+    if kind == "extra_forbidden":
+        return "is not a known field; remove it or check its spelling"
+    if kind == "string_pattern_mismatch":
+        return "must be lower-case letters, digits, '-' or '_' (like 'trust_profile')"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}"
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        return err["msg"].lower()
+    if kind == "string_too_short":
+        return "must not be empty"
+    return err["msg"][0].lower() + err["msg"][1:]
+
+
+def validate_model(model: type[BaseModel], located: _Located) -> Any:
+    """Validate `located.data` against `model`; ContentError lists each problem on a line."""
+    if not isinstance(located.data, dict):
+        raise ContentError(f"{located.path}:1: expected a mapping of fields at the top level")
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+            dotted = ".".join(str(p) for p in loc) or "(top level)"
+            line = located.line_of(loc)
+            problems.append(f"{located.path}:{line}: field '{dotted}' {_explain(err)}")
+        raise ContentError("\n".join(problems)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Models
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgendaModule(_Model):
+    id: Slug
+    title: Text
+    minutes: int = Field(ge=5, le=240)
+    notebook: Text
+    facilitator_notebook: Text
+    content: Text
+    opening: Text
+    closing: Text
+
+
+class Agenda(_Model):
+    title: Text
+    starts_at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    modules: list[AgendaModule] = Field(min_length=1)
+
+    def module(self, module_id: str) -> AgendaModule:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        known = ", ".join(m.id for m in self.modules)
+        raise ContentError(f"unknown module '{module_id}'; choose from: {known}")
+
+
+class Scale(_Model):
+    min: int = 1
+    max: int = 5
+    low_label: Text
+    high_label: Text
+
+
+class TrustItem(_Model):
+    id: Slug
+    text: Text
+
+
+class Trait(_Model):
+    id: Literal["credibility", "reliability", "intimacy", "other_orientation"]
+    question: Text
+    items: list[TrustItem] = Field(min_length=2)
+
+
+class SituationPrompt(_Model):
+    prompt: Text
+    min_chars: int = Field(ge=0)
+    max_chars: int = Field(ge=1, le=20000)
+
+
+class CheckinContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    scale: Scale
+    traits: list[Trait] = Field(min_length=4, max_length=4)
+    situation: SituationPrompt
+
+    def items(self) -> list[tuple[str, TrustItem]]:
+        """(trait id, item) for every item, in order."""
+        return [(trait.id, item) for trait in self.traits for item in trait.items]
+
+
+class Statement(_Model):
+    id: Slug
+    text: Text
+    thinking: Literal["closing", "exploring"]
+    why: Text
+
+
+class PurposeContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    categories: dict[Literal["closing", "exploring"], Text]
+    statements: list[Statement] = Field(min_length=4)
+
+    @field_validator("categories")
+    @classmethod
+    def _both_categories(cls, value: dict[str, str]) -> dict[str, str]:
+        if set(value) != {"closing", "exploring"}:
+            raise ValueError("needs exactly the two keys 'closing' and 'exploring'")
+        return value
+
+
+class Simulation(_Model):
+    situations: dict[str, list[Text]]
+    misplace_pull: dict[str, float]
+
+
+MODULE_CONTENT: dict[str, type[_Model]] = {
+    "checkin": CheckinContent,
+    "purpose": PurposeContent,
+}
+
+
+def _check_unique(located: _Located, ids: list[tuple[tuple, str]], what: str) -> None:
+    seen: dict[str, tuple] = {}
+    for loc, value in ids:
+        if value in seen:
+            raise ContentError(
+                f"{located.path}:{located.line_of(loc)}: field '{'.'.join(map(str, loc))}' "
+                f"repeats the {what} '{value}'; give each {what} its own id"
+            )
+        seen[value] = loc
+
+
+def load_module_content(module_id: str, path: str | Path) -> Any:
+    """Load and validate one module's content file."""
+    located = read_yaml(path)
+    model = MODULE_CONTENT.get(module_id)
+    if model is None:
+        known = ", ".join(MODULE_CONTENT)
+        raise ContentError(f"{path}: no content model for module '{module_id}'; known: {known}")
+    content = validate_model(model, located)
+    if isinstance(content, CheckinContent):
+        ids = [(("traits", t, "id"), trait.id) for t, trait in enumerate(content.traits)]
+        _check_unique(located, ids, "trait")
+        items = [
+            (("traits", t, "items", i, "id"), item.id)
+            for t, trait in enumerate(content.traits)
+            for i, item in enumerate(trait.items)
+        ]
+        _check_unique(located, items, "item")
+        if content.scale.min >= content.scale.max:
+            raise ContentError(
+                f"{path}:{located.line_of(('scale', 'max'))}: field 'scale.max' must be above "
+                "scale.min"
+            )
+    if isinstance(content, PurposeContent):
+        ids = [(("statements", i, "id"), s.id) for i, s in enumerate(content.statements)]
+        _check_unique(located, ids, "statement")
+    return content
+
+
+def load_agenda(path: str | Path, check_notebooks: bool = True) -> Agenda:
+    """Load the agenda; checks that its content files (and notebooks, if asked) exist.
+
+    Notebook paths are relative to the repository (the data folder's parent); content paths to
+    the data folder.
+    """
+    located = read_yaml(path)
+    agenda = validate_model(Agenda, located)
+    base = Path(path).parent
+    root = base.parent
+    ids = [(("modules", i, "id"), m.id) for i, m in enumerate(agenda.modules)]
+    _check_unique(located, ids, "module")
+    for i, module in enumerate(agenda.modules):
+        files = [("content", module.content, base)]
+        if check_notebooks:
+            files += [
+                ("notebook", module.notebook, root),
+                ("facilitator_notebook", module.facilitator_notebook, root),
+            ]
+        for field, rel, anchor in files:
+            if not (anchor / rel).is_file():
+                line = located.line_of(("modules", i, field))
+                raise ContentError(
+                    f"{path}:{line}: field 'modules.{i}.{field}' points at {anchor / rel}, which "
+                    "does not exist; fix the path"
+                )
+    return agenda
+
+
+class Content(_Model):
+    """Everything a cohort's notebooks need: the agenda and each module's validated content."""
+
+    agenda: Agenda
+    modules: dict[str, Any]
+    data_dir: str
+
+    @property
+    def checkin(self) -> CheckinContent:
+        return self.modules["checkin"]
+
+    @property
+    def purpose(self) -> PurposeContent:
+        return self.modules["purpose"]
+
+
+def load_content(data_dir: str | Path, check_notebooks: bool = True) -> Content:
+    """Load the agenda and every module's content from a data folder (like `data/`)."""
+    data_dir = Path(data_dir)
+    agenda = load_agenda(data_dir / "agenda.yaml", check_notebooks)
+    modules = {m.id: load_module_content(m.id, data_dir / m.content) for m in agenda.modules}
+    return Content(agenda=agenda, modules=modules, data_dir=str(data_dir))
+
+
+def load_simulation(data_dir: str | Path) -> Simulation:
+    located = read_yaml(Path(data_dir) / "simulation.yaml")
+    sim = validate_model(Simulation, located)
+    for i, area in enumerate(sim.situations):
+        if area not in PRACTICE_AREAS:
+            line = located.line_of(("situations", area))
+            raise ContentError(
+                f"{located.path}:{line}: field 'situations.{area}' is not a practice area "
+                f"(entry {i + 1}); use one of: {', '.join(PRACTICE_AREAS)}"
+            )
+    return sim
+
+
+# ---------------------------------------------------------------------------------------------
+# Cohorts and rosters
+
+
+class Participant(_Model):
+    id: str
+    name: str
+    email: str
+    practice_area: str
+    team: str = ""
+
+
+class CohortFile(_Model):
+    id: Slug
+    name: Text
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    roster: Text
+    odd_one_out: Literal["trio", "facilitator"] = "trio"
+
+
+class Cohort(_Model):
+    id: str
+    name: str
+    date: str
+    odd_one_out: str
+    source: str
+    roster_path: str
+    participants: tuple[Participant, ...]
+
+
+ROSTER_COLUMNS = ("id", "name", "email", "practice_area")
+EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
+
+
+def _normalise_area(value: str) -> str:
+    return re.sub(r"[\s\-]+", "_", value.strip().lower())
+
+
+def read_roster(path: str | Path) -> list[Participant]:
+    """Read a roster CSV (id, name, email, practice_area[, team]) and check every row."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ContentError(f"{path}: roster file not found; check the cohort's 'roster'") from None
+    except UnicodeDecodeError:
+        raise ContentError(f"{path}: not UTF-8 text; save the roster as UTF-8 CSV") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ROSTER_COLUMNS if c not in header]
+    if missing:
+        raise ContentError(
+            f"{path}:1: roster header lacks column(s) {', '.join(missing)}; the header must be "
+            "id,name,email,practice_area[,team]"
+        )
+    unknown = [c for c in header if c not in (*ROSTER_COLUMNS, "team")]
+    if unknown:
+        raise ContentError(
+            f"{path}:1: roster header has unknown column(s) {', '.join(unknown)}; "
+            "allowed: id,name,email,practice_area,team"
+        )
+    problems: list[str] = []
+    people: list[Participant] = []
+    ids: dict[str, int] = {}
+    emails: dict[str, int] = {}
+    for row_no, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(row.values()):
+            continue
+        if None in raw:
+            problems.append(f"{path}:{row_no}: row has more values than the header; quote commas")
+            continue
+        pid, name, email = row.get("id", ""), row.get("name", ""), row.get("email", "")
+        area = _normalise_area(row.get("practice_area", ""))
+        if not re.match(SLUG, pid):
+            problems.append(
+                f"{path}:{row_no}: field 'id' is '{pid}'; use lower-case letters, digits, - or _"
+            )
+        elif pid in ids:
+            problems.append(
+                f"{path}:{row_no}: field 'id' '{pid}' already used on line {ids[pid]}; "
+                "give each participant their own id"
+            )
+        else:
+            ids[pid] = row_no
+        if not name:
+            problems.append(f"{path}:{row_no}: field 'name' is blank; fill in the name")
+        if not EMAIL.match(email):
+            problems.append(
+                f"{path}:{row_no}: field 'email' '{email}' is not an email address; fix it"
+            )
+        elif email.lower() in emails:
+            problems.append(
+                f"{path}:{row_no}: field 'email' '{email}' already used on line "
+                f"{emails[email.lower()]}; each participant needs their own email"
+            )
+        else:
+            emails[email.lower()] = row_no
+        if area not in PRACTICE_AREAS:
+            problems.append(
+                f"{path}:{row_no}: field 'practice_area' '{row.get('practice_area', '')}' is not "
+                f"known; use one of: {', '.join(PRACTICE_AREAS)}"
+            )
+        if not problems:
+            people.append(
+                Participant(
+                    id=pid, name=name, email=email, practice_area=area, team=row.get("team", "")
+                )
+            )
+    if problems:
+        raise ContentError("\n".join(problems))
+    if len(people) < 2:
+        raise ContentError(f"{path}: the roster has {len(people)} participant(s); a day needs 2+")
+    return people
+
+
+def load_cohort(path: str | Path) -> Cohort:
+    """Load a cohort file and its roster; raises ContentError naming file, line and field."""
+    path = Path(path)
+    located = read_yaml(path)
+    spec = validate_model(CohortFile, located)
+    roster_path = path.parent / spec.roster
+    people = read_roster(roster_path)
+    return Cohort(
+        id=spec.id,
+        name=spec.name,
+        date=spec.date,
+        odd_one_out=spec.odd_one_out,
+        source=str(path),
+        roster_path=str(roster_path),
+        participants=tuple(people),
+    )

@@ -1,0 +1,87 @@
+from pathlib import Path
+
+import pytest
+
+from workshop_kit import cli, cohort
+from workshop_kit.errors import ContentError, RunError
+
+HERE = Path(__file__).parent
+
+
+def test_build_passes_its_options(monkeypatch, capsys, tmp_path):
+    calls = []
+
+    def fake_build(*args):
+        calls.append(args)
+        return cohort.BuildResult(tmp_path, [tmp_path / "a"], 1, 0, ["odd cohort"])
+
+    monkeypatch.setattr(cohort, "build", fake_build)
+    code = cli.main(["build", "c.yaml", "--out", "x", "--data", "d", "--store-url", "sqlite:///s"])
+    assert code == 0
+    assert calls == [(Path("c.yaml"), Path("d"), Path("x"), "sqlite:///s")]
+    out = capsys.readouterr().out
+    assert "note: odd cohort" in out and "built 1 files" in out
+
+
+def test_run_passes_modules_and_reports_failure(monkeypatch, capsys):
+    calls = []
+
+    def fake_run(folder, modules, simulate, seed, progress):
+        calls.append((folder, modules, simulate, seed))
+        raise RunError("module 'purpose' failed in cell 5\nmodule 'checkin' failed in cell 3")
+
+    monkeypatch.setattr(cohort, "run", fake_run)
+    assert cli.main(["run", "build/demo", "--modules", "purpose", "--simulate", "--seed",
+                     "4"]) == 1
+    assert calls == [(Path("build/demo"), "purpose", True, 4)]
+    assert capsys.readouterr().err.splitlines() == [
+        "error: module 'purpose' failed in cell 5", "error: module 'checkin' failed in cell 3"]
+
+
+def test_content_errors_become_one_line_messages(monkeypatch, capsys):
+    def fake_validate(data, cohorts):
+        raise ContentError("data/agenda.yaml:3: field 'title' is missing; add it")
+
+    monkeypatch.setattr(cohort, "validate", fake_validate)
+    assert cli.main(["validate"]) == 1
+    assert capsys.readouterr().err == "error: data/agenda.yaml:3: field 'title' is missing; " \
+                                      "add it\n"
+
+
+def test_validate_for_real(capsys):
+    repo = HERE.parent
+    assert cli.main(["validate", "--data", str(repo / "data"),
+                     str(repo / "data/cohorts/demo.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "2 modules, 75 minutes" in out and "12 participants" in out
+
+
+def test_build_with_bad_roster_exits_1_and_writes_nothing(repo_copy, tmp_path, capsys):
+    roster = repo_copy / "data/cohorts/demo-roster.csv"
+    roster.write_text(roster.read_text().replace("it_services,north", "plumbing,north"))
+    out = tmp_path / "out"
+    assert cli.main(["build", str(repo_copy / "data/cohorts/demo.yaml"), "--data",
+                     str(repo_copy / "data"), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"error: {roster}:5: field 'practice_area' 'plumbing' is not known; use one "
+                   "of: consulting, accounting, legal, it_services, financial_planning\n")
+    assert not out.exists()
+
+
+def test_demo_reports_paths(monkeypatch, capsys, tmp_path):
+    run = cohort.ModuleRun("checkin", tmp_path / "01.ipynb", tmp_path / "01.html", 2.5)
+    result = cohort.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 24,
+                               12, [run], None)
+    seen = []
+    monkeypatch.setattr(cohort, "demo", lambda *a: seen.append(a[:4]) or result)
+    assert cli.main(["demo", "--seed", "9"]) == 0
+    assert seen == [(Path("data/cohorts/demo.yaml"), Path("data"), None, 9)]
+    out = capsys.readouterr().out
+    assert "simulated 24 answers for 12 participants (seed 9)" in out
+    assert str(tmp_path / "01.html") in out
+
+
+def test_usage_errors_exit_2():
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["run"])
+    assert exc.value.code == 2

@@ -1,0 +1,212 @@
+import itertools
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workshop_kit import cohort
+from workshop_kit.cohort import BuiltCohort, build, make_pairings, make_token, plan_build
+from workshop_kit.errors import ContentError, ParameterError, RunError
+from workshop_kit.store import Store
+
+HERE = Path(__file__).parent
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def pairs_of(groups):
+    return {frozenset(pair) for g in groups for pair in itertools.combinations(
+        [p for p in g if p != "facilitator"], 2)}
+
+
+@pytest.mark.parametrize("n", [2, 4, 6, 12, 30])
+def test_even_pairings_never_repeat(n):
+    ids = [f"p{i}" for i in range(n)]
+    rounds = min(7, n - 1)
+    plan = make_pairings(ids, rounds)
+    seen = set()
+    for groups in plan.rounds:
+        assert sorted(p for g in groups for p in g) == sorted(ids)
+        assert all(len(g) == 2 for g in groups)
+        assert not (pairs_of(groups) & seen)
+        seen |= pairs_of(groups)
+    assert plan.notes == []
+
+
+def test_odd_cohort_trio_without_repeats():
+    ids = [f"p{i}" for i in range(11)]
+    plan = make_pairings(ids, 5, "trio")
+    seen = set()
+    for groups in plan.rounds:
+        assert sorted(len(g) for g in groups) == [2, 2, 2, 2, 3]
+        assert not (pairs_of(groups) & seen)
+        seen |= pairs_of(groups)
+    assert plan.notes == ["11 participants (odd): in each round one person joins a pair to "
+                          "make a trio"]
+
+
+def test_odd_cohort_facilitator_plays():
+    plan = make_pairings(["a", "b", "c"], 2, "facilitator")
+    assert all(sum("facilitator" in g for g in groups) == 1 for groups in plan.rounds)
+    assert plan.partners(0, "b") in (["a"], ["c"], ["facilitator"])
+    assert "partnered by the facilitator" in plan.notes[0]
+
+
+def test_small_cohort_says_partners_repeat():
+    plan = make_pairings(["a", "b", "c", "d"], 5)
+    assert plan.notes == ["4 participants allow no more fresh partners after round 3; "
+                          "partners repeat from round 4"]
+    assert make_pairings(["a", "b", "c"], 2).notes == [
+        "3 participants: they work as one trio in every round"]
+
+
+def test_build_writes_every_notebook_with_parameters(tmp_path):
+    out = tmp_path / "demo"
+    result = build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    assert result.changed == len(result.files)
+    participants = sorted(p.name for p in (out / "participants").iterdir())
+    assert len(participants) == 12
+    assert sorted(p.name for p in (out / "facilitator").iterdir()) == [
+        "01_checkin.ipynb", "02_purpose.ipynb"]
+    nb = nbformat.read(out / "participants/p03/02_purpose.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    source = injected[0].source
+    assert 'participant_id = "p03"' in source
+    assert 'practice_area = "legal"' in source
+    assert f'token = "{make_token("demo", "p03")}"' in source
+    assert f'store_url = "sqlite:///{out.resolve()}/responses.sqlite"' in source
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    built = BuiltCohort.open(out)
+    partners = {p["id"]: p["partners"] for p in built.manifest["participants"]}
+    assert partners["p03"]["checkin"] != partners["p03"]["purpose"]
+    assert (out / "agenda.html").read_text().count("<tr>") == 4
+
+
+def test_build_twice_is_byte_identical(tmp_path):
+    out = tmp_path / "demo"
+    build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    first = tree(out)
+    again = build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    assert again.changed == 0
+    assert tree(out) == first
+    assert len(first) == 12 * 2 + 2 + 4 + 2
+
+
+def test_tokens_depend_on_the_secret(monkeypatch):
+    plain = make_token("demo", "p01")
+    monkeypatch.setenv("WORKSHOP_KIT_SECRET", "s3cret")
+    assert make_token("demo", "p01") != plain
+    assert make_token("demo", "p01") != make_token("demo", "p02")
+
+
+def test_bad_roster_writes_nothing(repo_copy, tmp_path):
+    roster = repo_copy / "data/cohorts/demo-roster.csv"
+    roster.write_text(roster.read_text().replace("p05,Elena", "p04,Elena"))
+    out = tmp_path / "out"
+    with pytest.raises(ContentError, match=r"demo-roster.csv:6: field 'id' 'p04' already used"):
+        build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
+    assert not out.exists()
+
+
+def test_bad_content_leaves_an_existing_build_untouched(repo_copy, tmp_path):
+    out = tmp_path / "out"
+    build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
+    before = tree(out)
+    purpose = repo_copy / "data/modules/purpose.yaml"
+    purpose.write_text(purpose.read_text().replace("id: next_step", "id: Next Step"))
+    with pytest.raises(ContentError, match=r"purpose\.yaml"):
+        build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
+    assert tree(out) == before
+
+
+def test_removed_participant_loses_their_notebooks(repo_copy, tmp_path):
+    out = tmp_path / "out"
+    build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
+    roster = repo_copy / "data/cohorts/demo-roster.csv"
+    roster.write_text("\n".join(line for line in roster.read_text().splitlines()
+                                if not line.startswith("p12,")) + "\n")
+    result = build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
+    assert result.removed == 2
+    assert not (out / "participants/p12").exists()
+    assert any("odd" in note for note in result.notes)
+
+
+def test_simulate_is_reproducible_and_never_overwrites(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    with BuiltCohort.open(a).store() as store:
+        store.submit("demo", "p01", "checkin", "trust_profile",
+                     {"ratings": {}, "situation": "mine"})
+    assert BuiltCohort.open(a).simulate(seed=7) == 23
+    assert BuiltCohort.open(a).simulate(seed=7) == 0
+    assert BuiltCohort.open(b).simulate(seed=7) == 24
+    with BuiltCohort.open(a).store() as sa, BuiltCohort.open(b).store() as sb:
+        assert sa.latest_answer("demo", "p01", "checkin", "trust_profile").payload[
+            "situation"] == "mine"
+        ours = sa.module_answers("demo", "purpose")
+        theirs = sb.module_answers("demo", "purpose")
+        assert ours["payload"].tolist() == theirs["payload"].tolist()
+        assert ours["submitted_at"].tolist() == theirs["submitted_at"].tolist()
+        assert set(ours["source"]) == {"simulated"}
+
+
+def test_run_modules_write_notebooks_and_html(tmp_path):
+    out = tmp_path / "demo"
+    build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    runs = cohort.run(out, "purpose", simulate=True, seed=3)
+    assert [r.module for r in runs] == ["purpose"]
+    executed = nbformat.read(runs[0].notebook, as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("image/svg+xml" in o.get("data", {}) for o in outputs)
+    assert not any(o.output_type == "error" for o in outputs)
+    page = runs[0].html.read_text()
+    assert page.count('src="data:image/svg+xml;base64') == 2  # charts inline, no CDN needed
+    assert "Most often read the other way" in page
+    assert "room = wk.FacilitatorSession" not in page  # no code on the projector page
+    assert not (out / "results/01_checkin.ipynb").exists()
+
+
+def test_unknown_module_is_refused(tmp_path):
+    out = tmp_path / "demo"
+    build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    with pytest.raises(ParameterError, match=r"unknown module\(s\) lunch in --modules; choose "
+                                             r"from: checkin, purpose"):
+        cohort.run(out, "checkin,lunch")
+    with pytest.raises(ParameterError, match="is not a built cohort"):
+        cohort.run(tmp_path)
+
+
+def test_failing_module_names_module_cell_and_path_and_others_still_run(repo_copy, tmp_path):
+    shutil.copy(HERE / "notebooks/broken_facilitator.ipynb",
+                repo_copy / "facilitator/02_purpose.ipynb")
+    out = tmp_path / "demo"
+    build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
+    with pytest.raises(RunError) as err:
+        cohort.run(out, simulate=True)
+    message = str(err.value)
+    assert message.startswith("module 'purpose' failed in cell 5 (`room.opening(\"purpse\")`): "
+                              "ContentError: unknown module 'purpse'; choose from: checkin, "
+                              "purpose; the notebook with the error is at ")
+    assert message.endswith(str(out / "results/02_purpose.ipynb"))
+    assert (out / "results/01_checkin.html").is_file()
+    assert (out / "results/02_purpose.ipynb").is_file()
+
+
+def test_plan_build_is_pure(tmp_path):
+    out = tmp_path / "never"
+    _, files, _ = plan_build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    assert len(files) == 32 and not out.exists()
+
+
+def test_store_of_a_built_cohort(tmp_path):
+    out = tmp_path / "demo"
+    build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out,
+          store_url=f"sqlite:///{tmp_path / 'elsewhere.sqlite'}")
+    with BuiltCohort.open(out).store() as store:
+        assert isinstance(store, Store) and store.path == tmp_path / "elsewhere.sqlite"
