@@ -422,7 +422,9 @@ def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> Mod
     error = None
     try:
         pm.execute_notebook(str(source), str(target), cwd=str(built.folder),
-                            kernel_name="python3", progress_bar=False, log_output=False)
+                            kernel_name="python3", progress_bar=False, log_output=False,
+                            # the kernel's own start-up warnings are noise on a trainer's screen
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
         first_line = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
         error = (
