@@ -1,9 +1,22 @@
-"""Trust Workshop Kit: run a one-day trust-based selling workshop in JupyterLab."""
+"""Trust Workshop Kit: run a one-day trust-based selling workshop in JupyterLab.
 
-from .content import Content, load_cohort, load_content
+The public names below are imported on first use, so the command line starts quickly (the
+notebook side pulls in altair and ipywidgets, which take a second or two to import).
+"""
+
+from importlib import import_module
+from typing import Any
+
 from .errors import ContentError, ParameterError, RunError, StoreError, WorkshopKitError
-from .session import FacilitatorSession, ParticipantSession
-from .store import Store
+
+_LAZY = {
+    "Content": "content",
+    "load_cohort": "content",
+    "load_content": "content",
+    "FacilitatorSession": "session",
+    "ParticipantSession": "session",
+    "Store": "store",
+}
 
 __all__ = [
     "Content",
@@ -19,3 +32,11 @@ __all__ = [
     "load_content",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'workshop_kit' has no attribute {name!r}")
