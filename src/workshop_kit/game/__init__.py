@@ -7,6 +7,7 @@ files, prints or draws.
 from workshop_kit.game.builder import BuiltStrategy, describe
 from workshop_kit.game.core import C, D, Seats, Strategy
 from workshop_kit.game.engine import play_match, resolve_player
+from workshop_kit.game.evolution import moran_process, replicator_dynamics
 from workshop_kit.game.payoffs import (
     CLASSIC,
     PAYOFF_TABLES,
@@ -39,9 +40,11 @@ __all__ = [
     "describe",
     "format_table",
     "get_strategy",
+    "moran_process",
     "parse_payoffs",
     "play_match",
     "play_tournament",
+    "replicator_dynamics",
     "resolve_player",
     "scripted",
     "tournament_summary",
