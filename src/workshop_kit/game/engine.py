@@ -135,7 +135,8 @@ def simulate(
             )
             chosen[group.lo : group.hi] = group.strategy.rule(group.view)
         if noise > 0:
-            chosen ^= (rng.random(n_seats) < noise).astype(np.int8)
+            # Drawn in match order, so the flips do not depend on how rules are grouped.
+            chosen ^= (rng.random(n_seats)[order] < noise).astype(np.int8)
         mine[turn] = chosen
         theirs[turn] = chosen[partner]
         my_defections += chosen
