@@ -134,6 +134,7 @@ class BuiltStrategy:
         memory: float = math.inf if self.probe or self.retaliation == "forever" else 1
         if self.retaliation == "k" and not self.probe:
             memory = self.retaliate_k
+        generosity = float(self.generosity) if mode != _NO_RETALIATION else 0.0
         return Strategy(
             name=self.name,
             display_name=self.name,
@@ -143,13 +144,17 @@ class BuiltStrategy:
             doc=describe(self),
             state={"punish_left": 0, "grudge": False, "streak": 0, "exploit": False},
             params={
-                "first_move": C if self.first_move == "C" else D,
-                "mode": mode,
+                "first_move": np.int8(C if self.first_move == "C" else D),
+                "counted": mode == _COUNTED,
+                "forever": mode == _FOREVER,
                 "k": self.retaliate_k if self.retaliation == "k" else 1,
+                "forgives": self.forgive_after is not None,
                 "forgive_after": self.forgive_after or 0,
-                "generosity": float(self.generosity) if mode != _NO_RETALIATION else 0.0,
+                "generosity": generosity,
+                "any_generosity": generosity > 0,
                 "probe": bool(self.probe),
                 "randomness": float(self.randomness),
+                "any_randomness": self.randomness > 0,
             },
         )
 
@@ -170,31 +175,33 @@ def _built_rule(me: Seats) -> Moves:
     """One rule for every built strategy; the settings arrive as per-seat parameters."""
     p, s = me.params, me.state
     if me.first_round:
-        moves = p.first_move.astype(np.int8)
+        moves = p.first_move.copy()
     else:
         partner_cooperated = me.their_last == C
-        s.streak[:] = np.where(partner_cooperated, s.streak + 1, 0)
+        s.streak += 1
+        s.streak *= partner_cooperated
         provoked = ~partner_cooperated
-        if (p.generosity > 0).any():
-            provoked &= ~(me.rng.random(me.size) < p.generosity)
-        counted = provoked & (p.mode == _COUNTED)
+        if p.any_generosity.any():
+            provoked &= me.rng.random(me.size) >= p.generosity
+        counted = provoked & p.counted
         s.punish_left[counted] = p.k[counted]
-        s.grudge |= provoked & (p.mode == _FOREVER)
-        s.grudge &= ~((p.forgive_after > 0) & (s.streak >= p.forgive_after))
+        s.grudge |= provoked & p.forever
+        if p.forgives.any():
+            s.grudge &= ~(p.forgives & (s.streak >= p.forgive_after))
         punishing = s.punish_left > 0
-        s.punish_left[punishing] -= 1
-        moves = np.where(punishing | s.grudge, D, C).astype(np.int8)
+        s.punish_left -= punishing
+        moves = (punishing | s.grudge).view(np.int8)  # True is D
     if me.turn < len(PROBE_OPENING):
-        if me.turn > 0:
-            moves = np.where(p.probe, PROBE_OPENING[me.turn], moves).astype(np.int8)
+        if me.turn > 0 and p.probe.any():
+            moves = np.where(p.probe, PROBE_OPENING[me.turn], moves)
     else:
         if me.turn == len(PROBE_OPENING):
             s.exploit[:] = p.probe & (me.their_defections == 0)
-        moves = np.where(s.exploit, D, moves).astype(np.int8)
-    if (p.randomness > 0).any():
-        coin_toss = me.rng.random(me.size) < p.randomness
-        coins = me.rng.integers(0, 2, me.size, dtype=np.int8)
-        moves = np.where(coin_toss, coins, moves).astype(np.int8)
+        moves = moves | s.exploit.view(np.int8)
+    if p.any_randomness.any():
+        # One draw per seat: below randomness/2 the coin says D, below randomness it says C.
+        draw = me.rng.random(me.size)
+        moves = np.where(draw < p.randomness, draw < p.randomness / 2, moves)
     return moves
 
 

@@ -59,7 +59,7 @@ def simulate(
     noise: float,
     payoffs: PayoffTable,
     rng: np.random.Generator,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Play all matches ``pairs`` (M x 2 player indices) for ``rounds`` rounds, together.
 
     Args:
@@ -71,8 +71,8 @@ def simulate(
         rng: the random generator; all randomness is drawn from it, in a fixed order.
 
     Returns:
-        ``int8`` array of shape ``(rounds, M, 2)``: the moves actually played (C=0, D=1) by
-        player A (``[..., 0]``) and player B (``[..., 1]``) of each match.
+        Two ``int8`` arrays of shape ``(rounds, M)``: the moves actually played (C=0, D=1) by
+        player A and by player B of each match.
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n_matches = len(pairs)
@@ -142,8 +142,8 @@ def simulate(
         my_defections += chosen
         their_defections += theirs[turn]
 
-    played = mine[:, position]  # back to the original seat order
-    return np.stack([played[:, :n_matches], played[:, n_matches:]], axis=-1)
+    # Back to match order: player A's and player B's moves.
+    return mine[:, position[:n_matches]], mine[:, position[n_matches:]]
 
 
 def _dtype_of(value: object) -> type:
@@ -183,17 +183,18 @@ def play_match(
     check_noise(noise)
     table = parse_payoffs(payoffs)
     a, b = resolve_player(player, "player"), resolve_player(partner, "partner")
-    moves = simulate(
+    mine, theirs = simulate(
         [a, b], np.array([[0, 1]]), turns, noise, table, np.random.default_rng(seed)
-    )[:, 0, :]
+    )
+    mine, theirs = mine[:, 0], theirs[:, 0]
     matrix = table.matrix
     letters = np.array(list(MOVE_LETTERS))
     return pd.DataFrame(
         {
             "round": np.arange(1, turns + 1),
-            "player": letters[moves[:, 0]],
-            "partner": letters[moves[:, 1]],
-            "player_payoff": matrix[moves[:, 0], moves[:, 1]],
-            "partner_payoff": matrix[moves[:, 1], moves[:, 0]],
+            "player": letters[mine],
+            "partner": letters[theirs],
+            "player_payoff": matrix[mine, theirs],
+            "partner_payoff": matrix[theirs, mine],
         }
     )

@@ -262,19 +262,34 @@ def play_tournament(
     repetition = np.repeat(np.arange(repetitions), n_pairs)
     lengths = match_lengths(len(pairs), turns, prob_end, rng)
     rounds = int(lengths.max())
-    moves = simulate(strategies, pairs, rounds, noise, table, rng)
+    moves_a, moves_b = simulate(strategies, pairs, rounds, noise, table, rng)
 
-    alive = np.arange(rounds)[:, None] < lengths[None, :]  # rounds x matches
-    matrix = table.matrix
-    payoff_a = np.where(alive, matrix[moves[..., 0], moves[..., 1]], 0.0)
-    payoff_b = np.where(alive, matrix[moves[..., 1], moves[..., 0]], 0.0)
-    total_a, total_b = payoff_a.sum(axis=0), payoff_b.sum(axis=0)
-    coop_a = ((moves[..., 0] == 0) & alive).sum(axis=0)
-    coop_b = ((moves[..., 1] == 0) & alive).sum(axis=0)
+    # Outcome of every round as one code, CC=0 CD=1 DC=2 DD=3 (from A's side); 4 = over.
+    outcome = moves_a * 2 + moves_b
+    if prob_end is not None:
+        outcome[np.arange(rounds)[:, None] >= lengths[None, :]] = 4
+    counts = np.empty((4, len(pairs)), dtype=np.int64)  # outcome x match
+    per_round = np.empty((4, rounds), dtype=np.int64)  # outcome x round
+    for code in range(4):
+        happened = outcome == code
+        counts[code] = np.count_nonzero(happened, axis=0)
+        per_round[code] = np.count_nonzero(happened, axis=1)
+    r, s, t, p = table.R, table.S, table.T, table.P
+    total_a = counts.T @ np.array([r, s, t, p], dtype=float)
+    total_b = counts.T @ np.array([r, t, s, p], dtype=float)
+    coop_a, coop_b = counts[0] + counts[1], counts[0] + counts[2]
+    by_round = pd.DataFrame(
+        {
+            "round": np.arange(1, rounds + 1),
+            "cooperation_rate": (2 * per_round[0] + per_round[1] + per_round[2])
+            / (2 * per_round.sum(axis=0)),
+            "matches": per_round.sum(axis=0),
+        }
+    )
 
     return _summarise(
         strategies, table, turns, prob_end, repetitions, noise, seed,
-        pairs, repetition, lengths, total_a, total_b, coop_a, coop_b, moves, alive,
+        pairs, repetition, lengths, total_a, total_b, coop_a, coop_b, by_round,
     )
 
 
@@ -293,8 +308,7 @@ def _summarise(
     total_b: np.ndarray,
     coop_a: np.ndarray,
     coop_b: np.ndarray,
-    moves: np.ndarray,
-    alive: np.ndarray,
+    by_round: pd.DataFrame,
 ) -> TournamentResult:
     """Turn per-match totals into Axelrod's summary tables."""
     n = len(strategies)
@@ -334,16 +348,6 @@ def _summarise(
     np.add.at(coop_total, player[counted], cooperations[counted])
     np.add.at(rounds_total, player[counted], seat_lengths[counted])
     cooperation_rate = coop_total / np.maximum(rounds_total, 1)
-
-    cooperative_moves = ((moves == 0) & alive[..., None]).sum(axis=(1, 2))
-    running = alive.sum(axis=1)
-    by_round = pd.DataFrame(
-        {
-            "round": np.arange(1, len(running) + 1),
-            "cooperation_rate": cooperative_moves / (2 * running),
-            "matches": running,
-        }
-    )
 
     index = pd.Index(names, name="player")
     columns = pd.RangeIndex(repetitions, name="repetition")
