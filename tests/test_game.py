@@ -381,3 +381,39 @@ def test_bad_options_give_one_line_messages(kwargs: dict, message: str) -> None:
 def test_unknown_player_in_a_tournament_lists_the_choices() -> None:
     with pytest.raises(ParameterError, match=r"^unknown player 'nice' in players; choose from: "):
         play_tournament(["nice", "defector"])
+
+
+# --- the layer stays pure ---------------------------------------------------------------------
+
+
+def test_game_imports_only_numpy_pandas_and_the_standard_library() -> None:
+    import ast
+    import sys
+
+    import workshop_kit.game
+
+    allowed = {"numpy", "pandas", "workshop_kit", *sys.stdlib_module_names}
+    package = Path(workshop_kit.game.__file__).parent
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                roots = [(node.module or "").split(".")[0]]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in {"print", "open", "input"}, f"{path.name} does IO"
+                continue
+            else:
+                continue
+            assert set(roots) <= allowed, f"{path.name} imports {roots}"
+            if roots == ["workshop_kit"]:
+                module = node.module if isinstance(node, ast.ImportFrom) else ""
+                assert module.startswith(("workshop_kit.game", "workshop_kit.errors")), module
+
+
+def test_a_classic_can_be_entered_under_a_participants_name() -> None:
+    dana = get_strategy("tit_for_tat").renamed("Dana")
+    result = play_tournament([dana, "tit_for_tat", "defector"], turns=10, repetitions=1)
+    assert result.scores.loc["Dana", 0] == result.scores.loc["tit_for_tat", 0]
+    assert result.display_names[0] == "Tit For Tat"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from workshop_kit.errors import ParameterError
+from workshop_kit.game._checks import check_noise, check_seed, check_turns
 from workshop_kit.game.builder import BuiltStrategy
 from workshop_kit.game.core import MOVE_LETTERS, Seats, Strategy
 from workshop_kit.game.payoffs import PayoffTable, parse_payoffs
@@ -177,14 +178,12 @@ def play_match(
         DataFrame with one row per round: ``round`` (from 1), ``player``, ``partner`` (moves as
         "C"/"D"), ``player_payoff``, ``partner_payoff``.
     """
-    from workshop_kit.game.tournament import check_noise, check_turns
-
     check_turns(turns)
     check_noise(noise)
     table = parse_payoffs(payoffs)
     a, b = resolve_player(player, "player"), resolve_player(partner, "partner")
     mine, theirs = simulate(
-        [a, b], np.array([[0, 1]]), turns, noise, table, np.random.default_rng(seed)
+        [a, b], np.array([[0, 1]]), turns, noise, table, np.random.default_rng(check_seed(seed))
     )
     mine, theirs = mine[:, 0], theirs[:, 0]
     matrix = table.matrix

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from workshop_kit.errors import ParameterError
-from workshop_kit.game.tournament import TournamentResult, check_seed
+from workshop_kit.game._checks import check_seed
+from workshop_kit.game.tournament import TournamentResult
 
 
 def _fitness_matrix(source: TournamentResult | pd.DataFrame, lower_is_better: bool) -> pd.DataFrame:
