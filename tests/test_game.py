@@ -148,7 +148,7 @@ def test_every_deterministic_strategy_starts_each_match_afresh(player: object) -
     players = [player, *(o for o in opponents if o != _key(player))]
     result = play_tournament(players, turns=20, repetitions=3, seed=4)
     assert (result.scores.nunique(axis=1) == 1).all()
-    lengths = result.match_lengths
+    lengths = result.matches
     for opponent in players[1:]:
         alone = play_match(player, opponent, turns=20)["player_payoff"].sum()
         rows = lengths[(lengths.player == _key(player)) & (lengths.partner == opponent)]
@@ -224,7 +224,7 @@ def test_strategies_see_the_noisy_moves() -> None:
 def test_prob_end_draws_geometric_match_lengths() -> None:
     result = play_tournament(["tit_for_tat", "defector", "grudger"], prob_end=0.1, turns=None,
                              repetitions=2000, seed=3)
-    lengths = result.match_lengths["rounds"]
+    lengths = result.matches["rounds"]
     assert lengths.min() >= 1
     assert lengths.mean() == pytest.approx(10, rel=0.05)
     assert (lengths == 1).mean() == pytest.approx(0.1, abs=0.01)
@@ -237,14 +237,14 @@ def test_prob_end_lengths_are_capped_by_turns_and_seeded() -> None:
     kwargs = {"prob_end": 0.05, "turns": 30, "repetitions": 200}
     one = play_tournament(["tit_for_tat", "defector"], seed=1, **kwargs)
     two = play_tournament(["tit_for_tat", "defector"], seed=1, **kwargs)
-    assert one.match_lengths["rounds"].max() == 30
-    pd.testing.assert_frame_equal(one.match_lengths, two.match_lengths)
+    assert one.matches["rounds"].max() == 30
+    pd.testing.assert_frame_equal(one.matches, two.matches)
 
 
 def test_scores_with_prob_end_count_only_played_rounds() -> None:
     result = play_tournament(["cooperator", "defector"], prob_end=0.2, turns=None,
                              repetitions=50, seed=2)
-    lengths = result.match_lengths
+    lengths = result.matches
     mixed = lengths[lengths.player != lengths.partner]
     assert mixed.player_score.tolist() == (0 * mixed.rounds).tolist()
     assert mixed.partner_score.tolist() == (5 * mixed.rounds).tolist()

@@ -180,7 +180,9 @@ def gradual(me: Seats) -> Moves:
 def _gtft_generosity(me: Seats) -> float:
     """Axelrod's GTFT probability: min(1 - (T-R)/(R-S), (R-P)/(T-P)) for the match's game."""
     r, s, t, p = me.payoffs.utilities()
-    return min(1 - (t - r) / (r - s), (r - p) / (t - p))
+    if r == s or t == p:  # not a dilemma: the formula is undefined, so never forgive
+        return 0.0
+    return min(max(min(1 - (t - r) / (r - s), (r - p) / (t - p)), 0.0), 1.0)
 
 
 @_classic("generous_tit_for_tat", "GTFT", memory_depth=1, stochastic=True)

@@ -81,7 +81,7 @@ class TournamentResult:
             self-play) and ``matches`` (matches still running in that round).
         cooperation_rate: Series per player: share of its moves that were C, self-play
             excluded (Axelrod's ``cooperating_rating``).
-        match_lengths: DataFrame with one row per match: ``repetition``, ``player``,
+        matches: DataFrame with one row per match: ``repetition``, ``player``,
             ``partner``, ``rounds``, ``player_score``, ``partner_score``.
     """
 
@@ -99,7 +99,7 @@ class TournamentResult:
     payoff_matrix: pd.DataFrame
     cooperation_by_round: pd.DataFrame
     cooperation_rate: pd.Series
-    match_lengths: pd.DataFrame
+    matches: pd.DataFrame
 
     @property
     def ranked_names(self) -> list[str]:
@@ -319,7 +319,7 @@ def _summarise(
         ),
         cooperation_by_round=by_round,
         cooperation_rate=pd.Series(cooperation_rate, index=index, name="cooperation_rate"),
-        match_lengths=pd.DataFrame(
+        matches=pd.DataFrame(
             {
                 "repetition": repetition,
                 "player": [names[i] for i in a],
