@@ -152,3 +152,6 @@ def test_built_strategy_metadata() -> None:
     assert not BuiltStrategy(retaliation="none", generosity=0.1).stochastic
     assert BuiltStrategy(randomness=0.1).to_strategy().stochastic
     assert BuiltStrategy(retaliation="k", retaliate_k=4).to_strategy().memory_depth == 4
+    assert BuiltStrategy(retaliation="none").to_strategy().memory_depth == 0
+    assert BuiltStrategy(retaliation="forever").to_strategy().memory_depth == float("inf")
+    assert BuiltStrategy(probe=True).to_strategy().memory_depth == float("inf")

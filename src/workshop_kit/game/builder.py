@@ -15,7 +15,7 @@ settings                                              same moves as
 ``retaliation="forever"``                             ``grudger``
 ``retaliation="none"``                                ``cooperator``
 ``retaliation="once", probe=True``                    ``detective``
-``retaliation="once", generosity=1/3``                ``generous_tit_for_tat`` (in law)
+``retaliation="once", generosity=1/3``                ``generous_tit_for_tat`` (in distribution)
 ====================================================  ==========================
 """
 
@@ -131,9 +131,11 @@ class BuiltStrategy:
     def to_strategy(self) -> Strategy:
         """The playable :class:`Strategy` for this spec (name = ``self.name``)."""
         mode = {"none": _NO_RETALIATION, "forever": _FOREVER}.get(self.retaliation, _COUNTED)
-        memory: float = math.inf if self.probe or self.retaliation == "forever" else 1
-        if self.retaliation == "k" and not self.probe:
-            memory = self.retaliate_k
+        memory: float = {"none": 0, "once": 1, "k": self.retaliate_k}.get(
+            self.retaliation, math.inf
+        )
+        if self.probe:
+            memory = math.inf
         generosity = float(self.generosity) if mode != _NO_RETALIATION else 0.0
         return Strategy(
             name=self.name,
