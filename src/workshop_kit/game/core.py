@@ -196,11 +196,6 @@ class Strategy:
         return f"Strategy({self.name!r})"
 
 
-def moves_to_str(moves: np.ndarray) -> str:
-    """``[0, 1, 1]`` -> ``"CDD"``."""
-    return "".join(MOVE_LETTERS[int(m)] for m in moves)
-
-
 def str_to_moves(text: str, field_name: str = "moves") -> np.ndarray:
     """``"CDD"`` -> ``array([0, 1, 1], dtype=int8)``."""
     bad = sorted(set(text) - set(MOVE_LETTERS))

@@ -69,10 +69,6 @@ class PayoffTable:
         r, s, t, p = self.utilities()
         return t > r > p > s and 2 * r > t + s
 
-    def better(self, a: float, b: float) -> bool:
-        """True when score ``a`` beats score ``b`` under this table."""
-        return a < b if self.lower_is_better else a > b
-
 
 CLASSIC = PayoffTable(
     R=3, S=0, T=5, P=1, name="classic",
