@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,38 @@ def test_usage_errors_exit_2():
     with pytest.raises(SystemExit) as exc:
         cli.main(["run"])
     assert exc.value.code == 2
+
+
+def test_tournament_passes_its_options(monkeypatch, capsys):
+    from workshop_kit import game
+
+    seen = []
+    real = game.tournament_summary
+
+    def spy(*args):
+        seen.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(game, "tournament_summary", spy)
+    assert cli.main(["tournament", "--players", "tit_for_tat,defector", "--turns", "10",
+                     "--repetitions", "2", "--noise", "0", "--payoffs", "3,0,5,1", "--seed",
+                     "1", "--json"]) == 0
+    assert seen == [("tit_for_tat,defector", 10, 2, 0.0, None, "3,0,5,1", 1)]
+    # Tit For Tat loses the first round to Defector, then both defect: 0 + 9 * 1 and 5 + 9 * 1.
+    assert json.loads(capsys.readouterr().out) == {
+        "scores": {"tit_for_tat": [9, 9], "defector": [14, 14]},
+        "ranking": ["defector", "tit_for_tat"],
+    }
+
+
+def test_tournament_table_and_errors(capsys):
+    assert cli.main(["tournament", "--players", "grudger,cooperator", "--turns", "5",
+                     "--repetitions", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["rank", "name", "median", "mean", "coop", "wins"]
+    assert [line.split()[1] for line in lines[1:]] == ["grudger", "cooperator"]
+    assert cli.main(["tournament", "--players", "tit_for_tatt"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown player 'tit_for_tatt' in --players; choose from: "
+                          "alternator, cooperator,")
+    assert len(err.splitlines()) == 1

@@ -7,6 +7,7 @@ usage errors, as argparse does); nothing here holds workshop logic.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -77,6 +78,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tournament(args: argparse.Namespace) -> int:
+    from . import game
+
+    result = game.tournament_summary(args.players, args.turns, args.repetitions, args.noise,
+                                     args.prob_end, args.payoffs, args.seed)
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        print(game.format_table(result))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="workshop-kit", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -108,6 +121,22 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, help="output folder (default: build/demo)")
     d.add_argument("--seed", type=int, default=1)
     d.set_defaults(func=cmd_demo)
+
+    t = sub.add_parser("tournament", help="play a round-robin dilemma tournament of classics")
+    t.add_argument("--players", required=True,
+                   help="comma list of strategies, e.g. tit_for_tat,grudger,defector (or all)")
+    t.add_argument("--turns", type=int, default=200, help="rounds per match (default: 200)")
+    t.add_argument("--repetitions", type=int, default=10, help="default: 10")
+    t.add_argument("--noise", type=float, default=0.0,
+                   help="probability that a move is flipped (default: 0)")
+    t.add_argument("--prob-end", type=float, default=None,
+                   help="probability a match ends after each round (turns becomes the cap)")
+    t.add_argument("--payoffs", default="classic",
+                   help="R,S,T,P or a table name: classic, prison_years, seller_buyer")
+    t.add_argument("--seed", type=int, default=None)
+    t.add_argument("--json", action="store_true",
+                   help='print {"scores": {name: [per-repetition totals]}, "ranking": [...]}')
+    t.set_defaults(func=cmd_tournament)
     return p
 
 
