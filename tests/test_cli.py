@@ -54,7 +54,7 @@ def test_validate_for_real(capsys):
     assert cli.main(["validate", "--data", str(repo / "data"),
                      str(repo / "data/cohorts/demo.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "2 modules, 75 minutes" in out and "12 participants" in out
+    assert "3 modules, 145 minutes" in out and "12 participants" in out
 
 
 def test_build_with_bad_roster_exits_1_and_writes_nothing(repo_copy, tmp_path, capsys):

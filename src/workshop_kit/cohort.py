@@ -143,6 +143,38 @@ def make_pairings(ids: list[str], rounds: int, odd_one_out: str = "trio") -> Pai
     return Pairings(result, notes)
 
 
+def check_game_names(content: Content) -> None:
+    """The dilemma content may only name strategies and payoff tables the engine knows.
+
+    (Checked here rather than in `content`, which must not import the engine.)
+    """
+    from .content import read_yaml
+    from .game import CLASSICS, parse_payoffs
+
+    module = next((m for m in content.agenda.modules if m.id == "dilemma"), None)
+    if module is None:
+        return
+    located = read_yaml(Path(content.data_dir) / module.content)
+    dilemma = content.dilemma
+    try:
+        parse_payoffs(dilemma.payoffs)
+    except ParameterError as exc:
+        raise ContentError(f"{located.path}:{located.line_of(('payoffs',))}: field 'payoffs': "
+                           f"{exc}") from None
+    for i, name in enumerate(dilemma.classics):
+        if name not in CLASSICS:
+            raise ContentError(
+                f"{located.path}:{located.line_of(('classics', i))}: field 'classics.{i}' "
+                f"'{name}' is not a strategy; choose from: {', '.join(sorted(CLASSICS))}"
+            )
+    for i, length in enumerate(dilemma.game_lengths):
+        if not 1 <= length <= 1000:
+            raise ContentError(
+                f"{located.path}:{located.line_of(('game_lengths', i))}: field "
+                f"'game_lengths.{i}' must be from 1 to 1000, got {length}"
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # Tokens
 
@@ -229,6 +261,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     cohort = load_cohort(cohort_file)
     data_dir = Path(data_dir)
     content = load_content(data_dir)
+    check_game_names(content)
     load_simulation(data_dir)
     repo = data_dir.resolve().parent
     out_dir = Path(out) if out else Path("build") / cohort.id
@@ -491,6 +524,7 @@ def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None =
 def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     """Validate content and cohorts; returns one summary line per file that passed."""
     content = load_content(data_dir)
+    check_game_names(content)
     load_simulation(data_dir)
     lines = [f"{Path(data_dir) / 'agenda.yaml'}: {len(content.agenda.modules)} modules, "
              f"{sum(m.minutes for m in content.agenda.modules)} minutes"]

@@ -221,6 +221,39 @@ class PurposeContent(_Model):
         return value
 
 
+class MoveLabel(_Model):
+    label: Text
+    detail: Text
+
+
+class TournamentSettings(_Model):
+    turns: int = Field(ge=1, le=1000)
+    repetitions: int = Field(ge=1, le=200)
+    noise: float = Field(ge=0, le=0.5)
+    seed: int = Field(ge=0)
+
+
+class TradeOff(_Model):
+    share: Text
+    hold_back: Text
+
+
+class DilemmaContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    payoffs: Text
+    moves: dict[Literal["C", "D"], MoveLabel]
+    conditions: dict[Literal["one_shot", "partners", "strangers"], Text]
+    default_continue_probability: float = Field(ge=0, le=0.99)
+    max_rounds: int = Field(ge=1, le=100)
+    classics: list[Slug] = Field(min_length=1)
+    tournament: TournamentSettings
+    game_lengths: list[int] = Field(min_length=1)
+    trade_offs: list[TradeOff] = Field(min_length=1)
+    debrief: list[Text] = Field(min_length=1)
+
+
 class Simulation(_Model):
     situations: dict[str, list[Text]]
     misplace_pull: dict[str, float]
@@ -229,6 +262,7 @@ class Simulation(_Model):
 MODULE_CONTENT: dict[str, type[_Model]] = {
     "checkin": CheckinContent,
     "purpose": PurposeContent,
+    "dilemma": DilemmaContent,
 }
 
 
@@ -268,6 +302,9 @@ def load_module_content(module_id: str, path: str | Path) -> Any:
     if isinstance(content, PurposeContent):
         ids = [(("statements", i, "id"), s.id) for i, s in enumerate(content.statements)]
         _check_unique(located, ids, "statement")
+    if isinstance(content, DilemmaContent) and set(content.moves) != {"C", "D"}:
+        raise ContentError(f"{path}:{located.line_of(('moves',))}: field 'moves' needs both "
+                           "C and D")
     return content
 
 
@@ -314,6 +351,10 @@ class Content(_Model):
     @property
     def purpose(self) -> PurposeContent:
         return self.modules["purpose"]
+
+    @property
+    def dilemma(self) -> DilemmaContent:
+        return self.modules["dilemma"]
 
 
 def load_content(data_dir: str | Path, check_notebooks: bool = True) -> Content:

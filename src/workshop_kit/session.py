@@ -17,7 +17,15 @@ from . import analysis, charts
 from .content import Content, load_content
 from .errors import ParameterError
 from .store import Store
-from .widgets import PurposeSortForm, TrustProfileForm
+from .widgets import (
+    FACILITATOR,
+    GAME_EXERCISE,
+    GameControl,
+    LiveRounds,
+    PurposeSortForm,
+    StrategyBuilderForm,
+    TrustProfileForm,
+)
 
 ENV_DATA_DIR = "WORKSHOP_KIT_DATA"
 
@@ -91,6 +99,31 @@ class ParticipantSession(_Session):
         return PurposeSortForm(self.store, self.cohort_id, self.participant_id,
                                self.content.purpose)
 
+    def trade_offs(self) -> HTML:
+        """The salesperson's four small dilemmas: share or hold back."""
+        return _trade_offs(self.content.dilemma)
+
+    def live_rounds(self, poll_seconds: float = 2.0) -> LiveRounds:
+        """The live game: buttons to share or hold back, the outcome, a running total."""
+        return LiveRounds(self.store, self.cohort_id, self.participant_id,
+                          self.content.dilemma, poll_seconds=poll_seconds)
+
+    def strategy_builder(self) -> StrategyBuilderForm:
+        """Build a strategy without code and enter it in the cohort tournament."""
+        return StrategyBuilderForm(self.store, self.cohort_id, self.participant_id,
+                                   self.content.dilemma)
+
+
+def _trade_offs(dilemma) -> HTML:
+    rows = "".join(
+        f"<tr><td>{html.escape(t.share)}</td><td>{html.escape(t.hold_back)}</td></tr>"
+        for t in dilemma.trade_offs
+    )
+    return HTML(
+        "<table><tr><th>Share (cooperate)</th><th>Hold back (defect)</th></tr>"
+        f"{rows}</table>"
+    )
+
 
 class FacilitatorSession(_Session):
     """The facilitator's view of the room: tables and charts read live from the store."""
@@ -110,9 +143,10 @@ class FacilitatorSession(_Session):
         m = self.content.agenda.module(module)
         return HTML(f"<p><b>Close with:</b> {html.escape(m.closing)}</p>")
 
-    def answered(self, module: str) -> HTML:
-        """How many participants have answered the module so far."""
-        n = self.store.module_answers(self.cohort_id, module)["participant"].nunique()
+    def answered(self, module: str, exercise: str | None = None) -> HTML:
+        """How many participants have answered the module (or one exercise of it) so far."""
+        answers = self.store.module_answers(self.cohort_id, module, exercise)
+        n = answers.loc[answers["participant"] != FACILITATOR, "participant"].nunique()
         return HTML(f"<p><b>{n}</b> participant(s) have answered so far.</p>")
 
     # -- check-in ----------------------------------------------------------------------------
@@ -149,6 +183,95 @@ class FacilitatorSession(_Session):
     def misplaced_chart(self) -> alt.Chart:
         return charts.misplaced(analysis.misplaced_statements(self._placements(),
                                                               self.content.purpose))
+
+    # -- the dilemma -----------------------------------------------------------------------
+    def game_control(self, seed: int = 1) -> GameControl:
+        """Start live games (one-shot, partners, strangers) and watch the moves arrive."""
+        return GameControl(self.store, self.cohort_id, self.content.dilemma, seed=seed)
+
+    def _live(self) -> pd.DataFrame:
+        from .game.live import LiveGame
+
+        games = [LiveGame.from_payload(a.payload) for a in
+                 self.store.history(self.cohort_id, FACILITATOR, "dilemma", GAME_EXERCISE)]
+        people = sorted({p for g in games for p in g.players()})
+        moves = self.store.latest_many(self.cohort_id, "dilemma", people, "move:")
+        return analysis.live_moves(moves, games)
+
+    def live_chart(self) -> alt.Chart:
+        """How often the room shared, round by round, under each live condition."""
+        conditions = dict(self.content.dilemma.conditions)
+        return charts.live_cooperation(analysis.cooperation_by_condition(self._live()),
+                                       conditions)
+
+    def live_summary(self) -> pd.DataFrame:
+        """Per condition: rounds, share of moves that shared, points per round."""
+        return analysis.condition_summary(self._live(), dict(self.content.dilemma.conditions))
+
+    def _players(self) -> tuple[list, list[str]]:
+        answers = self.store.module_answers(self.cohort_id, "dilemma",
+                                            self.content.dilemma.exercise)
+        strategies, _problems = analysis.cohort_strategies(answers)
+        return strategies, [s.name for s in strategies]
+
+    def _tournament(self):
+        from .game import play_tournament
+
+        strategies, names = self._players()
+        key = tuple(strategies)
+        if getattr(self, "_tournament_cache", (None,))[0] != key:
+            dilemma = self.content.dilemma
+            settings = dilemma.tournament
+            players = [*strategies, *[c for c in dilemma.classics if c not in names]]
+            result = play_tournament(players, turns=settings.turns,
+                                     repetitions=settings.repetitions, noise=settings.noise,
+                                     payoffs=dilemma.payoffs, seed=settings.seed)
+            self._tournament_cache = (key, result, names, players)
+        return self._tournament_cache[1:]
+
+    def strategies_entered(self) -> pd.DataFrame:
+        """The cohort's strategies in plain words (and any entry that could not be used)."""
+        from .game import describe
+
+        answers = self.store.module_answers(self.cohort_id, "dilemma",
+                                            self.content.dilemma.exercise)
+        strategies, problems = analysis.cohort_strategies(answers)
+        rows = [{"strategy": s.name, "in words": describe(s)} for s in strategies]
+        rows += [{"strategy": "(not entered)", "in words": p} for p in problems]
+        return pd.DataFrame(rows, columns=["strategy", "in words"])
+
+    def leaderboard(self, top: int = 15) -> pd.DataFrame:
+        """The cohort tournament, best first: the cohort's strategies and the classics."""
+        result, names, _ = self._tournament()
+        board = analysis.leaderboard(result, names)
+        return board.head(top)[["rank", "player", "entry", "median_per_round",
+                                "cooperation_rate"]].set_index("rank")
+
+    def leaderboard_chart(self) -> alt.Chart:
+        result, names, _ = self._tournament()
+        return charts.leaderboard(analysis.leaderboard(result, names))
+
+    def game_length_chart(self) -> alt.Chart:
+        """The same strategies in games of 1, 10 and 100 rounds: cooperation and points."""
+        _, _, players = self._tournament()
+        dilemma = self.content.dilemma
+        settings = dilemma.tournament
+        table = analysis.by_game_length(players, dilemma.game_lengths, settings.repetitions,
+                                        settings.noise, dilemma.payoffs, settings.seed)
+        return charts.game_length(table)
+
+    def evolution_chart(self, generations: int = 60) -> alt.Chart:
+        """Replicator dynamics from the tournament: which strategies take over."""
+        result, _, _ = self._tournament()
+        return charts.evolution(analysis.evolution(result, generations))
+
+    def trade_offs(self) -> HTML:
+        return _trade_offs(self.content.dilemma)
+
+    def debrief(self) -> HTML:
+        """Questions for the debrief of the dilemma module."""
+        items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.dilemma.debrief)
+        return HTML(f"<ol>{items}</ol>")
 
     def misplaced_statements(self, top: int = 5) -> pd.DataFrame:
         table = analysis.misplaced_statements(self._placements(), self.content.purpose)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,6 +99,8 @@ class Store:
             raise StoreError(
                 f"store folder {self.path.parent} does not exist; build the cohort first"
             )
+        # One connection, shared with a widget's polling thread: calls take turns.
+        self._lock = threading.RLock()
         self._conn = self._connect()
         self._migrate()
 
@@ -174,6 +177,11 @@ class Store:
             )
         when = _as_time(submitted_at)
         key = (cohort, participant, module, exercise)
+        with self._lock:
+            latest = self._insert(key, text, when, source)
+        return Answer(*key, latest + 1, json.loads(text), when, source)
+
+    def _insert(self, key: tuple, text: str, when: datetime, source: str) -> int:
         for attempt in range(5):
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -198,7 +206,7 @@ class Store:
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 raise StoreError(f"could not save the answer to {self.path}: {exc}") from None
-        return Answer(*key, latest + 1, json.loads(text), when, source)
+        return latest
 
     # -- reading ---------------------------------------------------------------------------
     _LATEST = """
@@ -228,7 +236,8 @@ class Store:
 
     def _query(self, sql: str, args: tuple) -> list[tuple]:
         try:
-            return self._conn.execute(sql, args).fetchall()
+            with self._lock:
+                return self._conn.execute(sql, args).fetchall()
         except sqlite3.Error as exc:
             raise StoreError(f"could not read the store {self.path}: {exc}") from None
 
@@ -288,6 +297,24 @@ class Store:
                 "payload": [a.payload for a in answers],
             }
         )
+
+    def latest_many(self, cohort: str, module: str, participants: list[str],
+                    exercise_prefix: str) -> list[Answer]:
+        """Latest answers of several participants to the exercises starting with a prefix
+        (say, every move of one live game), in one query."""
+        if not participants:
+            return []
+        marks = ",".join("?" * len(participants))
+        where = (f"cohort = ? AND module = ? AND participant IN ({marks}) AND "
+                 "substr(exercise, 1, ?) = ?")
+        args = (cohort, module, *participants, len(exercise_prefix), exercise_prefix)
+        return [self._answer(r) for r in self._query(self._LATEST.format(where=where), args)]
+
+    def participants(self, cohort: str, exclude: tuple[str, ...] = ()) -> list[str]:
+        """Everybody who has answered anything in the cohort (the people in the room)."""
+        rows = self._query("SELECT DISTINCT participant FROM answers WHERE cohort = ? "
+                           "ORDER BY participant", (cohort,))
+        return [r[0] for r in rows if r[0] not in exclude]
 
     def count(self, cohort: str | None = None) -> int:
         """How many answer versions are stored (all versions, every participant)."""
