@@ -71,7 +71,7 @@ def test_build_writes_every_notebook_with_parameters(tmp_path):
     participants = sorted(p.name for p in (out / "participants").iterdir())
     assert len(participants) == 12
     assert sorted(p.name for p in (out / "facilitator").iterdir()) == [
-        "01_checkin.ipynb", "02_purpose.ipynb"]
+        "01_checkin.ipynb", "02_purpose.ipynb", "03_roleplay.ipynb"]
     nb = nbformat.read(out / "participants/p03/02_purpose.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
@@ -84,7 +84,8 @@ def test_build_writes_every_notebook_with_parameters(tmp_path):
     built = BuiltCohort.open(out)
     partners = {p["id"]: p["partners"] for p in built.manifest["participants"]}
     assert partners["p03"]["checkin"] != partners["p03"]["purpose"]
-    assert (out / "agenda.html").read_text().count("<tr>") == 4
+    # the day (3 modules, a header and the end) and the role-play groups (a header and 4 trios)
+    assert (out / "agenda.html").read_text().count("<tr>") == 5 + 5
 
 
 def test_build_twice_is_byte_identical(tmp_path):
@@ -94,7 +95,9 @@ def test_build_twice_is_byte_identical(tmp_path):
     again = build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
     assert again.changed == 0
     assert tree(out) == first
-    assert len(first) == 12 * 2 + 2 + 4 + 2
+    # notebooks (12 participants and the facilitator, 3 modules), the content snapshot (agenda,
+    # simulation, 3 module files, 4 role-play scripts), cohort.json and agenda.html
+    assert len(first) == 12 * 3 + 3 + 9 + 2
 
 
 def test_tokens_depend_on_the_secret(monkeypatch):
@@ -131,7 +134,7 @@ def test_removed_participant_loses_their_notebooks(repo_copy, tmp_path):
     roster.write_text("\n".join(line for line in roster.read_text().splitlines()
                                 if not line.startswith("p12,")) + "\n")
     result = build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
-    assert result.removed == 2
+    assert result.removed == 3
     assert not (out / "participants/p12").exists()
     assert any("odd" in note for note in result.notes)
 
@@ -143,9 +146,10 @@ def test_simulate_is_reproducible_and_never_overwrites(tmp_path):
     with BuiltCohort.open(a).store() as store:
         store.submit("demo", "p01", "checkin", "trust_profile",
                      {"ratings": {}, "situation": "mine"})
-    assert BuiltCohort.open(a).simulate(seed=7) == 23
+    # 12 x (check-in + purpose + a path as seller + a sheet as observer), less p01's check-in
+    assert BuiltCohort.open(a).simulate(seed=7) == 47
     assert BuiltCohort.open(a).simulate(seed=7) == 0
-    assert BuiltCohort.open(b).simulate(seed=7) == 24
+    assert BuiltCohort.open(b).simulate(seed=7) == 48
     with BuiltCohort.open(a).store() as sa, BuiltCohort.open(b).store() as sb:
         assert sa.latest_answer("demo", "p01", "checkin", "trust_profile").payload[
             "situation"] == "mine"
@@ -176,7 +180,7 @@ def test_unknown_module_is_refused(tmp_path):
     out = tmp_path / "demo"
     build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
     with pytest.raises(ParameterError, match=r"unknown module\(s\) lunch in --modules; choose "
-                                             r"from: checkin, purpose"):
+                                             r"from: checkin, purpose, roleplay"):
         cohort.run(out, "checkin,lunch")
     with pytest.raises(ParameterError, match="is not a built cohort"):
         cohort.run(tmp_path)
@@ -192,7 +196,7 @@ def test_failing_module_names_module_cell_and_path_and_others_still_run(repo_cop
     message = str(err.value)
     assert message.startswith("module 'purpose' failed in cell 5 (`room.opening(\"purpse\")`): "
                               "ContentError: unknown module 'purpse'; choose from: checkin, "
-                              "purpose; the notebook with the error is at ")
+                              "purpose, roleplay; the notebook with the error is at ")
     assert message.endswith(str(out / "results/02_purpose.ipynb"))
     assert (out / "results/01_checkin.html").is_file()
     assert (out / "results/02_purpose.ipynb").is_file()
@@ -201,7 +205,7 @@ def test_failing_module_names_module_cell_and_path_and_others_still_run(repo_cop
 def test_plan_build_is_pure(tmp_path):
     out = tmp_path / "never"
     _, files, _ = plan_build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
-    assert len(files) == 32 and not out.exists()
+    assert len(files) == 50 and not out.exists()
 
 
 def test_store_of_a_built_cohort(tmp_path):

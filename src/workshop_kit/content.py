@@ -229,7 +229,7 @@ class PurposeContent(_Model):
 class Simulation(_Model):
     situations: dict[str, list[Text]]
     misplace_pull: dict[str, float]
-    own_words: list[Text] = []
+    observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,6 +49,19 @@ class RoleplayGroups:
     groups: list[Group]
     notes: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_plan(cls, plan: list[dict]) -> RoleplayGroups:
+        """Groups read back from a build's cohort.json (`roleplay_groups`)."""
+        groups = []
+        for g in plan:
+            rounds = []
+            for r in g["rounds"]:
+                roles = dict.fromkeys(g["members"], OBSERVER)
+                roles[r["seller"]], roles[r["buyer"]] = SELLER, BUYER
+                rounds.append(roles)
+            groups.append(Group(g["id"], tuple(g["members"]), tuple(rounds)))
+        return cls(groups)
+
     def group_of(self, person: str) -> Group:
         for group in self.groups:
             if person in group.members:
