@@ -87,3 +87,14 @@ def test_usage_errors_exit_2():
     with pytest.raises(SystemExit) as exc:
         cli.main(["run"])
     assert exc.value.code == 2
+
+
+def test_validate_names_file_line_and_node_of_a_broken_script(repo_copy, capsys):
+    script = repo_copy / "data/roleplays/qualifications.yaml"
+    text = script.read_text().replace("        to: heard\n", "        to: herd\n", 1)
+    script.write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "to: herd" in t)
+    assert cli.main(["validate", "--data", str(repo_copy / "data")]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {script}:{line}: node 'confidence' choice 'ask_what_happened' leads to 'herd', "
+        "which is not a node; add that node or fix 'to'\n")

@@ -524,3 +524,12 @@ def test_facilitator_notebook_runs_on_a_simulated_cohort(tmp_path):
     assert page.count('src="data:image/svg+xml;base64') == 3  # outcomes, talk share, checklist
     assert "Debrief the most common endings" in page
     assert "room = wk.FacilitatorSession" not in page
+
+
+def test_groups_refuse_bad_input():
+    from workshop_kit.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="odd_one_out must be 'trio' or 'facilitator'"):
+        make_roleplay_groups(["a", "b", "c"], "coin")
+    with pytest.raises(ParameterError, match="at least 2 participants"):
+        make_roleplay_groups(["a"])

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import ParameterError
+
 SELLER, BUYER, OBSERVER = "seller", "buyer", "observer"
 ROLES = (SELLER, BUYER, OBSERVER)
 
@@ -106,9 +108,10 @@ def make_roleplay_groups(ids: list[str], odd_one_out: str = "trio") -> RoleplayG
     listed team by team gives groups that mix the teams. Same ids, same groups.
     """
     if odd_one_out not in ("trio", "facilitator"):
-        raise ValueError(f"odd_one_out must be 'trio' or 'facilitator', got '{odd_one_out}'")
+        raise ParameterError(
+            f"odd_one_out must be 'trio' or 'facilitator', got '{odd_one_out}'")
     if len(ids) < 2:
-        raise ValueError("role-play groups need at least 2 participants")
+        raise ParameterError("role-play groups need at least 2 participants")
     sizes = _sizes(len(ids), odd_one_out)
     members: list[list[str]] = [[] for _ in sizes]
     slot = 0

@@ -300,7 +300,6 @@ class ScriptPlayer(AnswerForm):
         return html.escape(self.script.render(text, self.practice_area))
 
     def _build(self) -> list[widgets.Widget]:
-        self.button.description = "Save my path"
         self.scene = widgets.HTML(f"<p><i>{self._text(self.script.setting)}</i></p>")
         self.line = widgets.HTML()
         self.choice_box = widgets.VBox()
