@@ -54,7 +54,9 @@ def test_validate_for_real(capsys):
     assert cli.main(["validate", "--data", str(repo / "data"),
                      str(repo / "data/cohorts/demo.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "3 modules, 145 minutes" in out and "12 participants" in out
+    assert "4 modules, 205 minutes" in out and "12 participants" in out
+    assert "roleplays/lunch_first.yaml: ok, 12 nodes, 4 endings" in out
+    assert "role-play groups: 3, 3, 3, 3" in out
 
 
 def test_build_with_bad_roster_exits_1_and_writes_nothing(repo_copy, tmp_path, capsys):
@@ -121,3 +123,12 @@ def test_tournament_table_and_errors(capsys):
     assert err.startswith("error: unknown player 'tit_for_tatt' in --players; choose from: "
                           "alternator, cooperator,")
     assert len(err.splitlines()) == 1
+def test_validate_names_file_line_and_node_of_a_broken_script(repo_copy, capsys):
+    script = repo_copy / "data/roleplays/qualifications.yaml"
+    text = script.read_text().replace("        to: heard\n", "        to: herd\n", 1)
+    script.write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "to: herd" in t)
+    assert cli.main(["validate", "--data", str(repo_copy / "data")]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {script}:{line}: node 'confidence' choice 'ask_what_happened' leads to 'herd', "
+        "which is not a node; add that node or fix 'to'\n")

@@ -14,9 +14,10 @@ from workshop_kit.store import Store
 HERE = Path(__file__).parent
 MODULES = [m.id for m in load_content(HERE.parent / "data").agenda.modules]
 NOTEBOOKS = [f"{i:02d}_{m}.ipynb" for i, m in enumerate(MODULES, start=1)]
+SCRIPTS = len(list((HERE.parent / "data/roleplays").glob("*.yaml")))
 # Per participant and module a notebook; per module a facilitator notebook and a content file;
-# plus the agenda and simulation snapshots, cohort.json and agenda.html.
-BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + 2 + 2
+# the role-play scripts, the agenda and simulation snapshots, cohort.json and agenda.html.
+BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + 2 + 2
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -89,7 +90,8 @@ def test_build_writes_every_notebook_with_parameters(tmp_path):
     built = BuiltCohort.open(out)
     partners = {p["id"]: p["partners"] for p in built.manifest["participants"]}
     assert partners["p03"]["checkin"] != partners["p03"]["purpose"]
-    assert (out / "agenda.html").read_text().count("<tr>") == len(MODULES) + 2
+    # the day (the modules, a header and the end) and the role-play groups (a header, 4 trios)
+    assert (out / "agenda.html").read_text().count("<tr>") == len(MODULES) + 2 + 5
 
 
 def test_build_twice_is_byte_identical(tmp_path):
@@ -181,7 +183,7 @@ def test_unknown_module_is_refused(tmp_path):
     out = tmp_path / "demo"
     build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
     with pytest.raises(ParameterError, match=r"unknown module\(s\) lunch in --modules; choose "
-                                             r"from: checkin, purpose"):
+                                             r"from: checkin, purpose, roleplay"):
         cohort.run(out, "checkin,lunch")
     with pytest.raises(ParameterError, match="is not a built cohort"):
         cohort.run(tmp_path)

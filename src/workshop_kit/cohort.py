@@ -22,8 +22,9 @@ from typing import Any
 
 import nbformat
 
-from .content import Cohort, Content, load_cohort, load_content, load_simulation
+from .content import SCRIPTS_DIR, Cohort, Content, load_cohort, load_content, load_simulation
 from .errors import ContentError, ParameterError, RunError
+from .rotation import RoleplayGroups, make_roleplay_groups
 from .store import Store
 
 ENV_SECRET = "WORKSHOP_KIT_SECRET"
@@ -228,7 +229,40 @@ def _prepare(template: Path, parameters: dict[str, Any]) -> bytes:
     return (nbformat.writes(nb) + "\n").encode()
 
 
-def _agenda_page(cohort: Cohort, content: Content, pairing_notes: list[str]) -> bytes:
+def _roleplay_plan(content: Content, groups: RoleplayGroups) -> list[dict[str, Any]]:
+    """For cohort.json and the agenda: each group's members and, per round, script and roles."""
+    plan = []
+    for group in groups.groups:
+        rounds = []
+        for n, roles in enumerate(group.rounds, start=1):
+            rounds.append({
+                "round": n,
+                "script": content.roleplay.script_for(n, group.index),
+                "seller": group.seller(n),
+                "buyer": next(p for p, r in roles.items() if r == "buyer"),
+                "observers": [p for p, r in roles.items() if r == "observer"],
+            })
+        plan.append({"id": group.id, "members": list(group.members), "rounds": rounds})
+    return plan
+
+
+def _groups_html(plan: list[dict[str, Any]]) -> str:
+    if not plan:
+        return ""
+    rows = "".join(
+        f"<tr><td>{g['id']}</td><td>{html.escape(', '.join(g['members']))}</td><td>"
+        + "<br>".join(f"{r['round']}: {html.escape(r['script'])}, {html.escape(r['seller'])} "
+                      f"sells to {html.escape(r['buyer'])}"
+                      + (f", {html.escape(', '.join(r['observers']))} observe"
+                         if r["observers"] else ", the facilitator observes")
+                      for r in g["rounds"])
+        + "</td></tr>" for g in plan)
+    return (f"<h2>Role-play groups</h2><table><tr><th>Group</th><th>Members</th>"
+            f"<th>Rounds</th></tr>{rows}</table>")
+
+
+def _agenda_page(cohort: Cohort, content: Content, pairing_notes: list[str],
+                 roleplay_plan: list[dict[str, Any]] | None = None) -> bytes:
     start = datetime.fromisoformat(f"{cohort.date}T{content.agenda.starts_at}")
     rows = []
     for i, m in enumerate(content.agenda.modules):
@@ -250,6 +284,7 @@ td{{vertical-align:top;padding:.4rem .8rem;border-bottom:1px solid #ddd}}</style
 <tr><td>{start:%H:%M}</td><td></td><td>End of the day</td><td></td></tr></table>
 <h2>Pairings</h2><ul>{notes or "<li>Even cohort: everybody has a new partner in each module."
 "</li>"}</ul>
+{_groups_html(roleplay_plan or [])}
 </body></html>
 """
     return page.encode()
@@ -270,14 +305,21 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     content_dir = out_abs / "content"
     ids = [p.id for p in cohort.participants]
     pairings = make_pairings(ids, len(content.agenda.modules), cohort.odd_one_out)
+    module_ids = [m.id for m in content.agenda.modules]
+    groups = (make_roleplay_groups(ids, cohort.odd_one_out) if "roleplay" in module_ids
+              else RoleplayGroups([]))
+    roleplay_plan = _roleplay_plan(content, groups) if groups.groups else []
+    areas = {p.id: p.practice_area for p in cohort.participants}
     _, has_secret = _secret(cohort.id)
-    notes = list(pairings.notes)
+    notes = [*pairings.notes, *groups.notes]
     if not has_secret:
         notes.append(f"tokens are derived without a secret: set {ENV_SECRET} for a real cohort")
 
     files: dict[Path, bytes] = {}
     # Content snapshot: notebooks read these, so later edits to data/ don't change a running day.
     snapshot = ["agenda.yaml", "simulation.yaml", *(m.content for m in content.agenda.modules)]
+    if content.scripts:
+        snapshot += sorted(f"{SCRIPTS_DIR}/{Path(s.path).name}" for s in content.scripts.values())
     for rel in snapshot:
         files[Path("content") / rel] = (data_dir / rel).read_bytes()
     manifest_modules = []
@@ -291,18 +333,26 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
              "token": make_token(cohort.id, FACILITATOR)},
         )
         for person in cohort.participants:
-            files[Path("participants") / person.id / name] = _prepare(
-                repo / module.notebook,
-                {
-                    "participant_id": person.id,
-                    "cohort_id": cohort.id,
-                    "token": make_token(cohort.id, person.id),
-                    "practice_area": person.practice_area,
-                    "partners": pairings.partners(i, person.id),
-                    "store_url": url,
-                    "content_dir": str(content_dir),
-                },
-            )
+            parameters: dict[str, Any] = {
+                "participant_id": person.id,
+                "cohort_id": cohort.id,
+                "token": make_token(cohort.id, person.id),
+                "practice_area": person.practice_area,
+                "partners": pairings.partners(i, person.id),
+                "store_url": url,
+                "content_dir": str(content_dir),
+            }
+            if module.id == "roleplay":
+                group = groups.group_of(person.id)
+                parameters.update(
+                    partners=[p for p in group.members if p != person.id],
+                    group=group.id,
+                    roles=group.roles_of(person.id),
+                    # each round is played in its seller's practice area
+                    round_areas=[areas[group.seller(n)] for n in range(1, len(group.rounds) + 1)],
+                )
+            files[Path("participants") / person.id / name] = _prepare(repo / module.notebook,
+                                                                     parameters)
     manifest = {
         "cohort": {"id": cohort.id, "name": cohort.name, "date": cohort.date},
         "store_url": url,
@@ -313,15 +363,22 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
             {
                 "id": p.id, "name": p.name, "email": p.email, "practice_area": p.practice_area,
                 "team": p.team, "token": make_token(cohort.id, p.id),
-                "partners": {m.id: pairings.partners(i, p.id)
+                "partners": {m.id: (pairings.partners(i, p.id) if m.id != "roleplay" else
+                                    [q for q in groups.group_of(p.id).members if q != p.id])
                              for i, m in enumerate(content.agenda.modules)},
+                **({"roleplay": {"group": groups.group_of(p.id).id,
+                                 "roles": groups.group_of(p.id).roles_of(p.id)}}
+                   if groups.groups else {}),
             }
             for p in cohort.participants
         ],
         "pairing_notes": pairings.notes,
+        **({"roleplay_groups": roleplay_plan, "roleplay_notes": groups.notes}
+           if groups.groups else {}),
     }
     files[Path(MANIFEST)] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    files[Path("agenda.html")] = _agenda_page(cohort, content, pairings.notes)
+    files[Path("agenda.html")] = _agenda_page(cohort, content, [*pairings.notes, *groups.notes],
+                                              roleplay_plan)
     return out_dir, files, notes
 
 
@@ -413,9 +470,10 @@ class BuiltCohort:
                   for p in self.manifest["participants"]]
         content = self.content()
         sim = load_simulation(self.manifest["content_dir"])
+        groups = RoleplayGroups.from_plan(self.manifest.get("roleplay_groups", []))
         with self.store() as store:
             return simulate(store, self.cohort_id, self.manifest["cohort"]["date"], people,
-                            content, sim, seed)
+                            content, sim, seed, groups=groups if groups.groups else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,6 +588,11 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
              f"{sum(m.minutes for m in content.agenda.modules)} minutes"]
     for module in content.agenda.modules:
         lines.append(f"{Path(data_dir) / module.content}: ok")
+    for script_id in sorted(content.scripts):
+        script = content.scripts[script_id]
+        endings = script.endings()
+        lines.append(f"{script.path}: ok, {len(script.nodes)} nodes, {len(endings)} endings "
+                     f"({', '.join(sorted({e.ending.outcome for e in endings if e.ending}))})")
     problems = []
     for cohort_file in cohort_files:
         try:
@@ -541,6 +604,12 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
                                  len(content.agenda.modules), cohort.odd_one_out)
         lines.append(f"{cohort_file}: {len(cohort.participants)} participants")
         lines += [f"  {note}" for note in pairings.notes]
+        if content.scripts:
+            groups = make_roleplay_groups([p.id for p in cohort.participants],
+                                          cohort.odd_one_out)
+            sizes = sorted((len(g.members) for g in groups.groups), reverse=True)
+            lines.append(f"  role-play groups: {', '.join(map(str, sizes))}")
+            lines += [f"  {note}" for note in groups.notes]
     if problems:
         raise ContentError("\n".join(problems))
     return lines

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import html
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import altair as alt
+import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
 from . import analysis, charts
-from .content import Content, load_content
+from .content import Content, Script, load_content
 from .errors import ParameterError
 from .store import Store
 from .widgets import (
@@ -22,9 +25,12 @@ from .widgets import (
     GAME_EXERCISE,
     GameControl,
     LiveRounds,
+    ObserverForm,
     PurposeSortForm,
+    ScriptPlayer,
     StrategyBuilderForm,
     TrustProfileForm,
+    buyer_card,
 )
 
 ENV_DATA_DIR = "WORKSHOP_KIT_DATA"
@@ -82,6 +88,9 @@ class ParticipantSession(_Session):
         token: str = "",
         practice_area: str = "",
         partners: list[str] | None = None,
+        group: str = "",
+        roles: list[str] | None = None,
+        round_areas: list[str] | None = None,
     ):
         if not participant_id:
             raise ParameterError("participant_id is empty; open the notebook built for you")
@@ -90,6 +99,13 @@ class ParticipantSession(_Session):
         self.token = token
         self.practice_area = practice_area
         self.partners = list(partners or [])
+        self.group = group
+        self.roles = list(roles or [])
+        self.round_areas = list(round_areas or [])
+        for role in self.roles:
+            if role not in ("seller", "buyer", "observer"):
+                raise ParameterError(f"roles contains '{role}'; each role must be seller, buyer "
+                                     "or observer (rebuild the cohort)")
 
     def trust_profile(self) -> TrustProfileForm:
         return TrustProfileForm(self.store, self.cohort_id, self.participant_id,
@@ -112,6 +128,60 @@ class ParticipantSession(_Session):
         """Build a strategy without code and enter it in the cohort tournament."""
         return StrategyBuilderForm(self.store, self.cohort_id, self.participant_id,
                                    self.content.dilemma)
+
+    # -- role-play -------------------------------------------------------------------------
+    @property
+    def group_index(self) -> int:
+        """1 for group 'g1', …; 1 when the notebook has no group (a template)."""
+        digits = self.group[1:]
+        return int(digits) if self.group.startswith("g") and digits.isdigit() else 1
+
+    def roleplay_script(self, round_no: int) -> Script:
+        """The script this participant's group plays in round `round_no`."""
+        return self.content.scripts[self.content.roleplay.script_for(round_no, self.group_index)]
+
+    def round_area(self, round_no: int) -> str:
+        """The practice area a round is played in: the seller's, so all three read the same."""
+        if 0 < round_no <= len(self.round_areas) and self.round_areas[round_no - 1]:
+            return self.round_areas[round_no - 1]
+        return self.practice_area
+
+    def roleplay_roles(self) -> HTML:
+        """A table of the rounds: the script and this participant's role in each."""
+        roleplay = self.content.roleplay
+        rows = "".join(
+            f"<tr><td>{n}</td><td>{html.escape(self.roleplay_script(n).title)}</td>"
+            f"<td><b>{html.escape(role)}</b></td></tr>"
+            for n, role in enumerate(self.roles, start=1))
+        group = f"group {html.escape(self.group)}, with " if self.group else ""
+        others = ", ".join(self.partners) or "your group"
+        return HTML(
+            f"<p>You play in {group}{html.escape(others)}.</p>"
+            f"<table><tr><th>Round</th><th>Script</th><th>Your role</th></tr>{rows}</table>"
+            + "".join(f"<p><b>{html.escape(r.capitalize())}:</b> {html.escape(t)}</p>"
+                      for r, t in roleplay.roles.items())
+        )
+
+    def roleplay_round(self, round_no: int,
+                       clock: Callable[[], float] = time.monotonic) -> widgets.Widget:
+        """This participant's part in round `round_no`: the script to play as seller, the
+        brief as buyer, the talk-time tracker as observer, or a note if they sit it out."""
+        roleplay = self.content.roleplay
+        if round_no < 1 or round_no > len(self.roles):
+            return widgets.HTML(f"<p><i>{html.escape(roleplay.no_round)}</i></p>")
+        role = self.roles[round_no - 1]
+        script = self.roleplay_script(round_no)
+        header = widgets.HTML(f"<h3>Round {round_no}: you are the {role}</h3>")
+        if role == "seller":
+            part: widgets.Widget = ScriptPlayer(
+                self.store, self.cohort_id, self.participant_id, roleplay, script, round_no,
+                self.group, self.round_area(round_no))
+        elif role == "buyer":
+            part = buyer_card(roleplay, script, self.round_area(round_no))
+        else:
+            part = ObserverForm(self.store, self.cohort_id, self.participant_id, roleplay,
+                                script, round_no, self.group, clock=clock)
+        return widgets.VBox([header, part])
 
 
 def _trade_offs(dilemma) -> HTML:
@@ -276,3 +346,39 @@ class FacilitatorSession(_Session):
     def misplaced_statements(self, top: int = 5) -> pd.DataFrame:
         table = analysis.misplaced_statements(self._placements(), self.content.purpose)
         return table.head(top)[["text", "expected", "misplaced", "sorted", "why"]]
+
+    # -- role-play -------------------------------------------------------------------------
+    def _roleplay(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        roleplay = self.content.roleplay
+        answers = self.store.module_answers(self.cohort_id, "roleplay")
+        return (analysis.roleplay_paths(answers, roleplay, self.content.scripts),
+                analysis.roleplay_observations(answers, roleplay))
+
+    def _roleplay_rounds(self) -> pd.DataFrame:
+        return analysis.roleplay_rounds(*self._roleplay())
+
+    def roleplay_outcomes_chart(self) -> alt.Chart:
+        paths, _ = self._roleplay()
+        return charts.roleplay_outcomes(paths, dict(self.content.roleplay.outcomes))
+
+    def roleplay_paths(self) -> pd.DataFrame:
+        """The paths sellers took through each script (the choices, in order), most taken first."""
+        paths, _ = self._roleplay()
+        return analysis.common_paths(paths).set_index(["title", "path"])
+
+    def talk_share_chart(self) -> alt.Chart:
+        return charts.talk_share(self._roleplay_rounds(), dict(self.content.roleplay.outcomes))
+
+    def talk_share_table(self) -> pd.DataFrame:
+        """The seller's share of talk time for each outcome (rounds an observer timed)."""
+        table = analysis.talk_share_by_outcome(self._roleplay_rounds(), self.content.roleplay)
+        return table.set_index("outcome_label")
+
+    def checklist_chart(self) -> alt.Chart:
+        _, observations = self._roleplay()
+        return charts.checklist(analysis.checklist_results(observations, self.content.roleplay))
+
+    def debrief_points(self, top: int = 5) -> pd.DataFrame:
+        """The endings reached most often, and the point to make about each."""
+        paths, _ = self._roleplay()
+        return analysis.common_endings(paths, top).set_index(["title", "ending"])

@@ -7,8 +7,10 @@ never replace an answer that is already there.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,8 +20,11 @@ from .content import (
     DilemmaContent,
     Participant,
     PurposeContent,
+    RoleplayContent,
+    Script,
     Simulation,
 )
+from .rotation import Group, RoleplayGroups, make_roleplay_groups
 from .store import Store
 
 # Self-ratings of professionals lean high on credibility and reliability, lower on intimacy.
@@ -48,6 +53,129 @@ def _purpose(rng: random.Random, person: Participant, content: PurposeContent,
         other = "exploring" if statement.thinking == "closing" else "closing"
         placements[statement.id] = other if rng.random() < chance else statement.thinking
     return {"placements": placements}
+
+
+# ---------------------------------------------------------------------------------------------
+# Role-play: sellers walk the script leaning towards the client or towards their pitch; the
+# observers of that round time a conversation whose talk share follows the pitching.
+
+TOWARD_CLIENT = {"other_focus": 1.0, "listening": 1.0, "samples": 1.0, "pitching": -1.0,
+                 "name_dropping": -1.0}
+
+
+@dataclass(frozen=True)
+class SimContext:
+    """What a simulator may need beyond one person: the seed, the cohort, the groups."""
+
+    seed: int
+    content: Content
+    sim: Simulation
+    people: dict[str, Participant]
+    traits: dict[str, dict[str, float]]
+    groups: RoleplayGroups
+
+
+def _walk(script: Script, rng: random.Random, lean: float) -> list[dict[str, Any]]:
+    """A path from the start to an ending; `lean` (about -1..2) pulls towards client-focused
+    choices."""
+    steps = []
+    node = script.node(script.start)
+    while not node.is_ending:
+        weights = [math.exp(lean * sum(TOWARD_CLIENT[k] for k in c.shows) / len(c.shows))
+                   for c in node.choices]
+        choice = rng.choices(node.choices, weights=weights)[0]
+        steps.append({"node": node.id, "choice": choice.id, "to": choice.to})
+        node = script.node(choice.to)
+    return steps
+
+
+def _seller_path(ctx: SimContext, seller: str, round_no: int) -> tuple[Script, list[dict], str]:
+    group = ctx.groups.group_of(seller)
+    roleplay = ctx.content.roleplay
+    script = ctx.content.scripts[roleplay.script_for(round_no, group.index)]
+    rng = random.Random(f"{ctx.seed}:{seller}:roleplay:path:{round_no}")
+    lean = 3.0 * ctx.traits[seller]["exploring"] - 0.6 + rng.gauss(0, 0.4)
+    steps = _walk(script, rng, lean)
+    return script, steps, steps[-1]["to"]
+
+
+def _segments(rng: random.Random, share: float, turns: int) -> list[list[Any]]:
+    """Alternating buyer/seller turns (the buyer opens) with short silences, summing to `share`."""
+    talk = rng.uniform(300, 480)
+    seller_parts = [rng.uniform(0.5, 1.5) for _ in range(turns)]
+    buyer_parts = [rng.uniform(0.5, 1.5) for _ in range(turns)]
+    seller_scale = share * talk / sum(seller_parts)
+    buyer_scale = (1 - share) * talk / sum(buyer_parts)
+    segments, now = [], 0.0
+    for b, s in zip(buyer_parts, seller_parts, strict=True):
+        for who, length in (("buyer", b * buyer_scale), ("seller", s * seller_scale)):
+            segments.append([who, round(now, 1), round(now + length, 1)])
+            now += length
+            if rng.random() < 0.3:
+                pause = rng.uniform(1, 6)
+                segments.append(["silence", round(now, 1), round(now + pause, 1)])
+                now += pause
+    return segments
+
+
+def _observation(ctx: SimContext, rng: random.Random, round_no: int, group: Group,
+                 content: RoleplayContent) -> dict[str, Any]:
+    seller = group.seller(round_no)
+    script, steps, ending = _seller_path(ctx, seller, round_no)
+    shows = [k for step in steps for c in script.node(step["node"]).choices
+             if c.id == step["choice"] for k in c.shows]
+    pitched = sum(1 for k in shows if TOWARD_CLIENT[k] < 0)
+    target = 0.32 + 0.09 * pitched - 0.02 * (len(shows) - pitched) + rng.gauss(0, 0.05)
+    segments = _segments(rng, min(0.88, max(0.15, target)), len(steps) + 1)
+    totals = {"seller": 0.0, "buyer": 0.0, "silence": 0.0}
+    for who, start, end in segments:
+        totals[who] = round(totals[who] + end - start, 1)
+    first = script.node(steps[0]["node"]).choices
+    first_shows = next(c.shows for c in first if c.id == steps[0]["choice"])
+    seen = {
+        "turned_back": "other_focus" in first_shows or "listening" in first_shows,
+        "asked_situation": "listening" in shows,
+        "offered_sample": "samples" in shows,
+        "listened": "listening" in shows and pitched <= 1,
+    }
+    checklist = {item.id: (seen.get(item.id, False) != (rng.random() < 0.1))
+                 for item in content.checklist}
+    good = script.node(ending).ending.outcome in ("agreed", "referred")
+    notes = ctx.sim.observer_notes.get("good" if good else "poor", [])
+    return {
+        "round": round_no, "group": group.id, "script": script.id, "segments": segments,
+        "seconds": totals,
+        "seller_share": round(totals["seller"] / (totals["seller"] + totals["buyer"]), 3),
+        "checklist": checklist, "note": rng.choice(notes) if notes else "",
+    }
+
+
+def _roleplay(ctx: SimContext, rng: random.Random, person: Participant,
+              content: RoleplayContent) -> list[tuple[str, dict[str, Any], float]]:
+    group = ctx.groups.group_of(person.id)
+    answers = []
+    for round_no, role in enumerate(group.roles_of(person.id), start=1):
+        minutes = 12 * round_no + rng.uniform(0, 4)
+        if role == "seller":
+            script, steps, ending = _seller_path(ctx, person.id, round_no)
+            answers.append((content.path_exercise(round_no), {
+                "round": round_no, "group": group.id, "script": script.id,
+                "practice_area": person.practice_area, "steps": steps, "ending": ending,
+                "outcome": script.node(ending).ending.outcome,
+            }, minutes))
+        elif role == "observer":
+            answers.append((content.observation_exercise(round_no),
+                            _observation(ctx, rng, round_no, group, content), minutes + 1))
+    return answers
+
+
+def _single(make: Callable[..., dict[str, Any]]) -> Callable[..., list]:
+    """Adapt a one-exercise simulator: its answer lands 8-25 minutes into the module."""
+    def simulate_one(ctx: SimContext, rng: random.Random, person: Participant,
+                     content: Any) -> list[tuple[str, dict[str, Any], float]]:
+        payload = make(rng, person, content, ctx.sim, ctx.traits[person.id])
+        return [(content.exercise, payload, rng.uniform(8, 25))]
+    return simulate_one
 
 
 def _strategy(rng: random.Random, person: Participant, content: DilemmaContent,
@@ -79,10 +207,12 @@ NAME_WORDS = (
     ["Partner", "Adviser", "Closer", "Explorer", "Friend", "Guardian", "Trader", "Host"],
 )
 
-SIMULATORS: dict[str, Callable[..., dict[str, Any]]] = {
-    "checkin": _checkin,
-    "purpose": _purpose,
-    "dilemma": _strategy,
+# Each simulator returns (exercise, payload, minutes into the module) for one participant.
+SIMULATORS: dict[str, Callable[..., list[tuple[str, dict[str, Any], float]]]] = {
+    "checkin": _single(_checkin),
+    "purpose": _single(_purpose),
+    "roleplay": _roleplay,
+    "dilemma": _single(_strategy),
 }
 
 
@@ -165,10 +295,13 @@ def simulate(
     sim: Simulation,
     seed: int = 1,
     modules: list[str] | None = None,
+    groups: RoleplayGroups | None = None,
 ) -> int:
-    """Write a simulated answer for every participant and module that has none yet.
+    """Write a simulated answer for every participant and exercise that has none yet.
 
-    Returns how many answers were written. The same seed gives the same answers and times.
+    `groups` are the cohort's role-play groups (from its build); by default they are dealt
+    from the participants in order. Returns how many answers were written. The same seed gives
+    the same answers and times.
     """
     wanted = modules or [m.id for m in content.agenda.modules]
     start = datetime.fromisoformat(f"{cohort_date}T{content.agenda.starts_at}").replace(tzinfo=UTC)
@@ -177,28 +310,31 @@ def simulate(
     for module in content.agenda.modules:
         offsets[module.id] = minutes
         minutes += module.minutes
-    written = 0
-    everyone: dict[str, dict[str, float]] = {}
+    traits = {}
     for person in participants:
         person_rng = random.Random(f"{seed}:{person.id}")
-        traits = {"baseline": person_rng.uniform(2.6, 4.1), "exploring": person_rng.random()}
-        everyone[person.id] = traits
+        traits[person.id] = {"baseline": person_rng.uniform(2.6, 4.1),
+                             "exploring": person_rng.random()}
+    if groups is None and "roleplay" in content.modules and len(participants) >= 2:
+        groups = make_roleplay_groups([p.id for p in participants])
+    ctx = SimContext(seed, content, sim, {p.id: p for p in participants}, traits,
+                     groups or RoleplayGroups([]))
+    written = 0
+    for person in participants:
         for module_id in wanted:
             make = SIMULATORS.get(module_id)
             if make is None:
                 continue
-            module_content = content.modules[module_id]
-            exercise = module_content.exercise
-            if store.latest_answer(cohort_id, person.id, module_id, exercise) is not None:
-                continue
             rng = random.Random(f"{seed}:{person.id}:{module_id}")
-            payload = make(rng, person, module_content, sim, traits)
-            when = start + timedelta(minutes=offsets[module_id] + rng.uniform(8, 25))
-            store.submit(cohort_id, person.id, module_id, exercise, payload,
-                         submitted_at=when, source="simulated")
-            written += 1
+            for exercise, payload, at in make(ctx, rng, person, content.modules[module_id]):
+                if store.latest_answer(cohort_id, person.id, module_id, exercise) is not None:
+                    continue
+                when = start + timedelta(minutes=offsets[module_id] + at)
+                store.submit(cohort_id, person.id, module_id, exercise, payload,
+                             submitted_at=when, source="simulated")
+                written += 1
     if "dilemma" in wanted and "dilemma" in content.modules:
         live_start = start + timedelta(minutes=offsets["dilemma"] + 10)
         written += simulate_live_games(store, cohort_id, live_start, participants,
-                                       content.dilemma, everyone, seed)
+                                       content.dilemma, traits, seed)
     return written
