@@ -504,9 +504,12 @@ def test_thirteen_make_a_group_of_four_with_a_fourth_round(repo_copy, tmp_path):
     assert 'group = "g1"' in source
     assert 'roles = ["observer", "observer", "buyer", "seller"]' in source
     built = BuiltCohort.open(out)
-    assert built.simulate(seed=1) == 13 * 2 + 13 + 13 + 4  # the group of four has 4 rounds
+    built.simulate(seed=1)
     with built.store() as store:
+        roleplay = store.module_answers("demo", "roleplay")
         fourth = store.module_answers("demo", "roleplay", "roleplay_path_r4")
+    # each of 13 sells once and observes once; in the group of four, 4 more observer sheets
+    assert len(roleplay) == 13 + 13 + 4
     assert fourth["participant"].tolist() == ["p13"]
     assert fourth["payload"][0]["script"] == "better_elsewhere"
 
