@@ -52,8 +52,13 @@ def resolve_content(content_dir: str | None) -> Content:
 
 
 def use_static_charts() -> None:
-    """Render altair charts as inline SVG: they survive papermill, nbconvert and offline rooms."""
+    """Render altair charts as inline SVG: they survive papermill, nbconvert and offline rooms.
+
+    Also show tables' text in full: situations, reasons and debrief points are sentences, and
+    pandas would cut them at 50 characters.
+    """
     alt.renderers.enable("svg")
+    pd.set_option("display.max_colwidth", None)
 
 
 class _Session:
