@@ -330,9 +330,11 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
     """Build a cohort's notebooks. Validates everything first: bad input writes nothing.
 
     Files whose bytes are unchanged are left alone; notebooks no longer part of the day (say,
-    a participant removed from the roster) are removed. The store and results are kept.
+    a participant removed from the roster) are removed. The store gets the hashes of the
+    tokens (so it accepts the notebooks); its answers and the results are kept.
     """
     out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url)
+    register_tokens(json.loads(files[Path(MANIFEST)]), out_dir)
     changed = 0
     for rel, data in sorted(files.items()):
         target = out_dir / rel
@@ -354,6 +356,19 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
     return BuildResult(out_dir, sorted(out_dir / r for r in files), changed, removed, notes)
+
+
+def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
+    """Register the hash of every participant's token and the facilitator's in the store
+    (creating or upgrading it): the store then accepts each notebook's reads and writes.
+    Answers already in the store are left alone."""
+    tokens = {p["id"]: p["token"] for p in manifest["participants"]}
+    tokens[FACILITATOR] = manifest["facilitator_token"]
+    url = manifest["store_url"]
+    if url.startswith("sqlite:///"):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    with Store(url) as store:
+        return store.register_tokens(manifest["cohort"]["id"], tokens)
 
 
 # ---------------------------------------------------------------------------------------------
