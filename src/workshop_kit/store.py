@@ -580,15 +580,17 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
     _COLUMNS = ("cohort, participant, module, exercise, version, payload, submitted_at, "
                 "source")
+    # One scan and one sort on both backends (a join on MAX(version) made PostgreSQL's planner
+    # loop over the module's index once per participant on fresh, unanalysed tables).
     _LATEST = """
-        SELECT a.cohort, a.participant, a.module, a.exercise, a.version, a.payload,
-               a.submitted_at, a.source
-        FROM answers a
-        JOIN (SELECT cohort, participant, module, exercise, MAX(version) AS version
-              FROM answers WHERE {where}
-              GROUP BY cohort, participant, module, exercise) m
-          USING (cohort, participant, module, exercise, version)
-        ORDER BY a.participant, a.module, a.exercise
+        SELECT cohort, participant, module, exercise, version, payload, submitted_at, source
+        FROM (SELECT cohort, participant, module, exercise, version, payload, submitted_at,
+                     source,
+                     ROW_NUMBER() OVER (PARTITION BY cohort, participant, module, exercise
+                                        ORDER BY version DESC) AS newest
+              FROM answers WHERE {where}) latest
+        WHERE newest = 1
+        ORDER BY participant, module, exercise
     """
 
     @staticmethod
