@@ -144,3 +144,30 @@ def test_the_opt_in_is_restored_with_the_answer(room, content):
     again = TrustProfileForm(ParticipantStore(room, "c", "p1", "tok-p1"), "c", "p1",
                              content.checkin)
     assert again.share.value is True
+
+
+@pytest.mark.parametrize("kind", ["quotes", "emoji", "html", "sql", "control"])
+def test_awkward_text_comes_back_verbatim_and_is_shown_escaped(room, content, kind):
+    from test_store import AWKWARD_TEXTS
+
+    text = (AWKWARD_TEXTS[kind] + " — a client situation, at least thirty characters").strip()
+    _profile(room, content, "p1", "tok-p1", share=True, situation=text)
+    reopened = TrustProfileForm(ParticipantStore(room, "c", "p1", "tok-p1"), "c", "p1",
+                                content.checkin)
+    assert reopened.situation.value == text  # a Textarea shows its value as text, not HTML
+    shown = FacilitatorSession("c", room.url, str(DATA), token="tok-f").client_situations()
+    assert shown["situation"].tolist() == [text]
+    page = shown.to_html()
+    assert "<script>" not in page and "<b onmouseover" not in page
+
+
+def test_a_situation_too_long_for_the_form_is_refused_and_kept(room, content):
+    from test_store import AWKWARD_TEXTS
+
+    form = TrustProfileForm(ParticipantStore(room, "c", "p1", "tok-p1"), "c", "p1",
+                            content.checkin)
+    form.situation.value = AWKWARD_TEXTS["long"]
+    assert form.submit() is False
+    assert "20000 characters; please keep it under 2000" in form.message.value
+    assert form.situation.value == AWKWARD_TEXTS["long"]
+    assert room.count() == 0
