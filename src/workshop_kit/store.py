@@ -219,9 +219,12 @@ class _SQLite:
     def write_lock(self):
         try:
             fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError:  # a read-only or odd folder: SQLite's own locking still holds
-            yield
-            return
+        except OSError:
+            try:  # made by another user of a shared folder: flock needs no write access
+                fd = os.open(self._lock_path, os.O_RDONLY)
+            except OSError:  # an odd folder: SQLite's own locking still keeps answers safe
+                yield
+                return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
