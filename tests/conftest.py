@@ -1,9 +1,18 @@
-"""Shared fixtures: a real SQLite store in a temporary folder, a copy of the repository's data."""
+"""Shared fixtures: a real store (SQLite in a temporary folder, and PostgreSQL when a server is
+reachable), a copy of the repository's data.
+
+The `store` fixture runs every test that uses it against both backends. PostgreSQL tests need
+$WORKSHOP_KIT_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres); each test gets
+its own schema, dropped afterwards. Without a reachable server they skip and say why.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -11,11 +20,69 @@ from workshop_kit.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
+ENV_PG_URL = "WORKSHOP_KIT_TEST_PG_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+_pg_problem: list[str] = []  # why PostgreSQL is not usable, once known
+
+
+def _skip(reason: str):
+    """Skip, or fail where PostgreSQL must be there (CI sets WORKSHOP_KIT_REQUIRE_PG=1)."""
+    if os.environ.get("WORKSHOP_KIT_REQUIRE_PG") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _pg_admin_url() -> str:
+    url = os.environ.get(ENV_PG_URL, "")
+    if not url:
+        _skip(f"no PostgreSQL server reachable at (unset); set {ENV_PG_URL} "
+              "(e.g. postgresql://postgres@127.0.0.1:5432/postgres)")
+    if _pg_problem:
+        _skip(_pg_problem[0])
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=3).close()
+    except Exception as exc:  # ImportError or any connection failure: say which
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        _pg_problem.append(f"no PostgreSQL server reachable at {url}: {reason}; set {ENV_PG_URL}")
+        _skip(_pg_problem[0])
+    return url
+
+
+def _with_schema(url: str, schema: str) -> str:
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(f"sqlite:///{tmp_path / 'responses.sqlite'}") as s:
+def pg_url():
+    """The URL of a fresh, empty PostgreSQL schema (dropped after the test)."""
+    import psycopg
+
+    admin = _pg_admin_url()
+    schema = f"wk_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield _with_schema(admin, schema)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path: Path) -> str:
+    """A fresh store's URL, once per backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'responses.sqlite'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(store_url: str):
+    with Store(store_url) as s:
         yield s
 
 

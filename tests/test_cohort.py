@@ -21,8 +21,9 @@ BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + 2 + 2
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """The built files (the store, which build creates to register tokens, aside)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and not p.name.startswith(cohort.STORE_FILE)}
 
 
 def pairs_of(groups):
@@ -102,6 +103,20 @@ def test_build_twice_is_byte_identical(tmp_path):
     assert again.changed == 0
     assert tree(out) == first
     assert len(first) == BUILD_FILES
+
+
+def test_build_registers_token_hashes_in_the_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_KIT_SECRET", "s3cret")
+    out = tmp_path / "demo"
+    build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    built = BuiltCohort.open(out)
+    with built.store() as store:
+        for person in built.manifest["participants"]:
+            store.check_token("demo", person["id"], person["token"])
+        store.check_token("demo", "facilitator", built.manifest["facilitator_token"])
+        hashes = [h for (h,) in store._query("SELECT token_hash FROM tokens", ())]
+    assert len(hashes) == 13
+    assert not {p["token"] for p in built.manifest["participants"]} & set(hashes)
 
 
 def test_tokens_depend_on_the_secret(monkeypatch):

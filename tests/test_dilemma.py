@@ -92,7 +92,8 @@ def test_facilitator_views_on_a_simulated_cohort(tmp_path, content):
         assert written > 12 * 3
         assert simulate(store, "demo", cohort.date, list(cohort.participants), content,
                         load_simulation(DATA), seed=2) == 0
-    room = FacilitatorSession("demo", url, str(DATA))
+        store.register_tokens("demo", {"facilitator": "f-token"})
+    room = FacilitatorSession("demo", url, str(DATA), token="f-token")
     summary = room.live_summary().set_index("condition")
     assert list(summary.index) == ["one_shot", "partners", "strangers"]
     assert summary.loc["one_shot", "rounds"] == 1

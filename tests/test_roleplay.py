@@ -23,6 +23,7 @@ from workshop_kit.errors import ContentError
 from workshop_kit.rotation import make_roleplay_groups
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.simulate import simulate
+from workshop_kit.store import Store
 from workshop_kit.widgets import ObserverForm, ScriptPlayer, TalkTracker, nearest_choice
 
 HERE = Path(__file__).parent
@@ -338,7 +339,9 @@ def test_observer_sheet_is_saved_and_restored(store, content, firm_script):
 
 def test_participant_gets_the_part_for_their_role(tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    me = ParticipantSession("p1", "c", url, str(DATA), practice_area="legal",
+    with Store(url) as store:
+        store.register_tokens("c", {"p1": "tok-p1"})
+    me = ParticipantSession("p1", "c", url, str(DATA), token="tok-p1", practice_area="legal",
                             partners=["p2", "p3"], group="g2",
                             roles=["observer", "seller", "buyer"],
                             round_areas=["accounting", "legal", "it_services"])
@@ -353,7 +356,7 @@ def test_participant_gets_the_part_for_their_role(tmp_path):
     table = me.roleplay_roles().data
     assert "group g2, with p2, p3" in table and "<td><b>observer</b></td>" in table
     with pytest.raises(Exception, match="roles contains 'judge'"):
-        ParticipantSession("p1", "c", url, str(DATA), roles=["judge"])
+        ParticipantSession("p1", "c", url, str(DATA), token="tok-p1", roles=["judge"])
 
 
 # -- simulation, analysis and the facilitator's views -------------------------------------------
@@ -368,6 +371,7 @@ def simulated(tmp_path, content):
     people = list(cohort.participants)
     url = f"sqlite:///{tmp_path / 'sim.sqlite'}"
     with Store(url) as store:
+        store.register_tokens("demo", {"facilitator": "f-token"})
         written = simulate(store, "demo", cohort.date, people, content, load_simulation(DATA),
                            seed=5, modules=["roleplay"])
     return url, written
@@ -412,7 +416,7 @@ def test_simulated_talk_share_follows_the_outcome(tmp_path, content):
 
 def test_facilitator_tables_and_charts(simulated, content):
     url, _ = simulated
-    room = FacilitatorSession("demo", url, str(DATA))
+    room = FacilitatorSession("demo", url, str(DATA), token="f-token")
     answers = room.store.module_answers("demo", "roleplay")
     paths = analysis.roleplay_paths(answers, content.roleplay, content.scripts)
     observations = analysis.roleplay_observations(answers, content.roleplay)

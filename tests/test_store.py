@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from workshop_kit.errors import ParameterError, StoreError
-from workshop_kit.store import Store
+from workshop_kit.errors import AccessError, ParameterError, StoreError
+from workshop_kit.store import _MIGRATIONS, SCHEMA_VERSION, Store
 
 
 def test_resubmission_is_a_new_version_and_latest_counts(store):
@@ -39,10 +39,24 @@ def test_latest_per_exercise_and_module_frame(store):
     assert store.module_answers("c", "nothing").empty
 
 
-def test_text_is_kept_verbatim(store):
-    text = "It's \"fine\" 😀 <script>alert(1)</script> '; DROP TABLE answers; -- " + "x" * 20000
-    store.submit("c", "p1", "checkin", "trust_profile", {"situation": text})
-    assert store.latest_answer("c", "p1", "checkin", "trust_profile").payload["situation"] == text
+AWKWARD_TEXTS = {
+    "quotes": "It's \"fine\", isn't it? `back` ‘curly’ “double” \\ backslash",
+    "emoji": "Trust 🤝 takes time ⏳ — 👩🏽‍💼 and 🇳🇱 flags, e\u0301 combining",
+    "long": "é" * 20_000,
+    "html": "<script>alert('x')</script><b onmouseover=\"x()\">bold</b> &amp; &lt;",
+    "sql": "'; DROP TABLE answers; -- \" OR 1=1; SELECT * FROM tokens; %s ? :name $1",
+    "control": "tab\there\nnew line\r\n and a NUL \x00 byte",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(AWKWARD_TEXTS))
+def test_text_is_kept_verbatim(store, kind):
+    text = AWKWARD_TEXTS[kind]
+    store.submit("c", "p1", "checkin", "trust_profile", {"situation": text, kind: [text]})
+    saved = store.latest_answer("c", "p1", "checkin", "trust_profile").payload
+    assert saved == {"situation": text, kind: [text]}
+    assert store.module_answers("c", "checkin")["payload"][0]["situation"] == text
+    assert store.count() == 1 and store.participants("c") == ["p1"]
 
 
 def test_bad_input_writes_nothing(store):
@@ -57,29 +71,94 @@ def test_bad_input_writes_nothing(store):
     assert store.count() == 0
 
 
-def test_file_is_sqlite_in_wal_mode_with_schema_version(store):
+def test_file_is_sqlite_in_wal_mode_with_schema_version(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     store.submit("c", "p1", "m", "e", {"a": 1})
     raw = sqlite3.connect(store.path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     row = raw.execute("SELECT payload, source FROM answers").fetchone()
     assert json.loads(row[0]) == {"a": 1} and row[1] == "participant"
 
 
-def test_reopening_keeps_answers(tmp_path):
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    with Store(url) as s:
+def test_reopening_keeps_answers(store_url):
+    with Store(store_url) as s:
         s.submit("c", "p1", "m", "e", {"a": 1})
-    with Store(url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+    with Store(store_url) as s:
         assert s.latest_answer("c", "p1", "m", "e").payload == {"a": 1}
+        assert s.schema_version() == SCHEMA_VERSION
+
+
+V1_SCHEMA = """
+CREATE TABLE answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, cohort TEXT NOT NULL, participant TEXT NOT NULL,
+    module TEXT NOT NULL, exercise TEXT NOT NULL, version INTEGER NOT NULL,
+    payload TEXT NOT NULL, submitted_at TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'participant',
+    UNIQUE (cohort, participant, module, exercise, version));
+CREATE INDEX answers_module ON answers (cohort, module, exercise);
+INSERT INTO answers VALUES (1, 'c', 'p1', 'checkin', 'trust_profile', 1, '{"situation": "one"}',
+                            '2026-12-03T09:00:00+00:00', 'participant');
+INSERT INTO answers VALUES (2, 'c', 'p1', 'checkin', 'trust_profile', 2, '{"situation": "two"}',
+                            '2026-12-03T09:05:00+00:00', 'participant');
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_v1_sqlite_store_is_upgraded_without_losing_answers(tmp_path):
+    path = tmp_path / "old.sqlite"
+    raw = sqlite3.connect(path)
+    raw.executescript(V1_SCHEMA)
+    raw.close()
+    with Store(f"sqlite:///{path}") as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert [a.payload["situation"] for a in s.history("c", "p1", "checkin",
+                                                           "trust_profile")] == ["one", "two"]
+        assert s.submit("c", "p1", "checkin", "trust_profile", {"situation": "3"}).version == 3
+        s.register_tokens("c", {"p1": "secret-1"})
+        s.check_token("c", "p1", "secret-1")
+    raw = sqlite3.connect(path)
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"answers", "tokens"} <= tables
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "new.sqlite"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 99")
+    raw.close()
+    with pytest.raises(StoreError, match="schema version 99, newer than this kit"):
+        Store(f"sqlite:///{path}")
+
+
+def test_a_v1_postgresql_store_is_upgraded(pg_url):
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for statement in _MIGRATIONS[1]["postgresql"]:
+            conn.execute(statement)
+        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO schema_version VALUES (1)")
+        conn.execute("INSERT INTO answers (cohort, participant, module, exercise, version, "
+                     "payload, submitted_at) VALUES ('c', 'p1', 'm', 'e', 1, '{\"a\": 1}', "
+                     "now())")
+    with Store(pg_url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.latest_answer("c", "p1", "m", "e").payload == {"a": 1}
+        assert s.submit("c", "p1", "m", "e", {"a": 2}).version == 2
+        s.register_tokens("c", {"p1": "t"})
 
 
 def test_store_url_errors(tmp_path, monkeypatch):
     monkeypatch.delenv("WORKSHOP_KIT_STORE_URL", raising=False)
     with pytest.raises(ParameterError, match="store_url is empty"):
         Store("")
-    with pytest.raises(ParameterError, match="not supported"):
+    with pytest.raises(ParameterError, match="not supported; use sqlite:///"):
         Store("mysql://x")
+    with pytest.raises(ParameterError, match="'mysql://me:\\*\\*\\*@db/x' is not supported"):
+        Store("mysql://me:hunter2@db/x")
     with pytest.raises(StoreError, match="does not exist; build the cohort first"):
         Store(f"sqlite:///{tmp_path / 'missing' / 's.sqlite'}")
     monkeypatch.setenv("WORKSHOP_KIT_STORE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
@@ -93,14 +172,55 @@ def test_closed_store_gives_store_error(store):
         store.submit("c", "p1", "m", "e", {"a": 1})
 
 
+def test_unreachable_server_is_a_store_error_and_hides_the_password():
+    pytest.importorskip("psycopg")
+    store = Store("postgresql://kit:hunter2@127.0.0.1:9/nowhere", timeout=2)
+    with pytest.raises(StoreError, match=r"could not save the answer to "
+                       r"postgresql://kit:\*\*\*@127.0.0.1:9/nowhere: cannot reach the server"):
+        store.submit("c", "p1", "m", "e", {"a": 1})
+    with pytest.raises(StoreError, match="could not read the store"):
+        store.latest_answer("c", "p1", "m", "e")
+
+
+def test_forget_removes_every_version_of_one_participant(store):
+    for who in ("p1", "p2"):
+        for exercise in ("a", "b"):
+            store.submit("c", who, "m", exercise, {"x": 1})
+            store.submit("c", who, "m", exercise, {"x": 2})
+    store.submit("other", "p1", "m", "a", {"x": 1})
+    assert store.forget("c", "p1") == 4
+    assert store.forget("c", "p1") == 0
+    assert store.participants("c") == ["p2"]
+    assert store.count("c") == 4 and store.count("other") == 1
+
+
+def test_tokens_are_kept_as_hashes_and_checked(store):
+    assert store.register_tokens("c", {"p1": "tok-1", "facilitator": "tok-f"}) == 2
+    store.check_token("c", "p1", "tok-1")
+    store.check_token("c", "facilitator", "tok-f")
+    with pytest.raises(AccessError, match="token given for participant 'p1' of cohort 'c' is "
+                       "not the right one"):
+        store.check_token("c", "p1", "tok-f")
+    with pytest.raises(AccessError, match="token is empty for the facilitator"):
+        store.check_token("c", "facilitator", "")
+    with pytest.raises(AccessError, match="cohort 'x' has no tokens registered"):
+        store.check_token("x", "p1", "tok-1")
+    store.register_tokens("c", {"p1": "new"})  # a rebuild with a new secret replaces it
+    with pytest.raises(AccessError):
+        store.check_token("c", "p1", "tok-1")
+    store.check_token("c", "p1", "new")
+    hashes = store._query("SELECT token_hash FROM tokens", ())
+    assert all(len(h) == 64 and "tok" not in h for (h,) in hashes)
+
+
 def _writer(url: str, who: str, n: int) -> None:
     with Store(url) as s:
         for i in range(n):
             s.submit("c", who, "m", "e", {"i": i})
 
 
-def test_parallel_writers_lose_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+def test_parallel_writers_lose_nothing(store_url):
+    url = store_url
     Store(url).close()
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_writer, args=(url, who, 25)) for who in ("p1", "p2", "p3")]

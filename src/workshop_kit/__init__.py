@@ -7,7 +7,14 @@ notebook side pulls in altair and ipywidgets, which take a second or two to impo
 from importlib import import_module
 from typing import Any
 
-from .errors import ContentError, ParameterError, RunError, StoreError, WorkshopKitError
+from .errors import (
+    AccessError,
+    ContentError,
+    ParameterError,
+    RunError,
+    StoreError,
+    WorkshopKitError,
+)
 
 _LAZY = {
     "Content": "content",
@@ -19,6 +26,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AccessError",
     "Content",
     "ContentError",
     "FacilitatorSession",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from . import cohort
 from .errors import RunError, WorkshopKitError
+
+ENV_TOKEN = "WORKSHOP_KIT_TOKEN"
 
 
 def _progress(items):
@@ -78,6 +81,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> str:
+    return args.token or os.environ.get(ENV_TOKEN, "")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    result = cohort.export(args.folder, args.out, _token(args))
+    print(f"exported {result.rows} answer version(s) to {result.path}")
+    if result.withheld:
+        print(f"note: {result.withheld} personal answer version(s) not shared with the "
+              "facilitator were left out")
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    removed = cohort.forget(args.folder, args.participant, _token(args))
+    print(f"removed {removed} answer version(s) of '{args.participant}' from the store")
+    return 0
+
+
 def cmd_tournament(args: argparse.Namespace) -> int:
     from . import game
 
@@ -121,6 +143,23 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, help="output folder (default: build/demo)")
     d.add_argument("--seed", type=int, default=1)
     d.set_defaults(func=cmd_demo)
+
+    token = argparse.ArgumentParser(add_help=False)
+    token.add_argument("--token", default="",
+                       help=f"the facilitator's token (facilitator_token in cohort.json; "
+                            f"default: ${ENV_TOKEN})")
+    e = sub.add_parser("export", parents=[token],
+                       help="write every answer of a built cohort to CSV or Parquet")
+    e.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
+    e.add_argument("--out", type=Path, required=True,
+                   help="answers.csv or answers.parquet (Parquet needs pyarrow)")
+    e.set_defaults(func=cmd_export)
+
+    f = sub.add_parser("forget", parents=[token],
+                       help="remove every answer of one participant (a privacy request)")
+    f.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
+    f.add_argument("participant", help="the participant's id, e.g. p03")
+    f.set_defaults(func=cmd_forget)
 
     t = sub.add_parser("tournament", help="play a round-robin dilemma tournament of classics")
     t.add_argument("--players", required=True,

@@ -22,6 +22,7 @@ from typing import Any
 
 import nbformat
 
+from .access import FacilitatorStore
 from .content import SCRIPTS_DIR, Cohort, Content, load_cohort, load_content, load_simulation
 from .errors import ContentError, ParameterError, RunError
 from .rotation import RoleplayGroups, make_roleplay_groups
@@ -387,9 +388,11 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
     """Build a cohort's notebooks. Validates everything first: bad input writes nothing.
 
     Files whose bytes are unchanged are left alone; notebooks no longer part of the day (say,
-    a participant removed from the roster) are removed. The store and results are kept.
+    a participant removed from the roster) are removed. The store gets the hashes of the
+    tokens (so it accepts the notebooks); its answers and the results are kept.
     """
     out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url)
+    register_tokens(json.loads(files[Path(MANIFEST)]), out_dir)
     changed = 0
     for rel, data in sorted(files.items()):
         target = out_dir / rel
@@ -411,6 +414,19 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
     return BuildResult(out_dir, sorted(out_dir / r for r in files), changed, removed, notes)
+
+
+def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
+    """Register the hash of every participant's token and the facilitator's in the store
+    (creating or upgrading it): the store then accepts each notebook's reads and writes.
+    Answers already in the store are left alone."""
+    tokens = {p["id"]: p["token"] for p in manifest["participants"]}
+    tokens[FACILITATOR] = manifest["facilitator_token"]
+    url = manifest["store_url"]
+    if url.startswith("sqlite:///"):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    with Store(url) as store:
+        return store.register_tokens(manifest["cohort"]["id"], tokens)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,6 +460,16 @@ class BuiltCohort:
 
     def store(self) -> Store:
         return Store(self.manifest["store_url"])
+
+    def facilitator(self, token: str) -> FacilitatorStore:
+        """The store as the facilitator's token opens it (personal answers as aggregates)."""
+        if not token:
+            raise ParameterError(
+                "--token is empty: give the facilitator's token (facilitator_token in "
+                f"{self.folder / MANIFEST}) with --token or $WORKSHOP_KIT_TOKEN")
+        content = self.content()
+        personal = {m for m, c in content.modules.items() if getattr(c, "personal", False)}
+        return FacilitatorStore(self.store(), self.cohort_id, token, personal)
 
     def content(self) -> Content:
         return load_content(self.manifest["content_dir"], check_notebooks=False)
@@ -577,6 +603,74 @@ def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None =
     return DemoResult(built_files, built.manifest["store_url"], simulated,
                       len(built.manifest["participants"]), runs,
                       "\n".join(errors) if errors else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Export and forget (facilitator's token)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    withheld: int
+
+
+EXPORT_COLUMNS = ["cohort", "participant", "module", "exercise", "version", "latest",
+                  "submitted_at", "source", "payload"]
+
+
+def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
+    """Write every answer (all versions) of a built cohort to a .csv or .parquet file.
+
+    Personal answers (the trust profile) that their participant did not share are left out
+    and counted in `withheld`. The payload column is the answer's JSON text, verbatim.
+    """
+    out = Path(out)
+    kind = out.suffix.lower()
+    if kind not in (".csv", ".parquet"):
+        raise ParameterError(f"--out '{out}' must end in .csv or .parquet")
+    if kind == ".parquet":
+        try:
+            import pyarrow  # noqa: F401  (only checked: pandas writes through it)
+        except ImportError:
+            raise ParameterError(
+                "Parquet export needs the package pyarrow: pip install pyarrow (or "
+                "'workshop-kit[parquet]'), or export to a .csv file") from None
+    if not out.parent.is_dir():
+        raise ParameterError(f"--out '{out}': folder {out.parent} does not exist; create it")
+    built = BuiltCohort.open(folder)
+    with built.facilitator(token) as room:
+        answers, withheld = room.answers(built.cohort_id)
+    import pandas as pd
+
+    newest: dict[tuple, int] = {}
+    for a in answers:
+        newest[(a.participant, a.module, a.exercise)] = a.version
+    frame = pd.DataFrame(
+        [{"cohort": a.cohort, "participant": a.participant, "module": a.module,
+          "exercise": a.exercise, "version": a.version,
+          "latest": a.version == newest[(a.participant, a.module, a.exercise)],
+          "submitted_at": a.submitted_at.isoformat(), "source": a.source,
+          "payload": json.dumps(a.payload, ensure_ascii=False, sort_keys=True)}
+         for a in answers], columns=EXPORT_COLUMNS)
+    tmp = out.with_name(out.name + ".tmp")
+    if kind == ".csv":
+        frame.to_csv(tmp, index=False, encoding="utf-8")
+    else:
+        frame.to_parquet(tmp, index=False)
+    tmp.replace(out)
+    return ExportResult(out, len(frame), withheld)
+
+
+def forget(folder: str | Path, participant: str, token: str) -> int:
+    """Remove every answer (all versions) of one participant of a built cohort, for a privacy
+    request; returns how many were removed. Their token stays, so they can still take part."""
+    if not participant or not participant.strip():
+        raise ParameterError("PARTICIPANT is empty; give the participant's id (see cohort.json)")
+    built = BuiltCohort.open(folder)
+    with built.facilitator(token) as room:
+        return room.forget(built.cohort_id, participant)
 
 
 def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:

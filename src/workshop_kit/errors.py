@@ -22,3 +22,7 @@ class StoreError(WorkshopKitError):
 
 class RunError(WorkshopKitError):
     """One or more facilitator modules failed to execute."""
+
+
+class AccessError(WorkshopKitError, PermissionError):
+    """A token is missing or wrong, or asks for answers its holder may not see."""

@@ -17,12 +17,11 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import analysis, charts
+from .access import GAME_EXERCISE, FacilitatorStore, ParticipantStore
 from .content import Content, Script, load_content
 from .errors import ParameterError
-from .store import Store
+from .store import FACILITATOR, Store
 from .widgets import (
-    FACILITATOR,
-    GAME_EXERCISE,
     GameControl,
     LiveRounds,
     ObserverForm,
@@ -34,6 +33,7 @@ from .widgets import (
 )
 
 ENV_DATA_DIR = "WORKSHOP_KIT_DATA"
+ENV_TOKEN = "WORKSHOP_KIT_TOKEN"
 
 
 def _default_data_dir() -> Path:
@@ -61,13 +61,18 @@ def use_static_charts() -> None:
     pd.set_option("display.max_colwidth", None)
 
 
+def resolve_token(token: str | None) -> str:
+    """The token given, else $WORKSHOP_KIT_TOKEN (a template opened directly)."""
+    return token or os.environ.get(ENV_TOKEN, "")
+
+
 class _Session:
     def __init__(self, cohort_id: str, store_url: str = "", content_dir: str = ""):
         if not cohort_id:
             raise ParameterError("cohort_id is empty; build the cohort with `workshop-kit build`")
         self.cohort_id = cohort_id
         self.content = resolve_content(content_dir)
-        self.store = Store(store_url)
+        self._store = Store(store_url)
         use_static_charts()
 
     def intro(self, module: str) -> HTML:
@@ -101,7 +106,9 @@ class ParticipantSession(_Session):
             raise ParameterError("participant_id is empty; open the notebook built for you")
         super().__init__(cohort_id, store_url, content_dir)
         self.participant_id = participant_id
-        self.token = token
+        # Every read and write of this notebook goes through the participant's token.
+        self.store = ParticipantStore(self._store, cohort_id, participant_id,
+                                      resolve_token(token))
         self.practice_area = practice_area
         self.partners = list(partners or [])
         self.group = group
@@ -206,7 +213,9 @@ class FacilitatorSession(_Session):
     def __init__(self, cohort_id: str, store_url: str = "", content_dir: str = "",
                  token: str = ""):
         super().__init__(cohort_id, store_url, content_dir)
-        self.token = token
+        personal = {m for m, c in self.content.modules.items() if getattr(c, "personal", False)}
+        # Personal exercises reach these views as numbers without names unless shared.
+        self.store = FacilitatorStore(self._store, cohort_id, resolve_token(token), personal)
 
     def opening(self, module: str) -> HTML:
         """What to say to open a module (for the facilitator's notebook)."""

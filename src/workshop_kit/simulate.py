@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .access import OPT_IN
 from .content import (
     CheckinContent,
     Content,
@@ -41,7 +42,10 @@ def _checkin(rng: random.Random, person: Participant, content: CheckinContent,
     options = sim.situations.get(person.practice_area) or [
         s for options in sim.situations.values() for s in options
     ]
-    return {"ratings": ratings, "situation": rng.choice(options)}
+    # Most people share their situation with the facilitator; drawn apart from the main
+    # sequence so that older seeds still give the same ratings and situations.
+    share = random.Random(f"{person.id}:share").random() < 0.7
+    return {"ratings": ratings, "situation": rng.choice(options), OPT_IN: share}
 
 
 def _purpose(rng: random.Random, person: Participant, content: PurposeContent,
@@ -237,8 +241,9 @@ def simulate_live_games(store: Store, cohort_id: str, start: datetime,
                         participants: list[Participant], content: DilemmaContent,
                         traits: dict[str, dict[str, float]], seed: int) -> int:
     """Three live games as a room would play them: one-shot, partners, strangers."""
+    from .access import GAME_EXERCISE
     from .game.live import BOT, bot_move, plan_game
-    from .widgets import FACILITATOR, GAME_EXERCISE
+    from .store import FACILITATOR
 
     if store.latest_answer(cohort_id, FACILITATOR, "dilemma", GAME_EXERCISE):
         return 0

@@ -1,47 +1,114 @@
 """The response store: every answer a participant submits, versioned, never overwritten.
 
-The default backend is a SQLite file (WAL mode) in the cohort folder, named by a URL such as
-``sqlite:///build/demo/responses.sqlite``. A resubmission becomes a new version; the latest
-version is the one that counts.
+A store is named by a URL. ``sqlite:///build/demo/responses.sqlite`` (the default) is a SQLite
+file in WAL mode: one machine, no server. ``postgresql://user:password@host:5432/db`` is a
+PostgreSQL database, for a hub whose participants' kernels run on several machines (it needs the
+``postgres`` extra: ``pip install 'workshop-kit[postgres]'``).
+
+A resubmission becomes a new version; the latest version is the one that counts. The version
+is computed inside the INSERT and guarded by a UNIQUE constraint (a clash is retried), so any
+number of concurrent writers never lose or duplicate an answer.
+
+The kit creates and upgrades the schema itself: its version lives in the database
+(``PRAGMA user_version`` for SQLite, a ``schema_version`` table for PostgreSQL) and each step
+in ``_MIGRATIONS`` runs once, in order, under a lock.
+
+This class is the kit's own access (simulation, tests, the trainer's machine). Participants
+and the facilitator reach it through `workshop_kit.access`, which checks their tokens.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import json
 import os
+import random
+import re
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from .errors import AccessError, ParameterError, StoreError
 
-from .errors import ParameterError, StoreError
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENV_STORE_URL = "WORKSHOP_KIT_STORE_URL"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_PAYLOAD_CHARS = 200_000
+FACILITATOR = "facilitator"
 
-_SCHEMA = [
-    """
-    CREATE TABLE IF NOT EXISTS answers (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        cohort TEXT NOT NULL,
-        participant TEXT NOT NULL,
-        module TEXT NOT NULL,
-        exercise TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        payload TEXT NOT NULL,
-        submitted_at TEXT NOT NULL,
-        source TEXT NOT NULL DEFAULT 'participant',
-        UNIQUE (cohort, participant, module, exercise, version)
-    )
-    """,
-    "CREATE INDEX IF NOT EXISTS answers_module ON answers (cohort, module, exercise)",
-]
+# Each step upgrades the schema from the version before it; steps are idempotent.
+# {version: {dialect: [statements]}}
+_MIGRATIONS: dict[int, dict[str, list[str]]] = {
+    1: {
+        "sqlite": [
+            """
+            CREATE TABLE IF NOT EXISTS answers (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                cohort TEXT NOT NULL,
+                participant TEXT NOT NULL,
+                module TEXT NOT NULL,
+                exercise TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                payload TEXT NOT NULL,
+                submitted_at TEXT NOT NULL,
+                source TEXT NOT NULL DEFAULT 'participant',
+                UNIQUE (cohort, participant, module, exercise, version)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS answers_module ON answers (cohort, module, exercise)",
+        ],
+        "postgresql": [
+            # COLLATE "C": the same (byte) order as SQLite, whatever the server's locale.
+            """
+            CREATE TABLE IF NOT EXISTS answers (
+                id BIGSERIAL PRIMARY KEY,
+                cohort TEXT COLLATE "C" NOT NULL,
+                participant TEXT COLLATE "C" NOT NULL,
+                module TEXT COLLATE "C" NOT NULL,
+                exercise TEXT COLLATE "C" NOT NULL,
+                version INTEGER NOT NULL,
+                payload TEXT NOT NULL,
+                submitted_at TIMESTAMPTZ NOT NULL,
+                source TEXT NOT NULL DEFAULT 'participant',
+                UNIQUE (cohort, participant, module, exercise, version)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS answers_module ON answers (cohort, module, exercise)",
+        ],
+    },
+    2: {
+        # Who may write: the SHA-256 of each participant's (and the facilitator's) token,
+        # registered by `workshop-kit build`. The tokens themselves are never stored.
+        "sqlite": [
+            """
+            CREATE TABLE IF NOT EXISTS tokens (
+                cohort TEXT NOT NULL,
+                who TEXT NOT NULL,
+                token_hash TEXT NOT NULL,
+                PRIMARY KEY (cohort, who)
+            )
+            """,
+        ],
+        "postgresql": [
+            """
+            CREATE TABLE IF NOT EXISTS tokens (
+                cohort TEXT COLLATE "C" NOT NULL,
+                who TEXT COLLATE "C" NOT NULL,
+                token_hash TEXT NOT NULL,
+                PRIMARY KEY (cohort, who)
+            )
+            """,
+        ],
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -72,9 +139,20 @@ def resolve_store_url(store_url: str | None) -> str:
 def sqlite_path(url: str) -> Path:
     if not url.startswith("sqlite:///"):
         raise ParameterError(
-            f"store_url '{url}' is not supported; use sqlite:///path/to/responses.sqlite"
+            f"store_url '{redact(url)}' is not supported; use sqlite:///path/to/responses.sqlite "
+            "or postgresql://user:password@host:5432/database"
         )
     return Path(url[len("sqlite:///") :])
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced by ***, for messages."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def token_hash(token: str) -> str:
+    """What the store keeps of a token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _now() -> datetime:
@@ -88,55 +166,272 @@ def _as_time(value: datetime | None) -> datetime:
     return when.astimezone(UTC)
 
 
-class Store:
-    """Answers of one or more cohorts in one SQLite file."""
+# ---------------------------------------------------------------------------------------------
+# Dialects: how to connect, what a placeholder looks like, which errors mean what.
 
-    def __init__(self, url: str | None = None, *, timeout: float = 30.0):
-        self.url = resolve_store_url(url)
-        self.path = sqlite_path(self.url)
-        self._timeout = timeout
+
+class _SQLite:
+    """A SQLite file in WAL mode, shared by the kernels of one machine."""
+
+    name = "sqlite"
+
+    def __init__(self, url: str, timeout: float):
+        self.path = sqlite_path(url)
+        self.where = str(self.path)
+        self.timeout = timeout
+        self._identity: tuple[int, int] | None = None
         if not self.path.parent.is_dir():
             raise StoreError(
                 f"store folder {self.path.parent} does not exist; build the cohort first"
             )
-        # One connection, shared with a widget's polling thread: calls take turns.
-        self._lock = threading.RLock()
-        self._conn = self._connect()
-        self._migrate()
+        # Writers of this machine queue on a lock file (a kernel-managed queue) rather than
+        # polling SQLite's lock with growing sleeps: that keeps the slowest submit short.
+        self._lock_path = self.path.with_name(self.path.name + ".writer-lock")
 
-    # -- connection ------------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def sql(self, statement: str) -> str:
+        return statement
+
+    def connect(self) -> sqlite3.Connection:
+        if not self.path.parent.is_dir() or (self._identity and not self.path.exists()):
+            raise _Unreachable("the file is gone (was its folder moved, unmounted or deleted?)")
         try:
-            conn = sqlite3.connect(
-                self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
-            )
-            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+            stat = self.path.stat()
+        except (sqlite3.Error, OSError) as exc:
+            raise _Unreachable(str(exc)) from None
+        self._identity = (stat.st_dev, stat.st_ino)
         return conn
 
-    def _migrate(self) -> None:
-        (version,) = self._conn.execute("PRAGMA user_version").fetchone()
-        if version > SCHEMA_VERSION:
+    def still_there(self) -> bool:
+        """False if the file was removed or replaced since it was opened: an open handle on a
+        deleted file would accept answers that nobody will ever read."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return False
+        return (stat.st_dev, stat.st_ino) == self._identity
+
+    @contextlib.contextmanager
+    def write_lock(self):
+        try:
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError:
+            try:  # made by another user of a shared folder: flock needs no write access
+                fd = os.open(self._lock_path, os.O_RDONLY)
+            except OSError:  # an odd folder: SQLite's own locking still keeps answers safe
+                yield
+                return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def read_version(self, conn: sqlite3.Connection) -> int:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextlib.contextmanager
+    def migration(self, conn: sqlite3.Connection):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def write_version(self, conn: sqlite3.Connection, version: int) -> None:
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+
+    def is_clash(self, exc: Exception) -> bool:
+        return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+
+    def is_busy(self, exc: Exception) -> bool:
+        return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+    def is_gone(self, exc: Exception) -> bool:
+        return False
+
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def time_value(self, when: datetime) -> Any:
+        return when.isoformat()
+
+
+class _Postgres:
+    """A PostgreSQL database, for kernels spread over several machines."""
+
+    name = "postgresql"
+    _MIGRATION_LOCK = 7_151_207  # pg_advisory_xact_lock key: one migrator at a time
+
+    def __init__(self, url: str, timeout: float):
+        try:
+            import psycopg
+        except ImportError:
             raise StoreError(
-                f"store {self.path} has schema version {version}, newer than this kit "
-                f"({SCHEMA_VERSION}); upgrade workshop-kit"
-            )
-        if version < SCHEMA_VERSION:
-            self._conn.execute("BEGIN IMMEDIATE")
+                "a postgresql:// store needs the package psycopg: "
+                "pip install 'workshop-kit[postgres]' (or 'psycopg[binary]')"
+            ) from None
+        self.psycopg = psycopg
+        self.url = url
+        self.where = redact(url)
+        self.timeout = timeout
+        self.errors = (psycopg.Error,)
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    def connect(self) -> Any:
+        try:
+            return self.psycopg.connect(self.url, autocommit=True,
+                                        connect_timeout=max(1, int(min(self.timeout, 5))))
+        except self.psycopg.Error as exc:
+            reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+            raise _Unreachable(f"cannot reach the server: {reason}") from None
+
+    def still_there(self) -> bool:
+        return True
+
+    @contextlib.contextmanager
+    def write_lock(self):
+        yield
+
+    def read_version(self, conn: Any) -> int:
+        exists = conn.execute("SELECT to_regclass('schema_version')").fetchone()[0]
+        if exists is None:
+            return 0
+        row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return row[0] or 0
+
+    @contextlib.contextmanager
+    def migration(self, conn: Any):
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._MIGRATION_LOCK,))
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            yield
+
+    def write_version(self, conn: Any, version: int) -> None:
+        conn.execute("DELETE FROM schema_version")
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+
+    def is_clash(self, exc: Exception) -> bool:
+        return isinstance(exc, self.psycopg.errors.UniqueViolation)
+
+    def is_busy(self, exc: Exception) -> bool:
+        errors = self.psycopg.errors
+        return isinstance(exc, errors.SerializationFailure | errors.DeadlockDetected)
+
+    def is_gone(self, exc: Exception) -> bool:
+        return isinstance(exc, self.psycopg.OperationalError | self.psycopg.InterfaceError)
+
+    def time_value(self, when: datetime) -> Any:
+        return when
+
+
+class _Unreachable(Exception):
+    """The file or server cannot be reached now (a reason for a StoreError message)."""
+
+
+def _dialect(url: str, timeout: float) -> _SQLite | _Postgres:
+    if url.startswith(("postgresql://", "postgres://")):
+        return _Postgres(url, timeout)
+    return _SQLite(url, timeout)
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+
+
+class Store:
+    """Answers of one or more cohorts in one SQLite file or PostgreSQL database.
+
+    One connection, opened on first use and reopened after the server or file comes back;
+    calls take turns (a widget's polling thread shares it).
+    """
+
+    def __init__(self, url: str | None = None, *, timeout: float = 30.0):
+        self.url = resolve_store_url(url)
+        self._dialect = _dialect(self.url, timeout)
+        self.backend = self._dialect.name
+        self._lock = threading.RLock()
+        self._conn: Any = None
+        self._closed = False
+        if self.backend == "sqlite":
+            # A SQLite store is created right away (its folder must exist); a server may be
+            # down for a while: its store connects on first use.
+            with self._lock:
+                try:
+                    self._connection()
+                except _Unreachable as exc:
+                    raise StoreError(f"cannot open the store {self.where}: {exc}") from None
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (sqlite:// stores only)."""
+        if self.backend != "sqlite":
+            raise AttributeError(f"a {self.backend} store has no file path")
+        return self._dialect.path
+
+    @property
+    def where(self) -> str:
+        """The file, or the URL without its password: for messages."""
+        return self._dialect.where
+
+    # -- connection ------------------------------------------------------------------------
+    def _connection(self) -> Any:
+        if self._closed:
+            raise _Unreachable("the store is closed")
+        if self._conn is not None and not self._dialect.still_there():
+            self._drop()
+        if self._conn is None:
+            conn = self._dialect.connect()
             try:
-                for statement in _SCHEMA:
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                self._conn.execute("COMMIT")
+                self._migrate(conn)
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.close()
                 raise
+            self._conn = conn
+        return self._conn
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+        self._conn = None
+
+    def _migrate(self, conn: Any) -> None:
+        d = self._dialect
+        try:
+            version = d.read_version(conn)
+            if version == SCHEMA_VERSION:
+                return
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"store {d.where} has schema version {version}, newer than this kit "
+                    f"({SCHEMA_VERSION}); upgrade workshop-kit"
+                )
+            with d.migration(conn):
+                version = d.read_version(conn)  # again, under the lock
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[step][d.name]:
+                        conn.execute(statement)
+                if version < SCHEMA_VERSION:
+                    d.write_version(conn, SCHEMA_VERSION)
+        except d.errors as exc:
+            raise StoreError(f"cannot prepare the store {d.where}: {exc}") from None
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+        return self._run("could not read the store", self._dialect.read_version)
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._closed = True
+            self._drop()
 
     def __enter__(self) -> Store:
         return self
@@ -144,7 +439,28 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _run(self, action: str, work: Any) -> Any:
+        """Call work(conn) under the lock; a lost connection is dropped (the next call
+        reconnects) and every database error becomes a StoreError naming the action."""
+        with self._lock:
+            try:
+                return work(self._connection())
+            except self._dialect.errors as exc:
+                if self._dialect.is_gone(exc):
+                    self._drop()
+                message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                raise StoreError(f"{action} {self.where}: {message or type(exc).__name__}"
+                                 ) from None
+            except _Unreachable as exc:
+                raise StoreError(f"{action} {self.where}: {exc}") from None
+
     # -- writing ---------------------------------------------------------------------------
+    @staticmethod
+    def _check_key(**fields: Any) -> None:
+        for field, value in fields.items():
+            if not isinstance(value, str) or not value.strip():
+                raise ParameterError(f"{field} must be a non-empty string, got {value!r}")
+
     def submit(
         self,
         cohort: str,
@@ -157,18 +473,13 @@ class Store:
         source: str = "participant",
     ) -> Answer:
         """Store an answer as a new version; returns it. Nothing is written if it fails."""
-        for field, value in (
-            ("cohort", cohort),
-            ("participant", participant),
-            ("module", module),
-            ("exercise", exercise),
-        ):
-            if not isinstance(value, str) or not value.strip():
-                raise ParameterError(f"{field} must be a non-empty string, got {value!r}")
+        self._check_key(cohort=cohort, participant=participant, module=module,
+                        exercise=exercise)
         if not isinstance(payload, dict):
             raise ParameterError(f"payload must be a dict, got {type(payload).__name__}")
         try:
             text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+            text.encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"payload cannot be stored as JSON: {exc}") from None
         if len(text) > MAX_PAYLOAD_CHARS:
@@ -177,69 +488,125 @@ class Store:
             )
         when = _as_time(submitted_at)
         key = (cohort, participant, module, exercise)
-        with self._lock:
-            latest = self._insert(key, text, when, source)
-        return Answer(*key, latest + 1, json.loads(text), when, source)
+        version = self._insert(key, text, when, source)
+        return Answer(*key, version, json.loads(text), when, source)
+
+    _INSERT = """
+        INSERT INTO answers (cohort, participant, module, exercise, version, payload,
+                             submitted_at, source)
+        SELECT ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?
+        FROM answers WHERE cohort = ? AND participant = ? AND module = ? AND exercise = ?
+        RETURNING version
+    """
 
     def _insert(self, key: tuple, text: str, when: datetime, source: str) -> int:
-        for attempt in range(5):
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
+        """One statement computes the next version and inserts it; the UNIQUE constraint turns
+        a race into a clash, which is retried."""
+        d = self._dialect
+        sql = d.sql(self._INSERT)
+        args = (*key, text, d.time_value(when), source, *key)
+
+        def work(conn: Any) -> int:
+            for attempt in range(50):
                 try:
-                    (latest,) = self._conn.execute(
-                        "SELECT COALESCE(MAX(version), 0) FROM answers WHERE cohort = ? AND "
-                        "participant = ? AND module = ? AND exercise = ?",
-                        key,
-                    ).fetchone()
-                    self._conn.execute(
-                        "INSERT INTO answers (cohort, participant, module, exercise, version, "
-                        "payload, submitted_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (*key, latest + 1, text, when.isoformat(), source),
-                    )
-                    self._conn.execute("COMMIT")
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
+                    with d.write_lock():
+                        return conn.execute(sql, args).fetchone()[0]
+                except d.errors as exc:
+                    if (d.is_clash(exc) or d.is_busy(exc)) and attempt < 49:
+                        time.sleep(random.uniform(0.001, 0.005 * (attempt + 1)))
+                        continue
                     raise
-                break
-            except sqlite3.Error as exc:
-                if "locked" in str(exc) and attempt < 4:
-                    time.sleep(0.05 * (attempt + 1))
-                    continue
-                raise StoreError(f"could not save the answer to {self.path}: {exc}") from None
-        return latest
+            raise AssertionError("unreachable")
+
+        return self._run("could not save the answer to", work)
+
+    def register_tokens(self, cohort: str, tokens: dict[str, str]) -> int:
+        """Record who may write to a cohort: {participant id (or 'facilitator'): token}.
+
+        Only each token's SHA-256 is stored. Re-registering replaces a person's token."""
+        self._check_key(cohort=cohort)
+        for who, token in tokens.items():
+            self._check_key(participant=who, token=token)
+        rows = [(cohort, who, token_hash(token)) for who, token in sorted(tokens.items())]
+        sql = self._dialect.sql(
+            "INSERT INTO tokens (cohort, who, token_hash) VALUES (?, ?, ?) "
+            "ON CONFLICT (cohort, who) DO UPDATE SET token_hash = excluded.token_hash")
+
+        def work(conn: Any) -> int:
+            if self.backend == "sqlite":
+                with self._dialect.write_lock():
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        conn.executemany(sql, rows)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+            else:
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.executemany(sql, rows)
+            return len(rows)
+
+        return self._run("could not register tokens in", work)
+
+    def check_token(self, cohort: str, who: str, token: str) -> None:
+        """Raise AccessError unless `token` is the one registered for `who` in `cohort`."""
+        role = "the facilitator" if who == FACILITATOR else f"participant '{who}'"
+        if not token:
+            raise AccessError(
+                f"token is empty for {role} of cohort '{cohort}'; open the notebook built for "
+                "you by `workshop-kit build` (its parameters carry your token)")
+        rows = self._query(
+            "SELECT who, token_hash FROM tokens WHERE cohort = ? AND (who = ? OR who = ?)",
+            (cohort, who, FACILITATOR), "could not check the token in")
+        hashes = dict(rows)
+        if not hashes:
+            raise AccessError(
+                f"cohort '{cohort}' has no tokens registered in the store {self.where}; run "
+                "`workshop-kit build` for it (it registers them)")
+        if hashes.get(who) != token_hash(token):
+            raise AccessError(
+                f"the token given for {role} of cohort '{cohort}' is not the right one; open "
+                "the notebook built for you (or ask the trainer for your token)")
+
+    def forget(self, cohort: str, participant: str) -> int:
+        """Delete every answer (all versions) of one participant in a cohort; how many went."""
+        self._check_key(cohort=cohort, participant=participant)
+        sql = self._dialect.sql("DELETE FROM answers WHERE cohort = ? AND participant = ?")
+
+        def work(conn: Any) -> int:
+            with self._dialect.write_lock():
+                return conn.execute(sql, (cohort, participant)).rowcount
+
+        return self._run("could not delete answers from", work)
 
     # -- reading ---------------------------------------------------------------------------
+    _COLUMNS = ("cohort, participant, module, exercise, version, payload, submitted_at, "
+                "source")
+    # One scan and one sort on both backends (a join on MAX(version) made PostgreSQL's planner
+    # loop over the module's index once per participant on fresh, unanalysed tables).
     _LATEST = """
-        SELECT a.cohort, a.participant, a.module, a.exercise, a.version, a.payload,
-               a.submitted_at, a.source
-        FROM answers a
-        JOIN (SELECT cohort, participant, module, exercise, MAX(version) AS version
-              FROM answers WHERE {where}
-              GROUP BY cohort, participant, module, exercise) m
-          USING (cohort, participant, module, exercise, version)
-        ORDER BY a.participant, a.module, a.exercise
+        SELECT cohort, participant, module, exercise, version, payload, submitted_at, source
+        FROM (SELECT cohort, participant, module, exercise, version, payload, submitted_at,
+                     source,
+                     ROW_NUMBER() OVER (PARTITION BY cohort, participant, module, exercise
+                                        ORDER BY version DESC) AS newest
+              FROM answers WHERE {where}) latest
+        WHERE newest = 1
+        ORDER BY participant, module, exercise
     """
 
     @staticmethod
     def _answer(row: tuple) -> Answer:
         cohort, participant, module, exercise, version, payload, at, source = row
-        return Answer(
-            cohort,
-            participant,
-            module,
-            exercise,
-            version,
-            json.loads(payload),
-            datetime.fromisoformat(at),
-            source,
-        )
+        when = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+        return Answer(cohort, participant, module, exercise, version, json.loads(payload),
+                      when.astimezone(UTC), source)
 
-    def _query(self, sql: str, args: tuple) -> list[tuple]:
-        try:
-            with self._lock:
-                return self._conn.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not read the store {self.path}: {exc}") from None
+    def _query(self, sql: str, args: tuple, action: str = "could not read the store"
+               ) -> list[tuple]:
+        statement = self._dialect.sql(sql)
+        return self._run(action, lambda conn: conn.execute(statement, args).fetchall())
 
     def latest(self, cohort: str, participant: str, module: str | None = None) -> list[Answer]:
         """A participant's latest answer for each exercise (of one module, or all)."""
@@ -256,9 +623,8 @@ class Store:
     ) -> Answer | None:
         """The latest version of one answer, or None if the participant has not answered."""
         rows = self._query(
-            "SELECT cohort, participant, module, exercise, version, payload, submitted_at, "
-            "source FROM answers WHERE cohort = ? AND participant = ? AND module = ? AND "
-            "exercise = ? ORDER BY version DESC LIMIT 1",
+            f"SELECT {self._COLUMNS} FROM answers WHERE cohort = ? AND participant = ? AND "
+            "module = ? AND exercise = ? ORDER BY version DESC LIMIT 1",
             (cohort, participant, module, exercise),
         )
         return self._answer(rows[0]) if rows else None
@@ -266,11 +632,17 @@ class Store:
     def history(self, cohort: str, participant: str, module: str, exercise: str) -> list[Answer]:
         """Every version of one answer, oldest first."""
         rows = self._query(
-            "SELECT cohort, participant, module, exercise, version, payload, submitted_at, "
-            "source FROM answers WHERE cohort = ? AND participant = ? AND module = ? AND "
-            "exercise = ? ORDER BY version",
+            f"SELECT {self._COLUMNS} FROM answers WHERE cohort = ? AND participant = ? AND "
+            "module = ? AND exercise = ? ORDER BY version",
             (cohort, participant, module, exercise),
         )
+        return [self._answer(r) for r in rows]
+
+    def answers(self, cohort: str) -> list[Answer]:
+        """Every version of every answer in a cohort (for export), in a stable order."""
+        rows = self._query(
+            f"SELECT {self._COLUMNS} FROM answers WHERE cohort = ? "
+            "ORDER BY participant, module, exercise, version", (cohort,))
         return [self._answer(r) for r in rows]
 
     def module_answers(
@@ -286,17 +658,7 @@ class Store:
             where += " AND exercise = ?"
             args += (exercise,)
         rows = self._query(self._LATEST.format(where=where), args)
-        answers = [self._answer(r) for r in rows]
-        return pd.DataFrame(
-            {
-                "participant": [a.participant for a in answers],
-                "exercise": [a.exercise for a in answers],
-                "version": pd.array([a.version for a in answers], dtype="int64"),
-                "submitted_at": pd.to_datetime([a.submitted_at for a in answers], utc=True),
-                "source": [a.source for a in answers],
-                "payload": [a.payload for a in answers],
-            }
-        )
+        return answers_frame([self._answer(r) for r in rows])
 
     def latest_many(self, cohort: str, module: str, participants: list[str],
                     exercise_prefix: str) -> list[Answer]:
@@ -306,7 +668,7 @@ class Store:
             return []
         marks = ",".join("?" * len(participants))
         where = (f"cohort = ? AND module = ? AND participant IN ({marks}) AND "
-                 "substr(exercise, 1, ?) = ?")
+                 "substr(exercise, 1, CAST(? AS INTEGER)) = ?")
         args = (cohort, module, *participants, len(exercise_prefix), exercise_prefix)
         return [self._answer(r) for r in self._query(self._LATEST.format(where=where), args)]
 
@@ -321,3 +683,19 @@ class Store:
         if cohort is None:
             return self._query("SELECT COUNT(*) FROM answers", ())[0][0]
         return self._query("SELECT COUNT(*) FROM answers WHERE cohort = ?", (cohort,))[0][0]
+
+
+def answers_frame(answers: list[Answer]) -> pd.DataFrame:
+    """Answers as the DataFrame `Store.module_answers` returns."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "participant": [a.participant for a in answers],
+            "exercise": [a.exercise for a in answers],
+            "version": pd.array([a.version for a in answers], dtype="int64"),
+            "submitted_at": pd.to_datetime([a.submitted_at for a in answers], utc=True),
+            "source": [a.source for a in answers],
+            "payload": [a.payload for a in answers],
+        }
+    )

@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
+from .access import GAME_EXERCISE, OPT_IN
 from .content import (
     CheckinContent,
     PurposeContent,
@@ -25,7 +26,7 @@ from .content import (
     ScriptNode,
 )
 from .errors import WorkshopKitError
-from .store import Store
+from .store import FACILITATOR, Store
 
 
 class AnswerForm(widgets.VBox):
@@ -162,9 +163,15 @@ class TrustProfileForm(AnswerForm):
             placeholder="A few sentences…",
             layout=widgets.Layout(width="780px", height="110px"),
         )
+        self.share = widgets.Checkbox(
+            value=False, indent=False,
+            description="Share my answers with the facilitator (they may bring my client "
+                        "situation to the room, without my name)",
+            layout=widgets.Layout(width="780px"))
         parts += [
             widgets.HTML(f"<h4>{html.escape(self.content.situation.prompt)}</h4>"),
             self.situation,
+            self.share,
         ]
         return parts
 
@@ -172,6 +179,7 @@ class TrustProfileForm(AnswerForm):
         return {
             "ratings": {item_id: s.value for item_id, s in self.sliders.items()},
             "situation": self.situation.value.strip(),
+            OPT_IN: bool(self.share.value),
         }
 
     def restore(self, payload: dict[str, Any]) -> None:
@@ -179,6 +187,7 @@ class TrustProfileForm(AnswerForm):
             if item_id in self.sliders and isinstance(rating, int):
                 self.sliders[item_id].value = rating
         self.situation.value = payload.get("situation", "")
+        self.share.value = payload.get(OPT_IN) is True
 
     def check(self, payload: dict[str, Any]) -> str | None:
         rule = self.content.situation
@@ -603,10 +612,6 @@ class ObserverForm(AnswerForm):
 
 # ---------------------------------------------------------------------------------------------
 # The dilemma
-
-FACILITATOR = "facilitator"
-GAME_EXERCISE = "game"
-
 
 def current_game(store: Store, cohort: str) -> Any:
     """The live game the facilitator started last, or None."""

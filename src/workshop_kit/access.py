@@ -1,0 +1,264 @@
+"""Who may see what: participants and the facilitator reach the store through these guards.
+
+`workshop-kit build` registers the SHA-256 of every participant's token and of the
+facilitator's token in the store; the tokens travel in the notebooks' parameters, the secret
+they derive from stays on the trainer's machine. Every read or write through a guard checks
+the token against the store, so a notebook cannot reach past what its token allows:
+
+- a participant (`ParticipantStore`) writes and reads only their own answers, plus the game the
+  facilitator published and the moves of their own partners in it (a move is shown to the
+  partner it was played against: that is the game);
+- the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
+  (content `personal: true`, the trust profile) come without names and without free text unless
+  the participant ticked "share with the facilitator" (`OPT_IN` in the answer).
+
+Both guards offer the same methods, with the same signatures, as `Store`, so widgets and
+sessions take either. The kit's own work (simulation, tests) uses `Store` directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import AccessError, StoreError
+from .store import FACILITATOR, Answer, Store
+
+GAME_EXERCISE = "game"
+GAME_MODULE = "dilemma"
+OPT_IN = "share_with_facilitator"
+
+
+def shared(payload: dict[str, Any]) -> bool:
+    """True if the participant opted in to show this answer to the facilitator."""
+    return payload.get(OPT_IN) is True
+
+
+def numbers_only(value: Any) -> Any:
+    """The payload's numbers (and yes/no answers) without any text: what aggregates need."""
+    if isinstance(value, dict):
+        kept = {k: numbers_only(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v is not None}
+    if isinstance(value, list):
+        return [v for v in (numbers_only(x) for x in value) if v is not None]
+    if isinstance(value, bool | int | float):
+        return value
+    return None
+
+
+class _Guard:
+    who: str
+
+    def __init__(self, store: Store, cohort: str, who: str, token: str):
+        self._store, self.cohort, self._token = store, cohort, token
+        try:
+            store.check_token(cohort, who, token)
+        except AccessError:
+            raise
+        except StoreError:
+            pass  # unreachable now: every later call checks again and says so
+
+    @property
+    def url(self) -> str:
+        return self._store.url
+
+    @property
+    def where(self) -> str:
+        return self._store.where
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check(self, cohort: str) -> None:
+        if cohort != self.cohort:
+            raise AccessError(f"this token is for cohort '{self.cohort}', not '{cohort}'")
+        self._store.check_token(self.cohort, self.who, self._token)
+
+
+class ParticipantStore(_Guard):
+    """One participant's access: their own answers, the live game and their partners' moves."""
+
+    def __init__(self, store: Store, cohort: str, participant: str, token: str):
+        self.who = self.participant = participant
+        super().__init__(store, cohort, participant, token)
+
+    def _mine(self, cohort: str, participant: str, action: str) -> None:
+        if participant != self.participant:
+            raise AccessError(
+                f"participant '{self.participant}' cannot {action} the answers of "
+                f"'{participant}': each participant reaches only their own")
+        self._check(cohort)
+
+    def _facilitator_only(self, action: str) -> AccessError:
+        return AccessError(f"only the facilitator (with the facilitator's token) can {action}")
+
+    def submit(self, cohort: str, participant: str, module: str, exercise: str,
+               payload: dict[str, Any], **_ignored: Any) -> Answer:
+        self._mine(cohort, participant, "write")
+        return self._store.submit(cohort, participant, module, exercise, payload)
+
+    def latest_answer(self, cohort: str, participant: str, module: str,
+                      exercise: str) -> Answer | None:
+        if (participant, module, exercise) == (FACILITATOR, GAME_MODULE, GAME_EXERCISE):
+            self._check(cohort)  # the game the facilitator published to the room
+        else:
+            self._mine(cohort, participant, "read")
+        return self._store.latest_answer(cohort, participant, module, exercise)
+
+    def latest(self, cohort: str, participant: str, module: str | None = None) -> list[Answer]:
+        self._mine(cohort, participant, "read")
+        return self._store.latest(cohort, participant, module)
+
+    def history(self, cohort: str, participant: str, module: str,
+                exercise: str) -> list[Answer]:
+        self._mine(cohort, participant, "read")
+        return self._store.history(cohort, participant, module, exercise)
+
+    def latest_many(self, cohort: str, module: str, participants: list[str],
+                    exercise_prefix: str) -> list[Answer]:
+        """Moves of one live game: this participant's and those of their partners in it."""
+        self._check(cohort)
+        others = sorted(set(participants) - {self.participant})
+        if others:
+            allowed = self._partners(cohort, module, exercise_prefix)
+            refused = [p for p in others if p not in allowed]
+            if refused:
+                raise AccessError(
+                    f"participant '{self.participant}' cannot read the answers of "
+                    f"{', '.join(repr(p) for p in refused)}: only the moves of your partners "
+                    "in the current game are shown to you")
+        return self._store.latest_many(cohort, module, participants, exercise_prefix)
+
+    def _partners(self, cohort: str, module: str, prefix: str) -> set[str]:
+        from .game.live import LiveGame
+
+        if module != GAME_MODULE or not prefix.startswith("move:"):
+            return set()
+        answer = self._store.latest_answer(cohort, FACILITATOR, GAME_MODULE, GAME_EXERCISE)
+        if answer is None:
+            return set()
+        game = LiveGame.from_payload(answer.payload)
+        if prefix != f"move:{game.game_id}:":
+            return set()
+        return {game.partner(r, self.participant) for r in range(1, game.rounds + 1)} - {None}
+
+    def module_answers(self, *args: Any, **kwargs: Any) -> Any:
+        raise self._facilitator_only("see the answers of the room")
+
+    def participants(self, *args: Any, **kwargs: Any) -> list[str]:
+        raise self._facilitator_only("list the participants")
+
+    def count(self, *args: Any, **kwargs: Any) -> int:
+        raise self._facilitator_only("count the answers of the room")
+
+    def answers(self, *args: Any, **kwargs: Any) -> list[Answer]:
+        raise self._facilitator_only("export answers")
+
+    def forget(self, *args: Any, **kwargs: Any) -> int:
+        raise self._facilitator_only("remove a participant's answers")
+
+
+class FacilitatorStore(_Guard):
+    """The facilitator's access to a cohort: everything, except that personal exercises come
+    as numbers without names unless the participant opted in."""
+
+    who = FACILITATOR
+
+    def __init__(self, store: Store, cohort: str, token: str,
+                 personal_modules: frozenset[str] | set[str] = frozenset()):
+        self.personal_modules = frozenset(personal_modules)
+        super().__init__(store, cohort, FACILITATOR, token)
+
+    def _visible(self, answer: Answer) -> bool:
+        return (answer.module not in self.personal_modules or answer.participant == FACILITATOR
+                or shared(answer.payload))
+
+    def submit(self, cohort: str, participant: str, module: str, exercise: str,
+               payload: dict[str, Any], **_ignored: Any) -> Answer:
+        if participant != FACILITATOR:
+            raise AccessError(f"the facilitator cannot write the answers of '{participant}'")
+        self._check(cohort)
+        return self._store.submit(cohort, participant, module, exercise, payload)
+
+    def latest_answer(self, cohort: str, participant: str, module: str,
+                      exercise: str) -> Answer | None:
+        self._check(cohort)
+        answer = self._store.latest_answer(cohort, participant, module, exercise)
+        if answer is not None and not self._visible(answer):
+            raise self._private(participant, module)
+        return answer
+
+    def history(self, cohort: str, participant: str, module: str,
+                exercise: str) -> list[Answer]:
+        self._check(cohort)
+        versions = self._store.history(cohort, participant, module, exercise)
+        if versions and not self._visible(versions[-1]):
+            raise self._private(participant, module)
+        return versions
+
+    def latest(self, cohort: str, participant: str, module: str | None = None) -> list[Answer]:
+        self._check(cohort)
+        return [a for a in self._store.latest(cohort, participant, module) if self._visible(a)]
+
+    def latest_many(self, cohort: str, module: str, participants: list[str],
+                    exercise_prefix: str) -> list[Answer]:
+        self._check(cohort)
+        if module in self.personal_modules:
+            raise self._private(", ".join(participants), module)
+        return self._store.latest_many(cohort, module, participants, exercise_prefix)
+
+    def module_answers(self, cohort: str, module: str, exercise: str | None = None) -> Any:
+        """As `Store.module_answers`; for a personal module, each answer not shared by its
+        participant keeps only its numbers and gets an anonymous name ('private-1', …)."""
+        self._check(cohort)
+        frame = self._store.module_answers(cohort, module, exercise)
+        if module not in self.personal_modules or frame.empty:
+            return frame
+        frame = frame.copy()
+        private = ~frame["payload"].map(shared)
+        frame.loc[private, "payload"] = frame.loc[private, "payload"].map(numbers_only)
+        names = {p: f"private-{i}" for i, p in enumerate(
+            sorted(set(frame.loc[private, "participant"]), key=_scramble), start=1)}
+        frame.loc[private, "participant"] = frame.loc[private, "participant"].map(names)
+        return frame
+
+    def participants(self, cohort: str, exclude: tuple[str, ...] = ()) -> list[str]:
+        self._check(cohort)
+        return self._store.participants(cohort, exclude)
+
+    def count(self, cohort: str | None = None) -> int:
+        self._check(cohort or self.cohort)
+        return self._store.count(self.cohort)
+
+    def answers(self, cohort: str) -> tuple[list[Answer], int]:
+        """Every version of every answer the facilitator may see, and how many were withheld
+        (personal answers whose participant did not opt in)."""
+        self._check(cohort)
+        everything = self._store.answers(cohort)
+        latest: dict[tuple, Answer] = {}
+        for a in everything:
+            latest[(a.participant, a.module, a.exercise)] = a
+        visible = [a for a in everything
+                   if self._visible(latest[(a.participant, a.module, a.exercise)])]
+        return visible, len(everything) - len(visible)
+
+    def forget(self, cohort: str, participant: str) -> int:
+        self._check(cohort)
+        return self._store.forget(cohort, participant)
+
+    def _private(self, who: str, module: str) -> AccessError:
+        return AccessError(
+            f"the answers of '{who}' to '{module}' are personal and not shared with the "
+            "facilitator; the room's aggregates show them without names")
+
+
+def _scramble(participant: str) -> str:
+    """An order for anonymous names that does not follow the roster's order."""
+    import hashlib
+
+    return hashlib.sha256(participant.encode()).hexdigest()
