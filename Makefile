@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 ## make test: the package tests and every notebook (nbval), against real temporary stores
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## make screenshots: the browser tests, saving each notebook's screenshot to docs/screenshots
+screenshots: $(STAMP)
+	WORKSHOP_KIT_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -197,12 +197,14 @@ class ParticipantSession(_Session):
 
 
 def _trade_offs(dilemma) -> HTML:
+    cell = "style='text-align:left;padding:4px 12px'"
     rows = "".join(
-        f"<tr><td>{html.escape(t.share)}</td><td>{html.escape(t.hold_back)}</td></tr>"
+        f"<tr><td {cell}>{html.escape(t.share)}</td><td {cell}>{html.escape(t.hold_back)}</td>"
+        "</tr>"
         for t in dilemma.trade_offs
     )
     return HTML(
-        "<table><tr><th>Share (cooperate)</th><th>Hold back (defect)</th></tr>"
+        f"<table><tr><th {cell}>Share (cooperate)</th><th {cell}>Hold back (defect)</th></tr>"
         f"{rows}</table>"
     )
 

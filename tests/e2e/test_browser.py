@@ -1,0 +1,232 @@
+"""The day in a real JupyterLab, driven as participants and the facilitator would.
+
+Each test opens a built notebook, runs all cells, uses the widgets, then checks the store and
+what the facilitator's notebook shows."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import pytest
+
+from workshop_kit.store import Store
+
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="playwright is not installed (pip install -e '.[test]')")
+PlaywrightTimeout = sync_api.TimeoutError
+
+_WORKSPACES = itertools.count(1)
+TIMEOUT = 90_000  # ms; kernels start slowly on a busy two-core machine
+
+
+def accept_dialogs(page) -> None:
+    """Accept any dialog JupyterLab put up (it sometimes asks which kernel to start even
+    though the notebook names one)."""
+    for _ in range(5):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count():
+            return
+        page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").first.click()
+        page.wait_for_timeout(300)
+
+
+def open_and_run(browser, room, path: str):
+    """A fresh browser context (its own user), the notebook open, every cell run."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    # A workspace of its own per context, so JupyterLab does not reopen earlier notebooks.
+    workspace = f"w{next(_WORKSPACES)}"
+    page.goto(f"{room['url']}/lab/workspaces/{workspace}/tree/{path}?reset&token={room['token']}")
+    page.wait_for_selector(".jp-Notebook", timeout=TIMEOUT)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+        state="attached", timeout=TIMEOUT)
+    # A Run All sent while the kernel is still connecting is dropped: try again until the
+    # first cell has run.
+    for _attempt in range(6):
+        accept_dialogs(page)
+        try:
+            page.get_by_role("menuitem", name="Run", exact=True).click(timeout=5_000)
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=5_000)
+        except PlaywrightTimeout:  # a dialog came up in between: accept it, try again
+            page.keyboard.press("Escape")
+            continue
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-InputPrompt')]"
+                ".some(p => /\\[[0-9*]+\\]/.test(p.textContent))", timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    accept_dialogs(page)
+    return context, page
+
+
+def wait_idle(page):
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=TIMEOUT)
+
+
+def store(room, cohort: str) -> Store:
+    return Store(f"sqlite:///{room['root'] / cohort / 'responses.sqlite'}")
+
+
+def test_checkin_reaches_the_store_and_the_facilitator(browser, room, screenshot):
+    context, page = open_and_run(browser, room, "demo/participants/p01/01_checkin.ipynb")
+    page.wait_for_selector(".widget-slider", timeout=TIMEOUT)
+    page.locator("textarea").first.fill(
+        "A family firm asked for an audit quote; the new finance director doubts the numbers.")
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # 3 -> 5 on the first statement
+    page.get_by_label("Share my answers with the facilitator", exact=False).check()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_selector("text=/Saved at/", timeout=TIMEOUT)
+    screenshot(page, "participant-01-checkin")
+    context.close()
+    with store(room, "demo") as s:
+        answer = s.latest_answer("demo", "p01", "checkin", "trust_profile")
+    assert answer.payload["ratings"]["cred_unknowns"] == 5
+    assert answer.payload["situation"].startswith("A family firm asked")
+    assert answer.payload["share_with_facilitator"] is True
+
+    # Reopened, the notebook shows the answer again.
+    context, page = open_and_run(browser, room, "demo/participants/p01/01_checkin.ipynb")
+    page.wait_for_selector("text=/is loaded \\(version 1\\)/", timeout=TIMEOUT)
+    assert page.locator("textarea").first.input_value().startswith("A family firm asked")
+    context.close()
+
+    context, page = open_and_run(browser, room, "demo/facilitator/01_checkin.ipynb")
+    page.wait_for_selector("text=/Close with:/", timeout=TIMEOUT)
+    wait_idle(page)
+    text = page.locator(".jp-Notebook").inner_text()
+    assert "11 participant(s) have answered so far." in text  # 10 simulated + p01
+    assert "new finance director" in text  # the situations table, without names
+    assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 1
+    screenshot(page, "facilitator-01-checkin")
+    context.close()
+
+
+def test_purpose_sort_gives_feedback_and_shows_in_the_live_results(browser, room, screenshot):
+    context, page = open_and_run(browser, room, "demo/participants/p02/02_purpose.ipynb")
+    page.wait_for_selector(".widget-toggle-buttons", timeout=TIMEOUT)
+    groups = page.locator(".widget-toggle-buttons")
+    statements = groups.count()
+    for i in range(statements):
+        groups.nth(i).get_by_role("button", name="Always be exploring").click()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_selector("text=/statement\\(s\\) differently from the kit/", timeout=TIMEOUT)
+    screenshot(page, "participant-02-purpose")
+    context.close()
+    with store(room, "demo") as s:
+        placements = s.latest_answer("demo", "p02", "purpose", "purpose_sort").payload[
+            "placements"]
+    assert len(placements) == statements == 14
+    assert set(placements.values()) == {"exploring"}
+
+    context, page = open_and_run(browser, room, "demo/facilitator/02_purpose.ipynb")
+    page.wait_for_selector("text=/Close with:/", timeout=TIMEOUT)
+    wait_idle(page)
+    text = page.locator(".jp-Notebook").inner_text()
+    assert "11 participant(s) have answered so far." in text
+    assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() == 2
+    screenshot(page, "facilitator-02-purpose")
+    context.close()
+
+
+def test_two_participants_play_a_live_round(browser, room, screenshot):
+    facilitator, fpage = open_and_run(browser, room, "pair/facilitator/04_dilemma.ipynb")
+    fpage.wait_for_selector("text=/No game started yet/", timeout=TIMEOUT)
+    wait_idle(fpage)
+    ann, apage = open_and_run(browser, room, "pair/participants/ann/04_dilemma.ipynb")
+    bob, bpage = open_and_run(browser, room, "pair/participants/bob/04_dilemma.ipynb")
+    for page in (apage, bpage):
+        page.wait_for_selector("text=/Waiting for the facilitator/", timeout=TIMEOUT)
+
+    fpage.get_by_role("button", name="Start a new game").click()
+    fpage.wait_for_selector("text=/Game 1/", timeout=TIMEOUT)
+    # The participants' panels notice the game by themselves (no cell is re-run).
+    for page in (apage, bpage):
+        page.wait_for_selector("text=/Round 1 with someone you cannot see: choose/",
+                               timeout=TIMEOUT)
+    apage.get_by_role("button", name="Share what you know").click()
+    apage.wait_for_selector("text=/Waiting for the other player/", timeout=TIMEOUT)
+    bpage.get_by_role("button", name="Hold it back").click()
+    apage.wait_for_selector("text=/You get 0, they get 6/", timeout=TIMEOUT)
+    bpage.wait_for_selector("text=/You get 6, they get 0/", timeout=TIMEOUT)
+    assert re.search(r"The game is over after 1 round", apage.locator(".jp-Notebook")
+                     .inner_text())
+    screenshot(apage, "participant-04-dilemma")
+    fpage.locator(".widget-button", has_text="Refresh").click()
+    fpage.wait_for_selector("text=/round 1: 2\\/2/", timeout=TIMEOUT)
+    screenshot(fpage, "facilitator-04-dilemma")
+    for context in (ann, bob, facilitator):
+        context.close()
+    with store(room, "pair") as s:
+        moves = {a.participant: a.payload["move"] for a in
+                 s.latest_many("pair", "dilemma", ["ann", "bob"], "move:g1:")}
+    assert moves == {"ann": "C", "bob": "D"}
+
+
+def round_output(page, round_no: int):
+    """The output area of the cell that shows role-play round `round_no`."""
+    cell = page.locator(".jp-CodeCell", has_text=f"me.roleplay_round({round_no})")
+    return cell.locator(".jp-OutputArea")
+
+
+def test_roleplay_seller_and_observer(browser, room, screenshot):
+    manifest = json.loads((room["root"] / "demo/cohort.json").read_text())
+    first = manifest["roleplay_groups"][0]["rounds"][0]
+    seller, observer = first["seller"], first["observers"][0]
+
+    context, page = open_and_run(browser, room, f"demo/participants/{seller}/03_roleplay.ipynb")
+    area = round_output(page, 1)
+    area.locator(".widget-button").first.wait_for(timeout=TIMEOUT)
+    fixed = {"Say this", "Start again", "Submit"}
+    for _step in range(20):  # walk the script, always taking the first choice
+        if area.get_by_text("The end:").count():
+            break
+        buttons = area.locator(".widget-button")
+        labels = [b.inner_text().strip() for b in buttons.all()]
+        choice = next(i for i, label in enumerate(labels) if label not in fixed)
+        buttons.nth(choice).click()
+        page.wait_for_timeout(300)
+    area.get_by_text("The end:").wait_for(timeout=TIMEOUT)
+    screenshot(page, "participant-03-roleplay")
+    context.close()
+
+    context, page = open_and_run(browser, room,
+                                 f"demo/participants/{observer}/03_roleplay.ipynb")
+    area = round_output(page, 1)
+    area.get_by_role("button", name="Buyer talking").wait_for(timeout=TIMEOUT)
+    area.get_by_role("button", name="Buyer talking").click()
+    page.wait_for_timeout(1500)
+    area.get_by_role("button", name="Seller talking").click()
+    page.wait_for_timeout(1500)
+    area.locator("input[type=checkbox]").first.check()
+    area.locator("textarea").first.fill("Asked about the client's plans before saying anything.")
+    area.get_by_role("button", name="Submit").click()
+    area.get_by_text("Saved at").wait_for(timeout=TIMEOUT)
+    screenshot(page, "observer-03-roleplay")
+    context.close()
+
+    with store(room, "demo") as s:
+        path = s.latest_answer("demo", seller, "roleplay", "roleplay_path_r1").payload
+        sheet = s.latest_answer("demo", observer, "roleplay", "roleplay_observation_r1").payload
+    assert path["steps"] and path["ending"]
+    assert sheet["note"].startswith("Asked about the client's plans")
+    seconds = {who: 0.0 for who in ("seller", "buyer", "silence")}
+    for who, start, end in sheet["segments"]:
+        seconds[who] += end - start
+    assert seconds["buyer"] >= 1.0 and seconds["seller"] >= 1.0
+
+    context, page = open_and_run(browser, room, "demo/facilitator/03_roleplay.ipynb")
+    page.wait_for_selector("text=/Close with:/", timeout=TIMEOUT)
+    wait_idle(page)
+    assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 2
+    assert page.locator(".jp-OutputArea-output[data-mime-type="
+                        "'application/vnd.jupyter.stderr']").count() == 0
+    screenshot(page, "facilitator-03-roleplay")
+    context.close()
