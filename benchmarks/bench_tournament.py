@@ -23,27 +23,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import axelrod as axl
+from axelrod_map import CLASSIC_TO_AXELROD
 
 from workshop_kit.game import BuiltStrategy, play_tournament
-
-CLASSIC_TO_AXELROD = {
-    "cooperator": axl.Cooperator,
-    "defector": axl.Defector,
-    "tit_for_tat": axl.TitForTat,
-    "grudger": axl.Grudger,
-    "tit_for_two_tats": axl.TitFor2Tats,
-    "two_tits_for_tat": axl.TwoTitsForTat,
-    "suspicious_tit_for_tat": axl.SuspiciousTitForTat,
-    "hard_tit_for_tat": axl.HardTitForTat,
-    "win_stay_lose_shift": axl.WinStayLoseShift,
-    "alternator": axl.Alternator,
-    "go_by_majority": axl.GoByMajority,
-    "detective": axl.Detective,
-    "prober": axl.Prober,
-    "gradual": axl.Gradual,
-    "generous_tit_for_tat": axl.GTFT,
-    "random": axl.Random,
-}
 
 
 def _built_to_axelrod() -> list[tuple[BuiltStrategy, axl.Player]]:

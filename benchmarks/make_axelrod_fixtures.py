@@ -21,29 +21,12 @@ from pathlib import Path
 
 import axelrod as axl
 import numpy as np
+from axelrod_map import CLASSIC_TO_AXELROD
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "axelrod_moves.json"
 TURNS = 30
 
-# Our key -> a factory of the Axelrod player with the same behaviour.
-AXELROD = {
-    "cooperator": axl.Cooperator,
-    "defector": axl.Defector,
-    "tit_for_tat": axl.TitForTat,
-    "grudger": axl.Grudger,
-    "tit_for_two_tats": axl.TitFor2Tats,
-    "two_tits_for_tat": axl.TwoTitsForTat,
-    "suspicious_tit_for_tat": axl.SuspiciousTitForTat,
-    "hard_tit_for_tat": axl.HardTitForTat,
-    "win_stay_lose_shift": axl.WinStayLoseShift,
-    "alternator": axl.Alternator,
-    "go_by_majority": axl.GoByMajority,  # soft by default: "Soft Go By Majority"
-    "detective": axl.Detective,
-    "prober": axl.Prober,
-    "gradual": axl.Gradual,
-    "generous_tit_for_tat": axl.GTFT,
-    "random": axl.Random,
-}
+AXELROD = CLASSIC_TO_AXELROD
 STOCHASTIC = {"generous_tit_for_tat", "random"}
 DETERMINISTIC = [name for name in AXELROD if name not in STOCHASTIC]
 

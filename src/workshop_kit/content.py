@@ -73,15 +73,20 @@ def _index_lines(node: yaml.Node, path: Path, prefix: tuple, lines: dict[tuple, 
             _index_lines(item, path, (*prefix, i), lines)
 
 
+def _read_text(path: Path, encoding: str, missing: str, not_utf8: str) -> str:
+    """A content file's text; a missing or non-UTF-8 file is a one-line ContentError."""
+    try:
+        return path.read_text(encoding=encoding)
+    except FileNotFoundError:
+        raise ContentError(f"{path}: {missing}") from None
+    except UnicodeDecodeError:
+        raise ContentError(f"{path}: not UTF-8 text; {not_utf8}") from None
+
+
 def read_yaml(path: str | Path) -> _Located:
     """Parse a YAML file, keeping the line of every key; syntax errors name file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError(f"{path}: file not found; check the path") from None
-    except UnicodeDecodeError:
-        raise ContentError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    text = _read_text(path, "utf-8", "file not found; check the path", "save it as UTF-8")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -756,12 +761,8 @@ def _normalise_area(value: str) -> str:
 def read_roster(path: str | Path) -> list[Participant]:
     """Read a roster CSV (id, name, email, practice_area[, team]) and check every row."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ContentError(f"{path}: roster file not found; check the cohort's 'roster'") from None
-    except UnicodeDecodeError:
-        raise ContentError(f"{path}: not UTF-8 text; save the roster as UTF-8 CSV") from None
+    text = _read_text(path, "utf-8-sig", "roster file not found; check the cohort's 'roster'",
+                      "save the roster as UTF-8 CSV")
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ROSTER_COLUMNS if c not in header]

@@ -6,6 +6,7 @@ path in $WORKSHOP_KIT_CHROMIUM) or the `playwright` package is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -88,13 +89,22 @@ def room(tmp_path_factory):
     with Store(f"sqlite:///{root / 'pair/responses.sqlite'}") as store:
         for who in ("ann", "bob"):  # both checked in this morning: they are in the room
             store.submit("pair", who, "checkin", "arrived", {})
+    # Render every cell (no windowing: a widget far down the notebook is in the page, as for a
+    # participant who scrolls) and ask no questions about news.
+    settings = root / "lab-settings"
+    for rel, value in (
+        ("@jupyterlab/notebook-extension/tracker.jupyterlab-settings", {"windowingMode": "none"}),
+        ("@jupyterlab/apputils-extension/notification.jupyterlab-settings",
+         {"fetchNews": "false", "checkForUpdates": False}),
+    ):
+        (settings / rel).parent.mkdir(parents=True, exist_ok=True)
+        (settings / rel).write_text(json.dumps(value))
     port, token = _free_port(), secrets.token_hex(16)
     log = open(root / "jupyter.log", "w")  # noqa: SIM115 - closed after the server stops
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
          f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--allow-root", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate"],
+         "--allow-root", f"--LabApp.user_settings_dir={settings}"],
         stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 90

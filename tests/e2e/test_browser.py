@@ -18,7 +18,7 @@ sync_api = pytest.importorskip("playwright.sync_api",
 PlaywrightTimeout = sync_api.TimeoutError
 
 _WORKSPACES = itertools.count(1)
-TIMEOUT = 90_000  # ms; kernels start slowly on a busy two-core machine
+TIMEOUT = 180_000  # ms; kernels start slowly on a busy two-core machine
 
 
 def accept_dialogs(page) -> None:
