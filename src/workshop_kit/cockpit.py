@@ -45,6 +45,8 @@ _CSS = """<style>
 .wk-cockpit tr.wk-now { background: #E8F1F8; font-weight: 700; }
 .wk-cockpit .wk-bar { background: #ddd; height: .7em; width: 100%; border-radius: .35em; }
 .wk-cockpit .wk-bar > div { background: #0072B2; height: 100%; border-radius: .35em; }
+.wk-cockpit .wk-chart svg { width: 100%; max-width: 1600px; height: auto; }
+.wk-cockpit.wk-compact .wk-chart svg { width: auto; }
 </style>"""
 
 
@@ -444,7 +446,7 @@ class Cockpit(widgets.VBox):
         elif not self.render_charts:
             self.results_box.value = "<p>(chart rendering off)</p>"
         else:
-            self.results_box.value = f"<div>{_svg(chart)}</div>"
+            self.results_box.value = f"<div class='wk-chart'>{_svg(chart)}</div>"
         self.chart = chart
 
     def _show_controls(self) -> None:
