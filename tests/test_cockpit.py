@@ -164,6 +164,9 @@ def test_reset_keeps_old_answers_as_the_previous_run_and_views_show_the_new_one(
         (1, 1), (2, 2)]
     frame = facilitator(room).module_answers("c", "purpose")
     assert frame["participant"].tolist() == ["p1"] and frame["run"].tolist() == [2]
+    everything, _ = facilitator(room).answers("c")  # what export writes: every run
+    assert sorted((a.participant, a.run) for a in everything) == [
+        ("p1", 1), ("p1", 2), ("p2", 1)]
 
 
 # -- the refresh ---------------------------------------------------------------------------------

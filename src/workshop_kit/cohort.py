@@ -640,7 +640,7 @@ class ExportResult:
     withheld: int
 
 
-EXPORT_COLUMNS = ["cohort", "participant", "module", "exercise", "version", "latest",
+EXPORT_COLUMNS = ["cohort", "participant", "module", "exercise", "version", "run", "latest",
                   "submitted_at", "source", "payload"]
 
 
@@ -673,7 +673,7 @@ def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
         newest[(a.participant, a.module, a.exercise)] = a.version
     frame = pd.DataFrame(
         [{"cohort": a.cohort, "participant": a.participant, "module": a.module,
-          "exercise": a.exercise, "version": a.version,
+          "exercise": a.exercise, "version": a.version, "run": a.run,
           "latest": a.version == newest[(a.participant, a.module, a.exercise)],
           "submitted_at": a.submitted_at.isoformat(), "source": a.source,
           "payload": json.dumps(a.payload, ensure_ascii=False, sort_keys=True)}
