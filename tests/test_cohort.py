@@ -16,8 +16,9 @@ MODULES = [m.id for m in load_content(HERE.parent / "data").agenda.modules]
 NOTEBOOKS = [f"{i:02d}_{m}.ipynb" for i, m in enumerate(MODULES, start=1)]
 SCRIPTS = len(list((HERE.parent / "data/roleplays").glob("*.yaml")))
 # Per participant and module a notebook; per module a facilitator notebook and a content file;
-# the role-play scripts, the agenda and simulation snapshots, cohort.json and agenda.html.
-BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + 2 + 2
+# the role-play scripts, the agenda and simulation snapshots, cohort.json and agenda.html, and
+# the facilitator's cockpit.
+BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + 2 + 2 + 1
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -78,7 +79,10 @@ def test_build_writes_every_notebook_with_parameters(tmp_path):
     assert result.changed == len(result.files)
     participants = sorted(p.name for p in (out / "participants").iterdir())
     assert len(participants) == 12
-    assert sorted(p.name for p in (out / "facilitator").iterdir()) == NOTEBOOKS
+    assert sorted(p.name for p in (out / "facilitator").iterdir()) == [
+        "00_cockpit.ipynb", *NOTEBOOKS]
+    cockpit = nbformat.read(out / "facilitator/00_cockpit.ipynb", as_version=4)
+    assert f'token = "{make_token("demo", "facilitator")}"' in cockpit.cells[2].source
     nb = nbformat.read(out / "participants/p03/02_purpose.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1

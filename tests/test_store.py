@@ -31,7 +31,7 @@ def test_latest_per_exercise_and_module_frame(store):
     assert [(a.module, a.payload["v"]) for a in latest] == [("checkin", 2), ("purpose", 4)]
     frame = store.module_answers("c", "checkin")
     assert list(frame.columns) == ["participant", "exercise", "version", "submitted_at",
-                                   "source", "payload"]
+                                   "source", "payload", "run"]
     assert frame["participant"].tolist() == ["p1", "p2"]
     assert frame["version"].tolist() == [2, 1]
     assert [p["v"] for p in frame["payload"]] == [2, 3]
@@ -76,7 +76,7 @@ def test_file_is_sqlite_in_wal_mode_with_schema_version(tmp_path):
     store.submit("c", "p1", "m", "e", {"a": 1})
     raw = sqlite3.connect(store.path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     row = raw.execute("SELECT payload, source FROM answers").fetchone()
     assert json.loads(row[0]) == {"a": 1} and row[1] == "participant"
 
@@ -234,3 +234,58 @@ def test_parallel_writers_lose_nothing(store_url):
         for who in ("p1", "p2", "p3"):
             versions = [a.version for a in s.history("c", who, "m", "e")]
             assert versions == list(range(1, 26))
+
+
+def _v2_store(conn, dialect: str) -> None:
+    for step in (1, 2):
+        for statement in _MIGRATIONS[step][dialect]:
+            conn.execute(statement)
+
+
+def test_a_v2_sqlite_store_gains_runs_and_exercise_state(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    raw = sqlite3.connect(path)
+    _v2_store(raw, "sqlite")
+    raw.execute("INSERT INTO answers (cohort, participant, module, exercise, version, payload, "
+                "submitted_at) VALUES ('c', 'p1', 'm', 'e', 1, '{\"a\": 1}', "
+                "'2026-12-03T09:00:00+00:00')")
+    raw.execute("PRAGMA user_version = 2")
+    raw.commit()
+    raw.close()
+    with Store(f"sqlite:///{path}") as s:
+        assert s.schema_version() == SCHEMA_VERSION == 3
+        old = s.latest_answer("c", "p1", "m", "e")
+        assert (old.payload, old.run, old.id) == ({"a": 1}, 1, 1)
+        s.set_exercise_state("c", "m", "e", locked=True)
+        assert s.exercise_state("c", "m", "e").locked
+    raw = sqlite3.connect(path)
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"answers", "tokens", "exercise_state", "module_times"} <= tables
+    indexes = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "answers_since" in indexes
+
+
+def test_a_v2_postgresql_store_gains_runs_and_exercise_state(pg_url):
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        _v2_store(conn, "postgresql")
+        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO schema_version VALUES (2)")
+        conn.execute("INSERT INTO answers (cohort, participant, module, exercise, version, "
+                     "payload, submitted_at) VALUES ('c', 'p1', 'm', 'e', 1, '{\"a\": 1}', "
+                     "now())")
+    with Store(pg_url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.latest_answer("c", "p1", "m", "e").run == 1
+        assert s.reset_exercise("c", "m", "e").run == 2
+        assert s.latest_answer("c", "p1", "m", "e") is None
+        assert s.submit("c", "p1", "m", "e", {"a": 2}).run == 2
+
+
+def test_exercise_key_drops_rounds_and_games():
+    from workshop_kit.store import exercise_key
+
+    assert exercise_key("trust_profile") == "trust_profile"
+    assert exercise_key("roleplay_path_r2") == "roleplay_path"
+    assert exercise_key("move:g3:7") == "move"

@@ -10,7 +10,11 @@ the token against the store, so a notebook cannot reach past what its token allo
   partner it was played against: that is the game);
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
-  the participant ticked "share with the facilitator" (`OPT_IN` in the answer).
+  the participant ticked "share with the facilitator" (`OPT_IN` in the answer);
+- only the facilitator changes an exercise's state (lock, reveal, reset); a participant sees
+  the room's answers to an exercise (`room_answers`: no names, and only numbers for a
+  personal exercise) once the facilitator has revealed them. The lock itself is checked by
+  the store, inside the write.
 
 Both guards offer the same methods, with the same signatures, as `Store`, so widgets and
 sessions take either. The kit's own work (simulation, tests) uses `Store` directly.
@@ -18,10 +22,14 @@ sessions take either. The kit's own work (simulation, tests) uses `Store` direct
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import secrets
+from datetime import datetime
 from typing import Any
 
 from .errors import AccessError, StoreError
-from .store import FACILITATOR, Answer, Store
+from .store import FACILITATOR, Answer, ExerciseState, Store
 
 GAME_EXERCISE = "game"
 GAME_MODULE = "dilemma"
@@ -83,8 +91,10 @@ class _Guard:
 class ParticipantStore(_Guard):
     """One participant's access: their own answers, the live game and their partners' moves."""
 
-    def __init__(self, store: Store, cohort: str, participant: str, token: str):
+    def __init__(self, store: Store, cohort: str, participant: str, token: str,
+                 personal_modules: frozenset[str] | set[str] = frozenset()):
         self.who = self.participant = participant
+        self.personal_modules = frozenset(personal_modules)
         super().__init__(store, cohort, participant, token)
 
     def _mine(self, cohort: str, participant: str, action: str) -> None:
@@ -147,8 +157,38 @@ class ParticipantStore(_Guard):
             return set()
         return {game.partner(r, self.participant) for r in range(1, game.rounds + 1)} - {None}
 
+    def exercise_state(self, cohort: str, module: str, exercise: str) -> ExerciseState:
+        """Whether an exercise is open and its results revealed (what the widget says)."""
+        self._check(cohort)
+        return self._store.exercise_state(cohort, module, exercise)
+
+    def room_answers(self, cohort: str, module: str, exercise: str) -> Any:
+        """The room's latest answers to an exercise, without names (numbers only for a
+        personal module), once the facilitator revealed them; None while they are hidden."""
+        self._check(cohort)
+        if not self._store.exercise_state(cohort, module, exercise).revealed:
+            return None
+        frame = self._store.module_answers(cohort, module, exercise)
+        frame = frame[frame["participant"] != FACILITATOR].reset_index(drop=True)
+        frame["participant"] = [f"someone-{i}" for i in range(1, len(frame) + 1)]
+        if module in self.personal_modules:
+            frame["payload"] = frame["payload"].map(numbers_only)
+        return frame
+
     def module_answers(self, *args: Any, **kwargs: Any) -> Any:
         raise self._facilitator_only("see the answers of the room")
+
+    def answers_since(self, *args: Any, **kwargs: Any) -> list[Answer]:
+        raise self._facilitator_only("follow the answers of the room")
+
+    def set_exercise_state(self, *args: Any, **kwargs: Any) -> ExerciseState:
+        raise self._facilitator_only("lock, open, hide or reveal an exercise")
+
+    def reset_exercise(self, *args: Any, **kwargs: Any) -> ExerciseState:
+        raise self._facilitator_only("reset an exercise")
+
+    def mark_module(self, *args: Any, **kwargs: Any) -> None:
+        raise self._facilitator_only("record when a module starts or ends")
 
     def participants(self, *args: Any, **kwargs: Any) -> list[str]:
         raise self._facilitator_only("list the participants")
@@ -172,6 +212,9 @@ class FacilitatorStore(_Guard):
     def __init__(self, store: Store, cohort: str, token: str,
                  personal_modules: frozenset[str] | set[str] = frozenset()):
         self.personal_modules = frozenset(personal_modules)
+        # Pseudonyms of personal answers read incrementally: stable while this object lives,
+        # not derivable from a participant id alone.
+        self._salt = secrets.token_bytes(16)
         super().__init__(store, cohort, FACILITATOR, token)
 
     def _visible(self, answer: Answer) -> bool:
@@ -231,6 +274,57 @@ class FacilitatorStore(_Guard):
         self._check(cohort)
         return self._store.participants(cohort, exclude)
 
+    def answers_since(self, cohort: str, module: str, after_id: int = 0,
+                      limit: int | None = None) -> list[Answer]:
+        """As `Store.answers_since`; for a personal module, an answer its participant did not
+        share keeps only its numbers and comes under a pseudonym ('private-3fa2c1'), the
+        same for every answer of that participant while this object lives."""
+        self._check(cohort)
+        answers = self._store.answers_since(cohort, module, after_id, limit)
+        if module not in self.personal_modules:
+            return answers
+        return [a if self._visible(a) else _replace(
+                    a, participant=self._pseudonym(a.participant),
+                    payload=numbers_only(a.payload))
+                for a in answers]
+
+    def _pseudonym(self, participant: str) -> str:
+        digest = hashlib.blake2s(participant.encode(), key=self._salt).hexdigest()
+        return f"private-{digest[:6]}"
+
+    def registered(self, cohort: str) -> list[str]:
+        self._check(cohort)
+        return self._store.registered(cohort)
+
+    def exercise_state(self, cohort: str, module: str, exercise: str) -> ExerciseState:
+        self._check(cohort)
+        return self._store.exercise_state(cohort, module, exercise)
+
+    def exercise_states(self, cohort: str, module: str | None = None
+                        ) -> dict[tuple[str, str], ExerciseState]:
+        self._check(cohort)
+        return self._store.exercise_states(cohort, module)
+
+    def set_exercise_state(self, cohort: str, module: str, exercise: str, *,
+                           locked: bool | None = None, revealed: bool | None = None
+                           ) -> ExerciseState:
+        self._check(cohort)
+        return self._store.set_exercise_state(cohort, module, exercise, locked=locked,
+                                              revealed=revealed)
+
+    def reset_exercise(self, cohort: str, module: str, exercise: str) -> ExerciseState:
+        self._check(cohort)
+        return self._store.reset_exercise(cohort, module, exercise)
+
+    def mark_module(self, cohort: str, module: str, *, started_at: datetime | None = None,
+                    ended_at: datetime | None = None) -> None:
+        self._check(cohort)
+        self._store.mark_module(cohort, module, started_at=started_at, ended_at=ended_at)
+
+    def module_times(self, cohort: str) -> dict[str, tuple[datetime | None, datetime | None]]:
+        self._check(cohort)
+        return self._store.module_times(cohort)
+
     def count(self, cohort: str | None = None) -> int:
         self._check(cohort or self.cohort)
         return self._store.count(self.cohort)
@@ -255,6 +349,10 @@ class FacilitatorStore(_Guard):
         return AccessError(
             f"the answers of '{who}' to '{module}' are personal and not shared with the "
             "facilitator; the room's aggregates show them without names")
+
+
+def _replace(answer: Answer, **changes: Any) -> Answer:
+    return dataclasses.replace(answer, **changes)
 
 
 def _scramble(participant: str) -> str:

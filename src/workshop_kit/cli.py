@@ -100,6 +100,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cockpit(args: argparse.Namespace) -> int:
+    return cohort.cockpit(args.folder)
+
+
 def cmd_tournament(args: argparse.Namespace) -> int:
     from . import game
 
@@ -160,6 +164,11 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
     f.add_argument("participant", help="the participant's id, e.g. p03")
     f.set_defaults(func=cmd_forget)
+
+    c = sub.add_parser("cockpit", help="open a built cohort's cockpit (the facilitator's "
+                                       "screen) in JupyterLab")
+    c.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
+    c.set_defaults(func=cmd_cockpit)
 
     t = sub.add_parser("tournament", help="play a round-robin dilemma tournament of classics")
     t.add_argument("--players", required=True,

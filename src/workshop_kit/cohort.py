@@ -32,6 +32,7 @@ ENV_SECRET = "WORKSHOP_KIT_SECRET"
 FACILITATOR = "facilitator"
 MANIFEST = "cohort.json"
 STORE_FILE = "responses.sqlite"
+COCKPIT_NOTEBOOK = Path("facilitator") / "00_cockpit.ipynb"  # template and built copy
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,15 +325,16 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     for rel in snapshot:
         files[Path("content") / rel] = (data_dir / rel).read_bytes()
     manifest_modules = []
+    facilitator_parameters = {"cohort_id": cohort.id, "store_url": url,
+                              "content_dir": str(content_dir),
+                              "token": make_token(cohort.id, FACILITATOR)}
+    files[COCKPIT_NOTEBOOK] = _prepare(repo / COCKPIT_NOTEBOOK, facilitator_parameters)
     for i, module in enumerate(content.agenda.modules):
         name = _nb_name(i, module.id)
         manifest_modules.append({"id": module.id, "title": module.title,
                                  "minutes": module.minutes, "notebook": name})
-        files[Path("facilitator") / name] = _prepare(
-            repo / module.facilitator_notebook,
-            {"cohort_id": cohort.id, "store_url": url, "content_dir": str(content_dir),
-             "token": make_token(cohort.id, FACILITATOR)},
-        )
+        files[Path("facilitator") / name] = _prepare(repo / module.facilitator_notebook,
+                                                     facilitator_parameters)
         for person in cohort.participants:
             parameters: dict[str, Any] = {
                 "participant_id": person.id,
@@ -606,6 +608,28 @@ def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None =
 
 
 # ---------------------------------------------------------------------------------------------
+# The cockpit
+
+
+def launch_jupyter_lab(folder: Path, notebook: Path) -> int:
+    """Start JupyterLab in `folder` on `notebook` (relative to it); its exit code."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "jupyter", "lab", str(notebook)]
+    return subprocess.call(command, cwd=folder)
+
+
+def cockpit(folder: str | Path) -> int:
+    """Open a built cohort's cockpit notebook in JupyterLab (until JupyterLab stops)."""
+    built = BuiltCohort.open(folder)
+    if not (built.folder / COCKPIT_NOTEBOOK).is_file():
+        raise ParameterError(f"{built.folder / COCKPIT_NOTEBOOK} is missing; run "
+                             "`workshop-kit build` again for this cohort")
+    return launch_jupyter_lab(built.folder, COCKPIT_NOTEBOOK)
+
+
+# ---------------------------------------------------------------------------------------------
 # Export and forget (facilitator's token)
 
 
@@ -616,7 +640,7 @@ class ExportResult:
     withheld: int
 
 
-EXPORT_COLUMNS = ["cohort", "participant", "module", "exercise", "version", "latest",
+EXPORT_COLUMNS = ["cohort", "participant", "module", "exercise", "version", "run", "latest",
                   "submitted_at", "source", "payload"]
 
 
@@ -649,7 +673,7 @@ def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
         newest[(a.participant, a.module, a.exercise)] = a.version
     frame = pd.DataFrame(
         [{"cohort": a.cohort, "participant": a.participant, "module": a.module,
-          "exercise": a.exercise, "version": a.version,
+          "exercise": a.exercise, "version": a.version, "run": a.run,
           "latest": a.version == newest[(a.participant, a.module, a.exercise)],
           "submitted_at": a.submitted_at.isoformat(), "source": a.source,
           "payload": json.dumps(a.payload, ensure_ascii=False, sort_keys=True)}

@@ -26,3 +26,7 @@ class RunError(WorkshopKitError):
 
 class AccessError(WorkshopKitError, PermissionError):
     """A token is missing or wrong, or asks for answers its holder may not see."""
+
+
+class ExerciseLockedError(AccessError):
+    """The facilitator locked the exercise: late answers are refused (nothing is written)."""

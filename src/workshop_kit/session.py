@@ -18,6 +18,7 @@ from IPython.display import HTML
 
 from . import analysis, charts
 from .access import GAME_EXERCISE, FacilitatorStore, ParticipantStore
+from .cockpit import Cockpit
 from .content import Content, Script, load_content
 from .errors import ParameterError
 from .store import FACILITATOR, Store
@@ -108,7 +109,7 @@ class ParticipantSession(_Session):
         self.participant_id = participant_id
         # Every read and write of this notebook goes through the participant's token.
         self.store = ParticipantStore(self._store, cohort_id, participant_id,
-                                      resolve_token(token))
+                                      resolve_token(token), _personal(self.content))
         self.practice_area = practice_area
         self.partners = list(partners or [])
         self.group = group
@@ -126,6 +127,23 @@ class ParticipantSession(_Session):
     def purpose_sort(self) -> PurposeSortForm:
         return PurposeSortForm(self.store, self.cohort_id, self.participant_id,
                                self.content.purpose)
+
+    ROOM_RESULTS = ("checkin", "purpose")
+
+    def room_results(self, module: str) -> alt.Chart | HTML:
+        """The room's results of an exercise (the check-in profile, the purpose sort), as
+        aggregates without names, once the facilitator has revealed them."""
+        if module not in self.ROOM_RESULTS:
+            raise ParameterError(f"room results exist for {', '.join(self.ROOM_RESULTS)}, "
+                                 f"not '{module}'")
+        exercise = self.content.modules[module].exercise
+        answers = self.store.room_answers(self.cohort_id, module, exercise)
+        if answers is None:
+            return HTML("<p><i>The facilitator will reveal the room's results soon: run this "
+                        "cell again then.</i></p>")
+        from .cockpit import exercise_chart
+
+        return exercise_chart(self.content, module, exercise, answers)
 
     def trade_offs(self) -> HTML:
         """The salesperson's four small dilemmas: share or hold back."""
@@ -196,6 +214,11 @@ class ParticipantSession(_Session):
         return widgets.VBox([header, part])
 
 
+def _personal(content: Content) -> frozenset[str]:
+    """The modules whose answers are personal (content `personal: true`)."""
+    return frozenset(m for m, c in content.modules.items() if getattr(c, "personal", False))
+
+
 def _trade_offs(dilemma) -> HTML:
     cell = "style='text-align:left;padding:4px 12px'"
     rows = "".join(
@@ -215,9 +238,17 @@ class FacilitatorSession(_Session):
     def __init__(self, cohort_id: str, store_url: str = "", content_dir: str = "",
                  token: str = ""):
         super().__init__(cohort_id, store_url, content_dir)
-        personal = {m for m, c in self.content.modules.items() if getattr(c, "personal", False)}
         # Personal exercises reach these views as numbers without names unless shared.
-        self.store = FacilitatorStore(self._store, cohort_id, resolve_token(token), personal)
+        self.store = FacilitatorStore(self._store, cohort_id, resolve_token(token),
+                                      _personal(self.content))
+
+    def cockpit(self, poll_seconds: float = 3.0, projector: bool = True, module: str = "",
+                clock: Callable[[], float] = time.monotonic) -> Cockpit:
+        """Run the room from one screen: agenda, timer, who has answered, live results and
+        the controls (lock, reveal, reset). It refreshes itself every `poll_seconds`."""
+        return Cockpit(self.store, self.cohort_id, self.content, poll_seconds=poll_seconds,
+                       clock=clock, projector=projector, module=module,
+                       personal_modules=self.store.personal_modules)
 
     def opening(self, module: str) -> HTML:
         """What to say to open a module (for the facilitator's notebook)."""

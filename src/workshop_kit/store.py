@@ -9,6 +9,13 @@ A resubmission becomes a new version; the latest version is the one that counts.
 is computed inside the INSERT and guarded by a UNIQUE constraint (a clash is retried), so any
 number of concurrent writers never lose or duplicate an answer.
 
+Each exercise has a state the facilitator controls (`ExerciseState`): open or locked (a locked
+exercise refuses participants' answers, checked inside the INSERT), results hidden or revealed
+to the room, and a run number: a reset starts a new run, the answers of earlier runs stay in
+the store marked with their run, and every "latest answer" read returns the current run only.
+The state is kept per exercise *key*: the exercise id without its round or game suffix
+(`exercise_key`), so locking ``roleplay_path`` locks the seller's path of every round.
+
 The kit creates and upgrades the schema itself: its version lives in the database
 (``PRAGMA user_version`` for SQLite, a ``schema_version`` table for PostgreSQL) and each step
 in ``_MIGRATIONS`` runs once, in order, under a lock.
@@ -34,17 +41,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AccessError, ParameterError, StoreError
+from .errors import AccessError, ExerciseLockedError, ParameterError, StoreError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ENV_STORE_URL = "WORKSHOP_KIT_STORE_URL"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_PAYLOAD_CHARS = 200_000
 FACILITATOR = "facilitator"
 
-# Each step upgrades the schema from the version before it; steps are idempotent.
+# Each step upgrades the schema from the version before it, inside one transaction with the
+# version bump (SQLite's DDL is transactional too), so a step runs exactly once.
 # {version: {dialect: [statements]}}
 _MIGRATIONS: dict[int, dict[str, list[str]]] = {
     1: {
@@ -108,6 +116,61 @@ _MIGRATIONS: dict[int, dict[str, list[str]]] = {
             """,
         ],
     },
+    3: {
+        # The facilitator's cockpit: each answer's run (a reset starts a new one), the state of
+        # each exercise, the actual start and end of each module, and an index for reading
+        # only the answers newer than the last one seen.
+        "sqlite": [
+            "ALTER TABLE answers ADD COLUMN run INTEGER NOT NULL DEFAULT 1",
+            "CREATE INDEX IF NOT EXISTS answers_since ON answers (cohort, module, id)",
+            """
+            CREATE TABLE IF NOT EXISTS exercise_state (
+                cohort TEXT NOT NULL,
+                module TEXT NOT NULL,
+                exercise TEXT NOT NULL,
+                locked INTEGER NOT NULL DEFAULT 0,
+                revealed INTEGER NOT NULL DEFAULT 0,
+                run INTEGER NOT NULL DEFAULT 1,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (cohort, module, exercise)
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS module_times (
+                cohort TEXT NOT NULL,
+                module TEXT NOT NULL,
+                started_at TEXT,
+                ended_at TEXT,
+                PRIMARY KEY (cohort, module)
+            )
+            """,
+        ],
+        "postgresql": [
+            "ALTER TABLE answers ADD COLUMN IF NOT EXISTS run INTEGER NOT NULL DEFAULT 1",
+            "CREATE INDEX IF NOT EXISTS answers_since ON answers (cohort, module, id)",
+            """
+            CREATE TABLE IF NOT EXISTS exercise_state (
+                cohort TEXT COLLATE "C" NOT NULL,
+                module TEXT COLLATE "C" NOT NULL,
+                exercise TEXT COLLATE "C" NOT NULL,
+                locked INTEGER NOT NULL DEFAULT 0,
+                revealed INTEGER NOT NULL DEFAULT 0,
+                run INTEGER NOT NULL DEFAULT 1,
+                updated_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (cohort, module, exercise)
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS module_times (
+                cohort TEXT COLLATE "C" NOT NULL,
+                module TEXT COLLATE "C" NOT NULL,
+                started_at TIMESTAMPTZ,
+                ended_at TIMESTAMPTZ,
+                PRIMARY KEY (cohort, module)
+            )
+            """,
+        ],
+    },
 }
 
 
@@ -123,6 +186,26 @@ class Answer:
     payload: dict[str, Any]
     submitted_at: datetime
     source: str = "participant"
+    run: int = 1
+    id: int = 0  # the row's id in the store (rises with every write); 0 when not known
+
+
+@dataclass(frozen=True)
+class ExerciseState:
+    """What the facilitator decided for one exercise of a cohort (the default: open, results
+    hidden, first run)."""
+
+    module: str
+    exercise: str
+    locked: bool = False
+    revealed: bool = False
+    run: int = 1
+
+
+def exercise_key(exercise: str) -> str:
+    """The exercise as the facilitator controls it: without a round suffix (``_r2``) or a game
+    and round (``move:g1:3`` → ``move``)."""
+    return re.sub(r"_r\d+$", "", exercise.split(":", 1)[0])
 
 
 def resolve_store_url(store_url: str | None) -> str:
@@ -488,29 +571,48 @@ class Store:
             )
         when = _as_time(submitted_at)
         key = (cohort, participant, module, exercise)
-        version = self._insert(key, text, when, source)
-        return Answer(*key, version, json.loads(text), when, source)
+        row = self._insert(key, text, when, source)
+        if row is None:
+            raise ExerciseLockedError(
+                f"'{exercise}' of module '{module}' is locked: the facilitator closed it, so "
+                "late answers are not saved")
+        version, run, row_id = row
+        return Answer(*key, version, json.loads(text), when, source, run, row_id)
 
+    # The version, the run and the lock are all read inside the INSERT: a participant's answer
+    # to a locked exercise inserts no row (RETURNING gives nothing); the facilitator's own
+    # writes (the live game) ignore locks.
     _INSERT = """
         INSERT INTO answers (cohort, participant, module, exercise, version, payload,
-                             submitted_at, source)
-        SELECT ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?
-        FROM answers WHERE cohort = ? AND participant = ? AND module = ? AND exercise = ?
-        RETURNING version
+                             submitted_at, source, run)
+        SELECT ?, ?, ?, ?, nv.version, ?, ?, ?,
+               COALESCE((SELECT run FROM exercise_state
+                         WHERE cohort = ? AND module = ? AND exercise = ?), 1)
+        FROM (SELECT COALESCE(MAX(version), 0) + 1 AS version FROM answers
+              WHERE cohort = ? AND participant = ? AND module = ? AND exercise = ?) nv
+        WHERE ? = 1 OR NOT EXISTS (SELECT 1 FROM exercise_state
+                                   WHERE cohort = ? AND module = ? AND exercise = ?
+                                   AND locked = 1)
+        RETURNING version, run, id
     """
 
-    def _insert(self, key: tuple, text: str, when: datetime, source: str) -> int:
+    def _insert(self, key: tuple, text: str, when: datetime, source: str
+                ) -> tuple[int, int, int] | None:
         """One statement computes the next version and inserts it; the UNIQUE constraint turns
-        a race into a clash, which is retried."""
+        a race into a clash, which is retried. None if the exercise is locked."""
         d = self._dialect
         sql = d.sql(self._INSERT)
-        args = (*key, text, d.time_value(when), source, *key)
+        cohort, participant, module, exercise = key
+        state = (cohort, module, exercise_key(exercise))
+        args = (*key, text, d.time_value(when), source, *state, *key,
+                int(participant == FACILITATOR), *state)
 
-        def work(conn: Any) -> int:
+        def work(conn: Any) -> tuple[int, int, int] | None:
             for attempt in range(50):
                 try:
                     with d.write_lock():
-                        return conn.execute(sql, args).fetchone()[0]
+                        row = conn.execute(sql, args).fetchone()
+                        return tuple(row) if row else None
                 except d.errors as exc:
                     if (d.is_clash(exc) or d.is_busy(exc)) and attempt < 49:
                         time.sleep(random.uniform(0.001, 0.005 * (attempt + 1)))
@@ -519,6 +621,17 @@ class Store:
             raise AssertionError("unreachable")
 
         return self._run("could not save the answer to", work)
+
+    def _write(self, sql: str, args: tuple, action: str) -> Any:
+        """One writing statement (the SQLite writer queue held); the row it returns, if any."""
+        statement = self._dialect.sql(sql)
+
+        def work(conn: Any) -> Any:
+            with self._dialect.write_lock():
+                cursor = conn.execute(statement, args)
+                return cursor.fetchone() if cursor.description else None
+
+        return self._run(action, work)
 
     def register_tokens(self, cohort: str, tokens: dict[str, str]) -> int:
         """Record who may write to a cohort: {participant id (or 'facilitator'): token}.
@@ -582,13 +695,14 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------
     _COLUMNS = ("cohort, participant, module, exercise, version, payload, submitted_at, "
-                "source")
+                "source, run, id")
     # One scan and one sort on both backends (a join on MAX(version) made PostgreSQL's planner
     # loop over the module's index once per participant on fresh, unanalysed tables).
     _LATEST = """
-        SELECT cohort, participant, module, exercise, version, payload, submitted_at, source
+        SELECT cohort, participant, module, exercise, version, payload, submitted_at, source,
+               run, id
         FROM (SELECT cohort, participant, module, exercise, version, payload, submitted_at,
-                     source,
+                     source, run, id,
                      ROW_NUMBER() OVER (PARTITION BY cohort, participant, module, exercise
                                         ORDER BY version DESC) AS newest
               FROM answers WHERE {where}) latest
@@ -598,10 +712,19 @@ class Store:
 
     @staticmethod
     def _answer(row: tuple) -> Answer:
-        cohort, participant, module, exercise, version, payload, at, source = row
-        when = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+        cohort, participant, module, exercise, version, payload, at, source, run, row_id = row
         return Answer(cohort, participant, module, exercise, version, json.loads(payload),
-                      when.astimezone(UTC), source)
+                      _parse_time(at), source, run, row_id)
+
+    def _current(self, cohort: str, answers: list[Answer], module: str | None = None
+                 ) -> list[Answer]:
+        """Only the answers of each exercise's current run. Given latest versions, this drops
+        the participants who have not answered since a reset (runs only grow, like versions)."""
+        if not answers:
+            return answers
+        runs = {k: s.run for k, s in self.exercise_states(cohort, module).items()}
+        return [a for a in answers
+                if a.run == runs.get((a.module, exercise_key(a.exercise)), 1)]
 
     def _query(self, sql: str, args: tuple, action: str = "could not read the store"
                ) -> list[tuple]:
@@ -616,21 +739,25 @@ class Store:
             where += " AND module = ?"
             args += (module,)
         rows = self._query(self._LATEST.format(where=where), args)
-        return [self._answer(r) for r in rows]
+        return self._current(cohort, [self._answer(r) for r in rows], module)
 
     def latest_answer(
         self, cohort: str, participant: str, module: str, exercise: str
     ) -> Answer | None:
-        """The latest version of one answer, or None if the participant has not answered."""
+        """The latest version of one answer, or None if the participant has not answered (in
+        the exercise's current run)."""
         rows = self._query(
             f"SELECT {self._COLUMNS} FROM answers WHERE cohort = ? AND participant = ? AND "
             "module = ? AND exercise = ? ORDER BY version DESC LIMIT 1",
             (cohort, participant, module, exercise),
         )
-        return self._answer(rows[0]) if rows else None
+        if not rows:
+            return None
+        answer = self._answer(rows[0])
+        return answer if answer.run == self.exercise_state(cohort, module, exercise).run else None
 
     def history(self, cohort: str, participant: str, module: str, exercise: str) -> list[Answer]:
-        """Every version of one answer, oldest first."""
+        """Every version of one answer, oldest first (every run: see `Answer.run`)."""
         rows = self._query(
             f"SELECT {self._COLUMNS} FROM answers WHERE cohort = ? AND participant = ? AND "
             "module = ? AND exercise = ? ORDER BY version",
@@ -648,9 +775,9 @@ class Store:
     def module_answers(
         self, cohort: str, module: str, exercise: str | None = None
     ) -> pd.DataFrame:
-        """The latest answer of every participant for a module, one row each.
+        """The latest answer of every participant for a module (current runs), one row each.
 
-        Columns: participant, exercise, version, submitted_at, source, payload (a dict).
+        Columns: participant, exercise, version, submitted_at, source, payload (a dict), run.
         """
         where = "cohort = ? AND module = ?"
         args: tuple = (cohort, module)
@@ -658,7 +785,7 @@ class Store:
             where += " AND exercise = ?"
             args += (exercise,)
         rows = self._query(self._LATEST.format(where=where), args)
-        return answers_frame([self._answer(r) for r in rows])
+        return answers_frame(self._current(cohort, [self._answer(r) for r in rows], module))
 
     def latest_many(self, cohort: str, module: str, participants: list[str],
                     exercise_prefix: str) -> list[Answer]:
@@ -670,7 +797,106 @@ class Store:
         where = (f"cohort = ? AND module = ? AND participant IN ({marks}) AND "
                  "substr(exercise, 1, CAST(? AS INTEGER)) = ?")
         args = (cohort, module, *participants, len(exercise_prefix), exercise_prefix)
-        return [self._answer(r) for r in self._query(self._LATEST.format(where=where), args)]
+        answers = [self._answer(r) for r in self._query(self._LATEST.format(where=where), args)]
+        return self._current(cohort, answers, module)
+
+    def answers_since(self, cohort: str, module: str, after_id: int = 0,
+                      limit: int | None = None) -> list[Answer]:
+        """The answer versions of a module stored after row `after_id`, oldest first, every run
+        (see `Answer.run` and `exercise_states`). A live view keeps the highest `Answer.id` it
+        has seen and asks only for what came since: an index range scan, whatever the size of
+        the room or of what it already read."""
+        self._check_key(cohort=cohort, module=module)
+        sql = (f"SELECT {self._COLUMNS} FROM answers WHERE cohort = ? AND module = ? AND id > ? "
+               "ORDER BY id")
+        args: tuple = (cohort, module, int(after_id))
+        if limit is not None:
+            sql += " LIMIT ?"
+            args += (int(limit),)
+        return [self._answer(r) for r in self._query(sql, args)]
+
+    def registered(self, cohort: str) -> list[str]:
+        """The participants whose tokens `build` registered (the room as planned)."""
+        rows = self._query("SELECT who FROM tokens WHERE cohort = ? AND who <> ? ORDER BY who",
+                           (cohort, FACILITATOR))
+        return [r[0] for r in rows]
+
+    # -- exercise state and the agenda's actual times ------------------------------------------
+    def exercise_states(self, cohort: str, module: str | None = None
+                        ) -> dict[tuple[str, str], ExerciseState]:
+        """Every exercise state set for a cohort (or one module), by (module, exercise key);
+        an exercise missing here has the default state."""
+        sql = "SELECT module, exercise, locked, revealed, run FROM exercise_state WHERE cohort = ?"
+        args: tuple = (cohort,)
+        if module is not None:
+            sql += " AND module = ?"
+            args += (module,)
+        return {(m, e): ExerciseState(m, e, bool(locked), bool(revealed), run)
+                for m, e, locked, revealed, run in self._query(sql, args)}
+
+    def exercise_state(self, cohort: str, module: str, exercise: str) -> ExerciseState:
+        """The state of one exercise (by its id or its key)."""
+        key = exercise_key(exercise)
+        rows = self._query(
+            "SELECT locked, revealed, run FROM exercise_state WHERE cohort = ? AND module = ? "
+            "AND exercise = ?", (cohort, module, key))
+        if not rows:
+            return ExerciseState(module, key)
+        locked, revealed, run = rows[0]
+        return ExerciseState(module, key, bool(locked), bool(revealed), run)
+
+    def set_exercise_state(self, cohort: str, module: str, exercise: str, *,
+                           locked: bool | None = None, revealed: bool | None = None
+                           ) -> ExerciseState:
+        """Lock or open an exercise, hide or reveal its results; returns the new state."""
+        self._check_key(cohort=cohort, module=module, exercise=exercise)
+        old = self.exercise_state(cohort, module, exercise)
+        new = ExerciseState(module, old.exercise, old.locked if locked is None else bool(locked),
+                            old.revealed if revealed is None else bool(revealed), old.run)
+        self._write(
+            "INSERT INTO exercise_state (cohort, module, exercise, locked, revealed, run, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cohort, module, exercise) "
+            "DO UPDATE SET locked = excluded.locked, revealed = excluded.revealed, "
+            "updated_at = excluded.updated_at",
+            (cohort, module, new.exercise, int(new.locked), int(new.revealed), new.run,
+             self._dialect.time_value(_now())), "could not change the exercise in")
+        return new
+
+    def reset_exercise(self, cohort: str, module: str, exercise: str) -> ExerciseState:
+        """Start a new run of an exercise (open, results hidden). Earlier answers stay in the
+        store, marked with their run; latest-answer reads return the new run only."""
+        self._check_key(cohort=cohort, module=module, exercise=exercise)
+        self._write(
+            "INSERT INTO exercise_state (cohort, module, exercise, locked, revealed, run, "
+            "updated_at) VALUES (?, ?, ?, 0, 0, 2, ?) ON CONFLICT (cohort, module, exercise) "
+            "DO UPDATE SET run = exercise_state.run + 1, locked = 0, revealed = 0, "
+            "updated_at = excluded.updated_at",
+            (cohort, module, exercise_key(exercise), self._dialect.time_value(_now())),
+            "could not reset the exercise in")
+        return self.exercise_state(cohort, module, exercise)
+
+    def mark_module(self, cohort: str, module: str, *, started_at: datetime | None = None,
+                    ended_at: datetime | None = None) -> None:
+        """Record when a module actually started or ended (for the agenda's actual times)."""
+        self._check_key(cohort=cohort, module=module)
+        if started_at is None and ended_at is None:
+            raise ParameterError("give started_at or ended_at")
+        d = self._dialect
+        start = d.time_value(_as_time(started_at)) if started_at else None
+        end = d.time_value(_as_time(ended_at)) if ended_at else None
+        self._write(
+            "INSERT INTO module_times (cohort, module, started_at, ended_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (cohort, module) DO UPDATE SET "
+            "started_at = COALESCE(excluded.started_at, module_times.started_at), "
+            "ended_at = COALESCE(excluded.ended_at, module_times.ended_at)",
+            (cohort, module, start, end), "could not record the module's time in")
+
+    def module_times(self, cohort: str) -> dict[str, tuple[datetime | None, datetime | None]]:
+        """{module: (actual start, actual end)} for the modules marked so far."""
+        rows = self._query("SELECT module, started_at, ended_at FROM module_times "
+                           "WHERE cohort = ?", (cohort,))
+        return {m: (_parse_time(s) if s else None, _parse_time(e) if e else None)
+                for m, s, e in rows}
 
     def participants(self, cohort: str, exclude: tuple[str, ...] = ()) -> list[str]:
         """Everybody who has answered anything in the cohort (the people in the room)."""
@@ -685,6 +911,11 @@ class Store:
         return self._query("SELECT COUNT(*) FROM answers WHERE cohort = ?", (cohort,))[0][0]
 
 
+def _parse_time(value: Any) -> datetime:
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return when.astimezone(UTC)
+
+
 def answers_frame(answers: list[Answer]) -> pd.DataFrame:
     """Answers as the DataFrame `Store.module_answers` returns."""
     import pandas as pd
@@ -697,5 +928,6 @@ def answers_frame(answers: list[Answer]) -> pd.DataFrame:
             "submitted_at": pd.to_datetime([a.submitted_at for a in answers], utc=True),
             "source": [a.source for a in answers],
             "payload": [a.payload for a in answers],
+            "run": pd.array([a.run for a in answers], dtype="int64"),
         }
     )

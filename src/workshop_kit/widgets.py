@@ -25,8 +25,11 @@ from .content import (
     ScriptChoice,
     ScriptNode,
 )
-from .errors import WorkshopKitError
+from .errors import ExerciseLockedError, WorkshopKitError
 from .store import FACILITATOR, Store
+
+LOCKED_MESSAGE = ("The facilitator has closed this exercise, so your answer was not saved. "
+                  "It is still here: show it to your neighbour or the facilitator.")
 
 
 class AnswerForm(widgets.VBox):
@@ -115,6 +118,9 @@ class AnswerForm(widgets.VBox):
             answer = self.store.submit(
                 self.cohort, self.participant, self.module, self.exercise, payload
             )
+        except ExerciseLockedError:
+            self._say(LOCKED_MESSAGE, "error")
+            return False
         except WorkshopKitError as exc:
             self._say(f"Not saved: {exc}. Your answer is still here; press Submit to retry.",
                       "error")
@@ -788,6 +794,9 @@ class LiveRounds(widgets.VBox):
         try:
             self.store.submit(self.cohort, self.participant, "dilemma",
                               f"move:{self.game.game_id}:{self.round_no}", {"move": move})
+        except ExerciseLockedError:
+            self.outcome.value = f"<p style='color:#b71c1c'>{html.escape(LOCKED_MESSAGE)}</p>"
+            return False
         except WorkshopKitError as exc:
             self.outcome.value = (f"<p style='color:#b71c1c'>Not saved: {html.escape(str(exc))}"
                                   ". Press the button again to retry.</p>")
