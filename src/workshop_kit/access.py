@@ -8,6 +8,9 @@ the token against the store, so a notebook cannot reach past what its token allo
 - a participant (`ParticipantStore`) writes and reads only their own answers, plus the game the
   facilitator published and the moves of their own partners in it (a move is shown to the
   partner it was played against: that is the game);
+- in the problem-definition drill, a participant who has submitted their own definition of a
+  case may read the other definitions of that case: the text only, under an anonymous key, never
+  the author, the questions they asked or anything else (`peer_definitions`);
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer).
@@ -26,6 +29,15 @@ from .store import FACILITATOR, Answer, Store
 GAME_EXERCISE = "game"
 GAME_MODULE = "dilemma"
 OPT_IN = "share_with_facilitator"
+DRILL_MODULE = "drill"
+DEFINITION_SUFFIX = "_definition"
+
+
+def definition_key(cohort: str, case: str, participant: str) -> str:
+    """The anonymous key under which a definition is shown to peers and voted for."""
+    import hashlib
+
+    return hashlib.sha256(f"{cohort}:{case}:{participant}".encode()).hexdigest()[:12]
 
 
 def shared(payload: dict[str, Any]) -> bool:
@@ -146,6 +158,27 @@ class ParticipantStore(_Guard):
         if prefix != f"move:{game.game_id}:":
             return set()
         return {game.partner(r, self.participant) for r in range(1, game.rounds + 1)} - {None}
+
+    def peer_definitions(self, cohort: str, exercise: str, case: str) -> list[dict[str, Any]]:
+        """The definitions the cohort wrote for one drill case, anonymised: [{key, definition,
+        mine}], sorted by key. Only once this participant has submitted their own for it."""
+        self._check(cohort)
+        if not exercise.endswith(DEFINITION_SUFFIX):
+            raise AccessError(f"'{exercise}' is not a drill definition; only definitions are "
+                              "shown to peers")
+        own = self._store.latest_answer(cohort, self.participant, DRILL_MODULE, exercise)
+        if own is None or own.payload.get("case") != case:
+            raise AccessError("submit your own definition of this case first; then you can "
+                              "read your colleagues' definitions")
+        frame = self._store.module_answers(cohort, DRILL_MODULE, exercise)
+        entries = []
+        for participant, payload in zip(frame["participant"], frame["payload"], strict=True):
+            text = payload.get("definition")
+            if payload.get("case") != case or not isinstance(text, str) or not text.strip():
+                continue
+            entries.append({"key": definition_key(cohort, case, participant),
+                            "definition": text, "mine": participant == self.participant})
+        return sorted(entries, key=lambda e: e["key"])
 
     def module_answers(self, *args: Any, **kwargs: Any) -> Any:
         raise self._facilitator_only("see the answers of the room")

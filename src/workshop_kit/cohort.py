@@ -23,7 +23,15 @@ from typing import Any
 import nbformat
 
 from .access import FacilitatorStore
-from .content import SCRIPTS_DIR, Cohort, Content, load_cohort, load_content, load_simulation
+from .content import (
+    CASES_DIR,
+    SCRIPTS_DIR,
+    Cohort,
+    Content,
+    load_cohort,
+    load_content,
+    load_simulation,
+)
 from .errors import ContentError, ParameterError, RunError
 from .rotation import RoleplayGroups, make_roleplay_groups
 from .store import Store
@@ -321,6 +329,8 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     snapshot = ["agenda.yaml", "simulation.yaml", *(m.content for m in content.agenda.modules)]
     if content.scripts:
         snapshot += sorted(f"{SCRIPTS_DIR}/{Path(s.path).name}" for s in content.scripts.values())
+    if content.cases:
+        snapshot += sorted(f"{CASES_DIR}/{Path(c.path).name}" for c in content.cases.values())
     for rel in snapshot:
         files[Path("content") / rel] = (data_dir / rel).read_bytes()
     manifest_modules = []
@@ -687,6 +697,10 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         endings = script.endings()
         lines.append(f"{script.path}: ok, {len(script.nodes)} nodes, {len(endings)} endings "
                      f"({', '.join(sorted({e.ending.outcome for e in endings if e.ending}))})")
+    for case_id in sorted(content.cases):
+        case = content.cases[case_id]
+        lines.append(f"{case.path}: ok, {case.practice_area}, {len(case.questions)} questions, "
+                     f"{len(case.facts)} facts, budget {case.budget_minutes} min")
     problems = []
     for cohort_file in cohort_files:
         try:

@@ -22,9 +22,11 @@ from .content import Content, Script, load_content
 from .errors import ParameterError
 from .store import FACILITATOR, Store
 from .widgets import (
+    DrillForm,
     GameControl,
     LiveRounds,
     ObserverForm,
+    PeerVoteForm,
     PurposeSortForm,
     ScriptPlayer,
     StrategyBuilderForm,
@@ -140,6 +142,17 @@ class ParticipantSession(_Session):
         """Build a strategy without code and enter it in the cohort tournament."""
         return StrategyBuilderForm(self.store, self.cohort_id, self.participant_id,
                                    self.content.dilemma)
+
+    # -- problem-definition drill -----------------------------------------------------------
+    def drill_case(self) -> DrillForm:
+        """The case of this participant's practice area: questions, then the definition."""
+        return DrillForm(self.store, self.cohort_id, self.participant_id, self.content.drill,
+                         self.content.case_for(self.practice_area))
+
+    def peer_vote(self) -> PeerVoteForm:
+        """The cohort's definitions of the same case, anonymous; vote for the clearest."""
+        return PeerVoteForm(self.store, self.cohort_id, self.participant_id,
+                            self.content.drill, self.content.case_for(self.practice_area))
 
     # -- role-play -------------------------------------------------------------------------
     @property
@@ -396,3 +409,57 @@ class FacilitatorSession(_Session):
         """The endings reached most often, and the point to make about each."""
         paths, _ = self._roleplay()
         return analysis.common_endings(paths, top).set_index(["title", "ending"])
+
+    # -- problem-definition drill -----------------------------------------------------------
+    def _definitions(self) -> pd.DataFrame:
+        drill = self.content.drill
+        answers = self.store.module_answers(self.cohort_id, "drill")
+        table = analysis.drill_definitions(answers, drill, self.content.cases, self.cohort_id)
+        table["label"] = [f"Definition {i + 1}" for i in table.groupby("case").cumcount()]
+        return table
+
+    def drill_cases(self) -> pd.DataFrame:
+        """Each case: its practice area, what the client said, and how many defined it."""
+        table = self._definitions()
+        counts = table.groupby("case").size() if not table.empty else pd.Series(dtype=int)
+        rows = [{"case": c.title, "practice area": c.practice_area,
+                 "client says": c.stated_problem, "definitions": int(counts.get(c.id, 0))}
+                for c in self.content.cases.values()]
+        return pd.DataFrame(rows).set_index("case")
+
+    def drill_definitions(self) -> pd.DataFrame:
+        """The definitions side by side, per case, most voted first, without names; how many
+        revealed facts each mentions (a word match) and how many an expert draws on."""
+        table = self._definitions()
+        return table[["title", "label", "definition", "votes", "asked", "facts_used",
+                      "expert_used"]].set_index(["title", "label"])
+
+    def drill_votes_chart(self) -> alt.Chart:
+        return charts.drill_votes(self._definitions())
+
+    def _question_yield(self) -> pd.DataFrame:
+        answers = self.store.module_answers(self.cohort_id, "drill")
+        return analysis.question_yield(answers, self.content.drill, self.content.cases)
+
+    def drill_questions_chart(self) -> alt.Chart:
+        """The questions the room asked, coloured by how many expert facts each reveals."""
+        return charts.question_yield(self._question_yield())
+
+    def drill_questions(self) -> pd.DataFrame:
+        """Per case, the questions that reveal most first: asked by how many, and how many
+        of those who asked used what it revealed."""
+        return self._question_yield().set_index(["title", "question"]).drop(columns="case")
+
+    def expert_readings(self) -> HTML:
+        """Each case's stated problem, the expert reading and the traps, for the debrief."""
+        parts = []
+        for case in self.content.cases.values():
+            traps = "".join(f"<li>{html.escape(t)}</li>" for t in case.traps)
+            parts.append(f"<h4>{html.escape(case.title)}</h4><p><b>Client says:</b> "
+                         f"{html.escape(case.stated_problem)}</p><p><b>Expert reading:</b> "
+                         f"{html.escape(case.expert_reading)}</p><ul>{traps}</ul>")
+        return HTML("".join(parts))
+
+    def drill_debrief(self) -> HTML:
+        items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.drill.debrief)
+        return HTML(f"<ol>{items}</ol>")

@@ -15,10 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .access import OPT_IN
+from .analysis import fact_matches
 from .content import (
+    Case,
     CheckinContent,
     Content,
     DilemmaContent,
+    DrillContent,
     Participant,
     PurposeContent,
     RoleplayContent,
@@ -77,6 +80,7 @@ class SimContext:
     people: dict[str, Participant]
     traits: dict[str, dict[str, float]]
     groups: RoleplayGroups
+    cohort_id: str = ""
 
 
 def _walk(script: Script, rng: random.Random, lean: float) -> list[dict[str, Any]]:
@@ -206,6 +210,65 @@ def _strategy(rng: random.Random, person: Participant, content: DilemmaContent,
         "probe", "randomness")}
 
 
+# ---------------------------------------------------------------------------------------------
+# Problem-definition drill: explorers favour questions that reveal more, and weave more of what
+# they learnt into the definition; others restate the client's words.
+
+
+def _drill_work(ctx: SimContext, person: Participant) -> tuple[Case, list[str], str]:
+    """The case, the questions asked (within the budget) and the definition of one person."""
+    case = ctx.content.case_for(person.practice_area)
+    rng = random.Random(f"{ctx.seed}:{person.id}:drill:work")
+    explorer = ctx.traits[person.id]["exploring"]
+    asked: list[str] = []
+    left = case.budget_minutes
+    while True:
+        options = [q for q in case.questions if q.id not in asked and q.minutes <= left]
+        if not options:
+            break
+        weights = [0.3 + explorer * 2 * len(q.reveals) / q.minutes * 5 for q in options]
+        question = rng.choices(options, weights=weights)[0]
+        asked.append(question.id)
+        left -= question.minutes
+        if rng.random() < 0.15 * (1 - explorer):
+            break  # stops asking early, keen to get to the answer
+    facts = case.revealed(asked)
+    kept = [f for f in facts if rng.random() < 0.35 + 0.6 * explorer]
+    surface = ctx.sim.surface_readings.get(case.id) or [case.stated_problem]
+    parts = [] if kept and rng.random() < explorer else [rng.choice(surface)]
+    parts += [f.text for f in kept]
+    if len(" ".join(parts)) < ctx.content.drill.definition.min_chars:
+        parts.append(rng.choice(surface))
+    return case, asked, " ".join(parts)
+
+
+def _drill(ctx: SimContext, rng: random.Random, person: Participant,
+           content: DrillContent) -> list[tuple[str, dict[str, Any], float]]:
+    from .access import definition_key
+
+    case, asked, definition = _drill_work(ctx, person)
+    answers = [(content.questions_exercise, {"case": case.id, "asked": asked},
+                8 + 2 * len(asked) + rng.uniform(0, 3)),
+               (content.definition_exercise,
+                {"case": case.id, "asked": asked, "definition": definition},
+                22 + rng.uniform(0, 6))]
+    # Vote for the peer definition of the same case that draws most on the expert's facts.
+    peers = [p for p in ctx.people.values()
+             if p.id != person.id and ctx.content.case_for(p.practice_area).id == case.id]
+    if peers:
+        def merit(peer: Participant) -> float:
+            _, peer_asked, text = _drill_work(ctx, peer)
+            used = [m for m in fact_matches(case, peer_asked, text) if m["used"] and m["expert"]]
+            return len(used) + rng.uniform(0, 1.5)
+
+        choice = max(sorted(peers, key=lambda p: p.id), key=merit)
+        answers.append((content.vote_exercise,
+                        {"case": case.id, "key": definition_key(ctx.cohort_id, case.id,
+                                                                choice.id)},
+                        38 + rng.uniform(0, 6)))
+    return answers
+
+
 NAME_WORDS = (
     ["Patient", "Open", "Careful", "Bold", "Steady", "Quiet", "Fair", "Wary", "Generous"],
     ["Partner", "Adviser", "Closer", "Explorer", "Friend", "Guardian", "Trader", "Host"],
@@ -217,6 +280,7 @@ SIMULATORS: dict[str, Callable[..., list[tuple[str, dict[str, Any], float]]]] = 
     "purpose": _single(_purpose),
     "roleplay": _roleplay,
     "dilemma": _single(_strategy),
+    "drill": _drill,
 }
 
 
@@ -323,7 +387,7 @@ def simulate(
     if groups is None and "roleplay" in content.modules and len(participants) >= 2:
         groups = make_roleplay_groups([p.id for p in participants])
     ctx = SimContext(seed, content, sim, {p.id: p for p in participants}, traits,
-                     groups or RoleplayGroups([]))
+                     groups or RoleplayGroups([]), cohort_id)
     written = 0
     for person in participants:
         for module_id in wanted:
