@@ -551,3 +551,46 @@ def question_yield(answers: pd.DataFrame, drill: DrillContent,
                                         "reveals", "expert_facts", "used_in_definition"])
     return frame.sort_values(["case", "expert_facts", "asked"], ascending=[True, False, False]
                              ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrap-up: the trust profile before and after, commitments
+
+STAGE_LABELS = {"before": "Check-in (morning)", "after": "Wrap-up (end of day)"}
+
+
+def trust_stages(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """`trust_scores` of the check-in and of the wrap-up in one table, with a `stage` column."""
+    frames = [frame.assign(stage=STAGE_LABELS[stage]) for stage, frame in
+              (("before", before), ("after", after)) if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=["participant", "trait", "label", "score", "stage"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def trust_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per trait: how many rated, the mean in the morning and at the end, and the change."""
+    rows = []
+    for trait, label in TRAIT_LABELS.items():
+        b = before[before["trait"] == trait]["score"] if not before.empty else pd.Series()
+        a = after[after["trait"] == trait]["score"] if not after.empty else pd.Series()
+        if b.empty and a.empty:
+            continue
+        mean_b = round(float(b.mean()), 2) if not b.empty else None
+        mean_a = round(float(a.mean()), 2) if not a.empty else None
+        rows.append({"trait": trait, "label": label, "n_before": len(b), "mean_before": mean_b,
+                     "n_after": len(a), "mean_after": mean_a,
+                     "change": (round(mean_a - mean_b, 2)
+                                if mean_a is not None and mean_b is not None else None)})
+    return pd.DataFrame(rows, columns=["trait", "label", "n_before", "mean_before", "n_after",
+                                       "mean_after", "change"])
+
+
+def commitments(answers: pd.DataFrame, exercise: str) -> pd.DataFrame:
+    """Every commitment in the answers given (text and due date), sorted by date; no names."""
+    rows = [{"commitment": item.get("text", ""), "due": item.get("due")}
+            for ex, payload in zip(answers["exercise"], answers["payload"], strict=True)
+            if ex == exercise for item in payload.get("commitments", [])
+            if isinstance(item, dict) and item.get("text")]
+    frame = pd.DataFrame(rows, columns=["commitment", "due"])
+    return frame.sort_values(["due", "commitment"]).reset_index(drop=True)

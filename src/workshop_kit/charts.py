@@ -384,3 +384,32 @@ def question_yield(table: pd.DataFrame) -> alt.Chart:
         .resolve_scale(y="independent")
         .properties(width=300)
     )
+
+
+STAGE_COLOURS = [OKABE_ITO[4], OKABE_ITO[0]]
+
+
+def trust_before_after(stages: pd.DataFrame, scale_min: int = 1, scale_max: int = 5
+                       ) -> alt.Chart:
+    """Mean self-rating per trait in the morning and at the end of the day
+    (`analysis.trust_stages`)."""
+    if stages.empty:
+        return _empty("No trust profiles yet")
+    order = list(dict.fromkeys(stages.sort_values("stage", ascending=False)["stage"]))
+    order = sorted(order, key=lambda s: not s.startswith("Check-in"))
+    return (
+        alt.Chart(stages)
+        .mark_bar(height=12)
+        .encode(
+            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
+            yOffset=alt.YOffset("stage:N", sort=order),
+            x=alt.X("mean(score):Q", scale=alt.Scale(domain=[scale_min, scale_max]),
+                    title="Mean self-rating"),
+            color=alt.Color("stage:N", sort=order, title=None,
+                            scale=alt.Scale(range=STAGE_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=["stage:N", "label:N", alt.Tooltip("mean(score):Q", format=".2f"),
+                     alt.Tooltip("count(score):Q", title="participants")],
+        )
+        .properties(width=420)
+    )

@@ -266,6 +266,7 @@ class Simulation(_Model):
     misplace_pull: dict[str, float]
     observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
     surface_readings: dict[str, list[Text]] = {}
+    commitments: list[Text] = []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -567,6 +568,37 @@ def load_scripts(folder: str | Path) -> dict[str, Script]:
     return scripts
 
 
+class CommitmentRules(_Model):
+    prompt: Text
+    max: int = Field(ge=1, le=10)
+    within_days: int = Field(ge=1, le=365)
+    min_chars: int = Field(ge=0)
+
+
+class TrustAgain(_Model):
+    exercise: Slug
+    prompt: Text
+    min_chars: int = Field(ge=0)
+    max_chars: int = Field(ge=1, le=20000)
+
+
+class WrapupContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    commitments: CommitmentRules
+    trust_after: TrustAgain
+    debrief: list[Text] = Field(min_length=1)
+
+    def trust_content(self, checkin: CheckinContent) -> CheckinContent:
+        """The check-in's statements again, saved under this module's own exercise name."""
+        rule = self.trust_after
+        return checkin.model_copy(update={
+            "exercise": rule.exercise,
+            "situation": SituationPrompt(prompt=rule.prompt, min_chars=rule.min_chars,
+                                         max_chars=rule.max_chars)})
+
+
 # ---------------------------------------------------------------------------------------------
 # Problem-definition drill: the module file (data/modules/drill.yaml) and cases
 # (data/cases/*.yaml). Case cross-references are checked in `check_case` below.
@@ -768,6 +800,7 @@ MODULE_CONTENT: dict[str, type[_Model]] = {
     "dilemma": DilemmaContent,
     "roleplay": RoleplayContent,
     "drill": DrillContent,
+    "wrapup": WrapupContent,
 }
 
 
@@ -888,6 +921,10 @@ class Content(_Model):
     @property
     def drill(self) -> DrillContent:
         return self.modules["drill"]
+
+    @property
+    def wrapup(self) -> WrapupContent:
+        return self.modules["wrapup"]
 
     def case_for(self, practice_area: str) -> Case:
         """The drill case of a practice area (the first by id), else the default case."""

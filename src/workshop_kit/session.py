@@ -22,6 +22,7 @@ from .content import Content, Script, load_content
 from .errors import ParameterError
 from .store import FACILITATOR, Store
 from .widgets import (
+    CommitmentsForm,
     DrillForm,
     GameControl,
     LiveRounds,
@@ -153,6 +154,18 @@ class ParticipantSession(_Session):
         """The cohort's definitions of the same case, anonymous; vote for the clearest."""
         return PeerVoteForm(self.store, self.cohort_id, self.participant_id,
                             self.content.drill, self.content.case_for(self.practice_area))
+
+    # -- wrap-up ---------------------------------------------------------------------------
+    def commitments(self) -> CommitmentsForm:
+        """Up to three commitments for the next 30 days, each with a date."""
+        return CommitmentsForm(self.store, self.cohort_id, self.participant_id,
+                               self.content.wrapup)
+
+    def trust_profile_again(self) -> TrustProfileForm:
+        """This morning's trust statements again, saved apart from the morning's answers."""
+        wrapup = self.content.wrapup
+        return TrustProfileForm(self.store, self.cohort_id, self.participant_id,
+                                wrapup.trust_content(self.content.checkin), module="wrapup")
 
     # -- role-play -------------------------------------------------------------------------
     @property
@@ -462,4 +475,32 @@ class FacilitatorSession(_Session):
 
     def drill_debrief(self) -> HTML:
         items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.drill.debrief)
+        return HTML(f"<ol>{items}</ol>")
+
+    # -- wrap-up ---------------------------------------------------------------------------
+    def _trust_after(self) -> pd.DataFrame:
+        wrapup = self.content.wrapup
+        answers = self.store.module_answers(self.cohort_id, "wrapup",
+                                            wrapup.trust_after.exercise)
+        return analysis.trust_scores(answers, self.content.checkin)
+
+    def trust_before_after_chart(self) -> alt.Chart:
+        """The room's mean self-rating per trait, this morning and now (never individuals)."""
+        scale = self.content.checkin.scale
+        stages = analysis.trust_stages(self._trust_scores(), self._trust_after())
+        return charts.trust_before_after(stages, scale.min, scale.max)
+
+    def trust_change(self) -> pd.DataFrame:
+        """Per trait: the room's mean this morning and now, and the change."""
+        table = analysis.trust_change(self._trust_scores(), self._trust_after())
+        return table.drop(columns="trait").set_index("label")
+
+    def commitments_shared(self) -> pd.DataFrame:
+        """Commitments of those who chose to share them, without names, by date."""
+        wrapup = self.content.wrapup
+        answers = self.store.module_answers(self.cohort_id, "wrapup", wrapup.exercise)
+        return analysis.commitments(answers, wrapup.exercise)
+
+    def wrapup_debrief(self) -> HTML:
+        items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.wrapup.debrief)
         return HTML(f"<ol>{items}</ol>")

@@ -11,7 +11,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .access import OPT_IN
@@ -27,6 +27,7 @@ from .content import (
     RoleplayContent,
     Script,
     Simulation,
+    WrapupContent,
 )
 from .rotation import Group, RoleplayGroups, make_roleplay_groups
 from .store import Store
@@ -81,6 +82,7 @@ class SimContext:
     traits: dict[str, dict[str, float]]
     groups: RoleplayGroups
     cohort_id: str = ""
+    cohort_date: str = ""
 
 
 def _walk(script: Script, rng: random.Random, lean: float) -> list[dict[str, Any]]:
@@ -269,6 +271,37 @@ def _drill(ctx: SimContext, rng: random.Random, person: Participant,
     return answers
 
 
+# ---------------------------------------------------------------------------------------------
+# Wrap-up: commitments dated within the window, and the morning's ratings slightly moved (a
+# day on trust tends to lower the self-rating of intimacy and other-orientation a little for
+# some, as people see the gap, and raise it for others).
+
+AFTER_SHIFT = {"credibility": 0.0, "reliability": 0.0, "intimacy": 0.25,
+               "other_orientation": 0.2}
+
+
+def _wrapup(ctx: SimContext, rng: random.Random, person: Participant,
+            content: WrapupContent) -> list[tuple[str, dict[str, Any], float]]:
+    checkin = ctx.content.checkin
+    morning = _checkin(random.Random(f"{ctx.seed}:{person.id}:checkin"), person, checkin,
+                       ctx.sim, ctx.traits[person.id])
+    scale = checkin.scale
+    ratings = {}
+    for trait_id, item in checkin.items():
+        moved = morning["ratings"][item.id] + rng.gauss(AFTER_SHIFT[trait_id], 0.6)
+        ratings[item.id] = max(scale.min, min(scale.max, round(moved)))
+    texts = rng.sample(ctx.sim.commitments, k=min(len(ctx.sim.commitments), rng.randint(1, 3))
+                       ) if ctx.sim.commitments else []
+    first_day = date.fromisoformat(ctx.cohort_date) if ctx.cohort_date else date.today()
+    days = content.commitments.within_days
+    items = [{"text": t, "due": (first_day + timedelta(days=rng.randint(1, days))).isoformat()}
+             for t in texts[:content.commitments.max]]
+    share = rng.random() < 0.6
+    return [(content.exercise, {"commitments": items, OPT_IN: share}, rng.uniform(5, 12)),
+            (content.trust_after.exercise,
+             {"ratings": ratings, "situation": "", OPT_IN: share}, rng.uniform(14, 24))]
+
+
 NAME_WORDS = (
     ["Patient", "Open", "Careful", "Bold", "Steady", "Quiet", "Fair", "Wary", "Generous"],
     ["Partner", "Adviser", "Closer", "Explorer", "Friend", "Guardian", "Trader", "Host"],
@@ -281,6 +314,7 @@ SIMULATORS: dict[str, Callable[..., list[tuple[str, dict[str, Any], float]]]] = 
     "roleplay": _roleplay,
     "dilemma": _single(_strategy),
     "drill": _drill,
+    "wrapup": _wrapup,
 }
 
 
@@ -387,7 +421,7 @@ def simulate(
     if groups is None and "roleplay" in content.modules and len(participants) >= 2:
         groups = make_roleplay_groups([p.id for p in participants])
     ctx = SimContext(seed, content, sim, {p.id: p for p in participants}, traits,
-                     groups or RoleplayGroups([]), cohort_id)
+                     groups or RoleplayGroups([]), cohort_id, cohort_date)
     written = 0
     for person in participants:
         for module_id in wanted:
