@@ -593,15 +593,19 @@ class DemoResult:
     participants: int
     runs: list[ModuleRun]
     error: str | None
+    reports: Any = None  # report.ReportResult: the take-home pages
 
 
 def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
          seed: int = 1,
          progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> DemoResult:
-    """The whole day on a cohort: build, simulate every participant's answers, run each module.
+    """The whole day on a cohort: build, simulate every participant's answers, run each module,
+    then write the take-home reports.
 
     A failing module does not stop the others; its message is in `.error`.
     """
+    from .report import build_reports
+
     built_files = build(cohort_file, data_dir, out)
     built = BuiltCohort.open(built_files.out)
     simulated = built.simulate(seed)
@@ -610,9 +614,10 @@ def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None =
     modules = built.select(None)
     runs = [run_module(built, m, results) for m in (progress(modules) if progress else modules)]
     errors = [r.error for r in runs if r.error]
+    reports = build_reports(built.folder)
     return DemoResult(built_files, built.manifest["store_url"], simulated,
                       len(built.manifest["participants"]), runs,
-                      "\n".join(errors) if errors else None)
+                      "\n".join(errors) if errors else None, reports)
 
 
 # ---------------------------------------------------------------------------------------------
