@@ -54,7 +54,7 @@ def test_validate_for_real(capsys):
     assert cli.main(["validate", "--data", str(repo / "data"),
                      str(repo / "data/cohorts/demo.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "6 modules, 285 minutes" in out and "12 participants" in out
+    assert "7 modules, 330 minutes" in out and "12 participants" in out
     assert "roleplays/lunch_first.yaml: ok, 12 nodes, 4 endings" in out
     assert "role-play groups: 3, 3, 3, 3" in out
     assert "cases/audit_fee.yaml: ok, accounting, 6 questions, 5 facts, budget 25 min" in out

@@ -85,6 +85,8 @@ def test_a_page_holds_the_participants_own_answers_and_nobody_elses(reported):
         page.lower()
     assert "Your live rounds" in page and "Role-play: you as the seller" in page
     assert "Room, morning" in page  # the room's aggregates sit beside their own
+    plan = _latest(built, "p02", "gift", "gift_plan")
+    assert plan["bring"] in page and "What your partner wrote about it" in page
     assert "Bernd Keller" in page  # p02's own name
     others = [p for p in built.manifest["participants"] if p["id"] != "p02"]
     for other in others:
@@ -94,6 +96,10 @@ def test_a_page_holds_the_participants_own_answers_and_nobody_elses(reported):
             assert " ".join(theirs.split()) not in page
         situation = _latest(built, other["id"], "checkin", "trust_profile")["situation"]
         assert situation not in page
+        commitments = _latest(built, other["id"], "wrapup", "commitments")["commitments"]
+        mine_texts = {c["text"] for c in _latest(built, "p02", "wrapup", "commitments")[
+            "commitments"]}
+        assert not any(c["text"] in page for c in commitments if c["text"] not in mine_texts)
     with built.store() as store:
         notes = [a.payload["note"] for a in store.answers(built.cohort_id)
                  if a.exercise.startswith("roleplay_observation") and a.payload.get("note")]

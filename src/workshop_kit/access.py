@@ -11,6 +11,10 @@ the token against the store, so a notebook cannot reach past what its token allo
 - in the problem-definition drill, a participant who has submitted their own definition of a
   case may read the other definitions of that case: the text only, under an anonymous key, never
   the author, the questions they asked or anything else (`peer_definitions`);
+- in the risky-gift module, a participant may read the gift plan of the people they are paired
+  with in that module, and the feedback those partners wrote on their own plan
+  (`from_gift_partner`); the pairs are the ones `workshop-kit build` published to the store,
+  not whatever a notebook's parameters claim;
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer).
@@ -30,6 +34,8 @@ GAME_EXERCISE = "game"
 GAME_MODULE = "dilemma"
 OPT_IN = "share_with_facilitator"
 DRILL_MODULE = "drill"
+GIFT_MODULE = "gift"
+PAIRS_EXERCISE = "pairs"  # the facilitator's answer in the gift module: {"groups": [[ids]]}
 DEFINITION_SUFFIX = "_definition"
 
 
@@ -179,6 +185,28 @@ class ParticipantStore(_Guard):
             entries.append({"key": definition_key(cohort, case, participant),
                             "definition": text, "mine": participant == self.participant})
         return sorted(entries, key=lambda e: e["key"])
+
+    def gift_partners(self, cohort: str) -> list[str]:
+        """The people this participant is paired with in the gift module, as built."""
+        self._check(cohort)
+        pairs = self._store.latest_answer(cohort, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
+        groups = pairs.payload.get("groups", []) if pairs else []
+        mine = next((g for g in groups if self.participant in g), [])
+        return [p for p in mine if p != self.participant]
+
+    def from_gift_partner(self, cohort: str, partner: str, exercise: str,
+                          plan_exercise: str) -> Answer | None:
+        """A gift partner's plan (`plan_exercise`), or the feedback they wrote on this
+        participant's plan (an exercise ending in ':<this participant>'); nothing else."""
+        allowed = (exercise == plan_exercise and plan_exercise.endswith("_plan")) or \
+            exercise.endswith(f"_feedback:{self.participant}")
+        if not allowed:
+            raise AccessError(f"'{exercise}' is not something a gift partner shares with you")
+        if partner not in self.gift_partners(cohort):
+            raise AccessError(
+                f"participant '{self.participant}' is not paired with '{partner}' in the gift "
+                "module; you can read only your own partner's plan")
+        return self._store.latest_answer(cohort, partner, GIFT_MODULE, exercise)
 
     def module_answers(self, *args: Any, **kwargs: Any) -> Any:
         raise self._facilitator_only("see the answers of the room")

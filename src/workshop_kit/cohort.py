@@ -402,7 +402,9 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
     tokens (so it accepts the notebooks); its answers and the results are kept.
     """
     out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url)
-    register_tokens(json.loads(files[Path(MANIFEST)]), out_dir)
+    manifest = json.loads(files[Path(MANIFEST)])
+    register_tokens(manifest, out_dir)
+    publish_gift_pairs(manifest)
     changed = 0
     for rel, data in sorted(files.items()):
         target = out_dir / rel
@@ -437,6 +439,38 @@ def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     with Store(url) as store:
         return store.register_tokens(manifest["cohort"]["id"], tokens)
+
+
+def gift_groups(manifest: dict[str, Any]) -> list[list[str]]:
+    """The pairs (and any trio) of the gift module, from the manifest's partners."""
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for person in manifest["participants"]:
+        if person["id"] in seen:
+            continue
+        group = sorted({person["id"], *person["partners"].get("gift", [])} - {FACILITATOR})
+        seen.update(group)
+        groups.append(group)
+    return groups
+
+
+def publish_gift_pairs(manifest: dict[str, Any]) -> bool:
+    """Record the gift module's pairs in the store (as the facilitator's answer), so a
+    participant's notebook can read their partner's plan and no one else's. Writes only when
+    the pairs changed; True if it wrote."""
+    from .access import GIFT_MODULE, PAIRS_EXERCISE
+
+    if "gift" not in [m["id"] for m in manifest["modules"]]:
+        return False
+    payload = {"groups": gift_groups(manifest)}
+    cohort_id = manifest["cohort"]["id"]
+    with Store(manifest["store_url"]) as store:
+        current = store.latest_answer(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
+        if current is not None and current.payload == payload:
+            return False
+        store.submit(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, payload,
+                     source="build")
+    return True
 
 
 # ---------------------------------------------------------------------------------------------

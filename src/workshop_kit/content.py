@@ -267,6 +267,8 @@ class Simulation(_Model):
     observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
     surface_readings: dict[str, list[Text]] = {}
     commitments: list[Text] = []
+    gift_plans: dict[str, list[dict[str, Text]]] = {}
+    gift_feedback: dict[str, list[Text]] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -568,6 +570,30 @@ def load_scripts(folder: str | Path) -> dict[str, Script]:
     return scripts
 
 
+class GiftField(_Model):
+    id: Slug
+    label: Text
+    prompt: Text
+    min_chars: int = Field(ge=0)
+
+
+class GiftContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    plan: list[GiftField] = Field(min_length=1)
+    feedback: list[GiftField] = Field(min_length=1)
+    debrief: list[Text] = Field(min_length=1)
+
+    @property
+    def plan_exercise(self) -> str:
+        return f"{self.exercise}_plan"
+
+    def feedback_exercise(self, for_whom: str) -> str:
+        """Store exercise of the feedback a partner writes on `for_whom`'s plan."""
+        return f"{self.exercise}_feedback:{for_whom}"
+
+
 class CommitmentRules(_Model):
     prompt: Text
     max: int = Field(ge=1, le=10)
@@ -800,6 +826,7 @@ MODULE_CONTENT: dict[str, type[_Model]] = {
     "dilemma": DilemmaContent,
     "roleplay": RoleplayContent,
     "drill": DrillContent,
+    "gift": GiftContent,
     "wrapup": WrapupContent,
 }
 
@@ -846,6 +873,10 @@ def load_module_content(module_id: str, path: str | Path) -> Any:
     if isinstance(content, RoleplayContent):
         ids = [(("checklist", i, "id"), c.id) for i, c in enumerate(content.checklist)]
         _check_unique(located, ids, "checklist item")
+    if isinstance(content, GiftContent):
+        for part in ("plan", "feedback"):
+            ids = [((part, i, "id"), f.id) for i, f in enumerate(getattr(content, part))]
+            _check_unique(located, ids, f"{part} field")
     return content
 
 
@@ -921,6 +952,10 @@ class Content(_Model):
     @property
     def drill(self) -> DrillContent:
         return self.modules["drill"]
+
+    @property
+    def gift(self) -> GiftContent:
+        return self.modules["gift"]
 
     @property
     def wrapup(self) -> WrapupContent:

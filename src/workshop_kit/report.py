@@ -308,6 +308,22 @@ def _drill_section(data: CohortData, pid: str) -> str:
             f"<p><b>How an experienced adviser reads it:</b> {_e(case.expert_reading)}</p>")
 
 
+def _gift_section(data: CohortData, pid: str) -> str:
+    gift = data.content.modules.get("gift")
+    payload = data.payload(pid, "gift", gift.plan_exercise) if gift else None
+    if not payload:
+        return "<h2>Your risky gift</h2>" + _nothing("gift plan")
+    plan = "".join(f"<p><b>{_e(f.label)}:</b> {_e(payload.get(f.id, ''))}</p>"
+                   for f in gift.plan)
+    frame = data.module("gift", gift.feedback_exercise(pid))
+    feedback = "".join(
+        "<li>" + "<br>".join(f"<b>{_e(f.label)}:</b> {_e(p.get(f.id, ''))}" for f in gift.feedback)
+        + "</li>" for p in frame["payload"])
+    return (f"<h2>Your risky gift</h2>{plan}"
+            + (f"<p>What your partner wrote about it:</p><ul>{feedback}</ul>" if feedback
+               else "<p class='muted'>No partner feedback recorded.</p>"))
+
+
 def _wrapup_section(data: CohortData, pid: str) -> str:
     wrapup = data.content.modules.get("wrapup")
     payload = data.payload(pid, "wrapup", wrapup.exercise) if wrapup else None
@@ -321,7 +337,7 @@ def _wrapup_section(data: CohortData, pid: str) -> str:
 
 SECTIONS = {"checkin": _trust_section, "purpose": _purpose_section,
             "roleplay": _roleplay_section, "dilemma": _dilemma_section,
-            "drill": _drill_section, "wrapup": _wrapup_section}
+            "drill": _drill_section, "gift": _gift_section, "wrapup": _wrapup_section}
 
 
 def participant_page(data: CohortData, person: dict[str, Any]) -> str:
@@ -381,6 +397,12 @@ def cohort_page(data: CohortData) -> str:
                   chart_img(charts.question_yield(analysis.question_yield(
                       data.module("drill"), content.drill, content.cases)),
                       "Questions asked")]
+    if "gift" in content.modules:
+        plans = data.module("gift", content.gift.plan_exercise)
+        given = data.module("gift")
+        feedback = given["exercise"].str.startswith(f"{content.gift.exercise}_feedback:").sum()
+        parts += ["<h2>Risky gifts</h2>",
+                  f"<p>{len(plans)} gift plan(s), {int(feedback)} partner feedback(s).</p>"]
     if "wrapup" in content.modules:
         wrapup = content.wrapup
         frame = data.module("wrapup", wrapup.exercise)

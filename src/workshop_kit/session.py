@@ -25,8 +25,10 @@ from .widgets import (
     CommitmentsForm,
     DrillForm,
     GameControl,
+    GiftPlanForm,
     LiveRounds,
     ObserverForm,
+    PartnerFeedbackForm,
     PeerVoteForm,
     PurposeSortForm,
     ScriptPlayer,
@@ -154,6 +156,37 @@ class ParticipantSession(_Session):
         """The cohort's definitions of the same case, anonymous; vote for the clearest."""
         return PeerVoteForm(self.store, self.cohort_id, self.participant_id,
                             self.content.drill, self.content.case_for(self.practice_area))
+
+    # -- risky gift ------------------------------------------------------------------------
+    def gift_plan(self) -> GiftPlanForm:
+        """Plan a risky gift for one real client."""
+        return GiftPlanForm(self.store, self.cohort_id, self.participant_id, self.content.gift)
+
+    def partner_feedback(self) -> widgets.Widget:
+        """Your partner's plan (the pairing of this module, as built) and your feedback on it."""
+        partners = self.store.gift_partners(self.cohort_id)
+        if not partners:
+            return widgets.HTML("<p><i>You have no partner in this module (a template, or the "
+                                "cohort was built without one); ask the facilitator.</i></p>")
+        return widgets.VBox([PartnerFeedbackForm(self.store, self.cohort_id,
+                                                 self.participant_id, self.content.gift, p)
+                             for p in partners])
+
+    def feedback_received(self) -> HTML:
+        """What your partner(s) wrote about your plan; run the cell again to see new feedback."""
+        gift = self.content.gift
+        parts = []
+        for partner in self.store.gift_partners(self.cohort_id):
+            answer = self.store.from_gift_partner(self.cohort_id, partner,
+                                                  gift.feedback_exercise(self.participant_id),
+                                                  gift.plan_exercise)
+            if answer is None:
+                parts.append(f"<p><i>{html.escape(partner)} has not written yet.</i></p>")
+                continue
+            parts.append(f"<h4>From {html.escape(partner)}</h4>" + "".join(
+                f"<p><b>{html.escape(f.label)}:</b> {html.escape(answer.payload.get(f.id, ''))}"
+                "</p>" for f in gift.feedback))
+        return HTML("".join(parts) or "<p><i>No partner in this module.</i></p>")
 
     # -- wrap-up ---------------------------------------------------------------------------
     def commitments(self) -> CommitmentsForm:
@@ -475,6 +508,16 @@ class FacilitatorSession(_Session):
 
     def drill_debrief(self) -> HTML:
         items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.drill.debrief)
+        return HTML(f"<ol>{items}</ol>")
+
+    # -- risky gift ------------------------------------------------------------------------
+    def gift_gallery(self) -> pd.DataFrame:
+        """Every gift plan, without names, and how much partner feedback each received."""
+        answers = self.store.module_answers(self.cohort_id, "gift")
+        return analysis.gift_gallery(answers, self.content.gift)
+
+    def gift_debrief(self) -> HTML:
+        items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.gift.debrief)
         return HTML(f"<ol>{items}</ol>")
 
     # -- wrap-up ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .content import (
     Content,
     DilemmaContent,
     DrillContent,
+    GiftContent,
     Participant,
     PurposeContent,
     RoleplayContent,
@@ -30,7 +31,7 @@ from .content import (
     WrapupContent,
 )
 from .rotation import Group, RoleplayGroups, make_roleplay_groups
-from .store import Store
+from .store import FACILITATOR, Store
 
 # Self-ratings of professionals lean high on credibility and reliability, lower on intimacy.
 TRAIT_LEAN = {"credibility": 0.3, "reliability": 0.4, "intimacy": -0.5, "other_orientation": -0.2}
@@ -83,6 +84,7 @@ class SimContext:
     groups: RoleplayGroups
     cohort_id: str = ""
     cohort_date: str = ""
+    gift_groups: tuple[tuple[str, ...], ...] = ()
 
 
 def _walk(script: Script, rng: random.Random, lean: float) -> list[dict[str, Any]]:
@@ -272,6 +274,27 @@ def _drill(ctx: SimContext, rng: random.Random, person: Participant,
 
 
 # ---------------------------------------------------------------------------------------------
+# Risky gift: a plan from the practice area's material, and feedback on each partner's plan
+
+
+def _gift(ctx: SimContext, rng: random.Random, person: Participant,
+          content: GiftContent) -> list[tuple[str, dict[str, Any], float]]:
+    options = ctx.sim.gift_plans.get(person.practice_area) or [
+        p for plans in ctx.sim.gift_plans.values() for p in plans]
+    if not options:
+        return []
+    chosen = rng.choice(options)
+    plan = {f.id: chosen.get(f.id, "") for f in content.plan}
+    answers = [(content.plan_exercise, plan, rng.uniform(10, 22))]
+    group = next((g for g in ctx.gift_groups if person.id in g), ())
+    for partner in sorted(set(group) - {person.id}):
+        feedback = {f.id: rng.choice(ctx.sim.gift_feedback.get(f.id) or [f.prompt])
+                    for f in content.feedback}
+        answers.append((content.feedback_exercise(partner), feedback, rng.uniform(26, 38)))
+    return answers
+
+
+# ---------------------------------------------------------------------------------------------
 # Wrap-up: commitments dated within the window, and the morning's ratings slightly moved (a
 # day on trust tends to lower the self-rating of intimacy and other-orientation a little for
 # some, as people see the gap, and raise it for others).
@@ -314,6 +337,7 @@ SIMULATORS: dict[str, Callable[..., list[tuple[str, dict[str, Any], float]]]] = 
     "roleplay": _roleplay,
     "dilemma": _single(_strategy),
     "drill": _drill,
+    "gift": _gift,
     "wrapup": _wrapup,
 }
 
@@ -341,7 +365,6 @@ def simulate_live_games(store: Store, cohort_id: str, start: datetime,
     """Three live games as a room would play them: one-shot, partners, strangers."""
     from .access import GAME_EXERCISE
     from .game.live import BOT, bot_move, plan_game
-    from .store import FACILITATOR
 
     if store.latest_answer(cohort_id, FACILITATOR, "dilemma", GAME_EXERCISE):
         return 0
@@ -389,6 +412,23 @@ def simulate_live_games(store: Store, cohort_id: str, start: datetime,
     return written
 
 
+def _gift_groups(store: Store, cohort_id: str, content: Content,
+                 participants: list[Participant]) -> tuple[tuple[str, ...], ...]:
+    """The gift module's pairs as the build published them; else as the build would make them."""
+    from .access import GIFT_MODULE, PAIRS_EXERCISE
+    from .cohort import make_pairings
+
+    ids = [m.id for m in content.agenda.modules]
+    if "gift" not in ids or len(participants) < 2:
+        return ()
+    published = store.latest_answer(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
+    if published is not None:
+        return tuple(tuple(g) for g in published.payload.get("groups", []))
+    pairings = make_pairings([p.id for p in participants], len(ids))
+    return tuple(tuple(p for p in g if p != FACILITATOR)
+                 for g in pairings.rounds[ids.index("gift")])
+
+
 def simulate(
     store: Store,
     cohort_id: str,
@@ -421,7 +461,8 @@ def simulate(
     if groups is None and "roleplay" in content.modules and len(participants) >= 2:
         groups = make_roleplay_groups([p.id for p in participants])
     ctx = SimContext(seed, content, sim, {p.id: p for p in participants}, traits,
-                     groups or RoleplayGroups([]), cohort_id, cohort_date)
+                     groups or RoleplayGroups([]), cohort_id, cohort_date,
+                     _gift_groups(store, cohort_id, content, participants))
     written = 0
     for person in participants:
         for module_id in wanted:

@@ -23,6 +23,8 @@ from .content import (
     Case,
     CheckinContent,
     DrillContent,
+    GiftContent,
+    GiftField,
     PurposeContent,
     RoleplayContent,
     Script,
@@ -1270,3 +1272,92 @@ class CommitmentsForm(AnswerForm):
                 return (f"Commitment {n} is dated {due:%d %b %Y}; choose a date from today to "
                         f"{last:%d %b %Y} (within {rules.within_days} days).")
         return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Risky gift: the plan, and a partner's feedback on it
+
+
+class _TextFields(AnswerForm):
+    """A form of labelled text areas, one per content field, each with a minimum length."""
+
+    fields_spec: list[GiftField]
+
+    def _build(self) -> list[widgets.Widget]:
+        self.areas: dict[str, widgets.Textarea] = {}
+        parts: list[widgets.Widget] = list(self._header())
+        for f in self.fields_spec:
+            self.areas[f.id] = widgets.Textarea(
+                placeholder=f.prompt, layout=widgets.Layout(width="780px", height="70px"))
+            parts += [widgets.HTML(f"<b>{html.escape(f.label)}</b>: {html.escape(f.prompt)}"),
+                      self.areas[f.id]]
+        return parts
+
+    def _header(self) -> list[widgets.Widget]:
+        return []
+
+    def fill(self, **texts: str) -> None:
+        """Type into the fields by id (what a participant does)."""
+        for key, text in texts.items():
+            self.areas[key].value = text
+
+    def value(self) -> dict[str, Any]:
+        return {key: area.value.strip() for key, area in self.areas.items()}
+
+    def restore(self, payload: dict[str, Any]) -> None:
+        for key, area in self.areas.items():
+            if isinstance(payload.get(key), str):
+                area.value = payload[key]
+
+    def check(self, payload: dict[str, Any]) -> str | None:
+        for f in self.fields_spec:
+            if len(payload.get(f.id, "")) < f.min_chars:
+                return (f"'{f.label}' needs at least {f.min_chars} characters "
+                        f"(you have {len(payload.get(f.id, ''))}).")
+        return None
+
+
+class GiftPlanForm(_TextFields):
+    """Plan a risky gift for one real client: what, why them alone, the risk, the story."""
+
+    def __init__(self, store: Store, cohort: str, participant: str, content: GiftContent,
+                 module: str = "gift", **kwargs: Any):
+        self.content, self.fields_spec = content, list(content.plan)
+        super().__init__(store, cohort, participant, module, content.plan_exercise, **kwargs)
+
+
+def gift_plan_html(content: GiftContent, payload: dict[str, Any] | None) -> str:
+    """A saved plan as HTML (each field's label and text)."""
+    if not payload:
+        return "<p><i>No plan yet.</i></p>"
+    return "".join(f"<p><b>{html.escape(f.label)}:</b> {html.escape(payload.get(f.id, ''))}</p>"
+                   for f in content.plan)
+
+
+class PartnerFeedbackForm(_TextFields):
+    """Read the plan of a partner in this module and write feedback on it (saved as this
+    participant's answer, for the partner to read)."""
+
+    def __init__(self, store: Any, cohort: str, participant: str, content: GiftContent,
+                 partner: str, module: str = "gift", **kwargs: Any):
+        self.content, self.partner, self.fields_spec = content, partner, list(content.feedback)
+        self.plan_view = widgets.HTML()
+        super().__init__(store, cohort, participant, module, content.feedback_exercise(partner),
+                         **kwargs)
+
+    def _header(self) -> list[widgets.Widget]:
+        self.refresh()
+        refresh = widgets.Button(description="Read the plan again", icon="refresh")
+        refresh.on_click(lambda _b: self.refresh())
+        return [widgets.HTML(f"<h4>The plan of {html.escape(self.partner)}</h4>"),
+                self.plan_view, refresh]
+
+    def refresh(self) -> None:
+        try:
+            answer = self.store.from_gift_partner(self.cohort, self.partner,
+                                                  self.content.plan_exercise,
+                                                  self.content.plan_exercise)
+        except WorkshopKitError as exc:
+            self.plan_view.value = f"<p><i>{html.escape(str(exc))}</i></p>"
+            return
+        self.plan_view.value = gift_plan_html(self.content, answer.payload if answer else None)
