@@ -146,3 +146,16 @@ def test_cli_report_and_compare_make_one_call(monkeypatch, capsys, tmp_path):
     assert calls == [(Path("build/demo"), Path("x")),
                      ([Path("a"), Path("b")], Path("build/compare"))]
     assert cli.main(["report"]) == 2
+
+
+def test_demo_prints_where_the_reports_are(monkeypatch, capsys, tmp_path):
+    from workshop_kit import cohort
+
+    pages = report.ReportResult(tmp_path / "reports", [tmp_path / "p01.html"],
+                                tmp_path / "reports/cohort.html", 1.0)
+    result = cohort.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 3, 1,
+                               [], None, pages)
+    monkeypatch.setattr(cohort, "demo", lambda *a: result)
+    assert cli.main(["demo"]) == 0
+    assert f"take-home reports: {tmp_path / 'reports'} (1 participants + cohort.html)" in \
+        capsys.readouterr().out

@@ -157,7 +157,8 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("demo", parents=[data],
-                       help="build the demo cohort, simulate answers, run every module")
+                       help="build the demo cohort, simulate answers, run every module, "
+                            "write the take-home reports")
     d.add_argument("--cohort-file", type=Path, default=Path("data/cohorts/demo.yaml"))
     d.add_argument("--out", type=Path, help="output folder (default: build/demo)")
     d.add_argument("--seed", type=int, default=1)
