@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make demo: build the demo cohort, simulate its answers, run every module (results in build/demo)
+## make demo: build the demo cohort, simulate its answers, run every module, write the reports (build/demo)
 demo: $(STAMP)
 	$(BIN)/workshop-kit demo
 

@@ -54,9 +54,10 @@ def test_validate_for_real(capsys):
     assert cli.main(["validate", "--data", str(repo / "data"),
                      str(repo / "data/cohorts/demo.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "4 modules, 205 minutes" in out and "12 participants" in out
+    assert "7 modules, 330 minutes" in out and "12 participants" in out
     assert "roleplays/lunch_first.yaml: ok, 12 nodes, 4 endings" in out
     assert "role-play groups: 3, 3, 3, 3" in out
+    assert "cases/audit_fee.yaml: ok, accounting, 6 questions, 5 facts, budget 25 min" in out
 
 
 def test_build_with_bad_roster_exits_1_and_writes_nothing(repo_copy, tmp_path, capsys):

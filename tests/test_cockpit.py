@@ -3,6 +3,7 @@ the incremental refresh, the countdown, the `cockpit` command. Real stores, both
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from workshop_kit import cli
@@ -323,3 +324,17 @@ def test_cockpit_command_opens_the_cohorts_cockpit_in_jupyterlab(tmp_path, monke
     assert calls == [(tmp_path / "demo", Path("facilitator/00_cockpit.ipynb"))]
     assert cli.main(["cockpit", str(tmp_path / "nowhere")]) == 1
     assert "is not a built cohort" in capsys.readouterr().err
+
+
+def test_later_modules_have_their_exercises_in_the_cockpit(content):
+    from workshop_kit.cockpit import cockpit_exercises, exercise_chart
+
+    keys = {m: [e.key for e in cockpit_exercises(content, m)]
+            for m in ("drill", "gift", "wrapup")}
+    assert keys == {"drill": ["drill_questions", "drill_definition", "drill_vote"],
+                    "gift": ["gift_plan", "gift_feedback"],
+                    "wrapup": ["commitments", "trust_profile_after"]}
+    ratings = {item.id: 4 for _, item in content.checkin.items()}
+    answers = pd.DataFrame({"participant": ["p1"], "payload": [{"ratings": ratings}]})
+    chart = exercise_chart(content, "wrapup", "trust_profile_after", answers).to_dict()
+    assert chart["layer"][0]["encoding"]["x"]["field"] == "score"

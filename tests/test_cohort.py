@@ -15,10 +15,11 @@ HERE = Path(__file__).parent
 MODULES = [m.id for m in load_content(HERE.parent / "data").agenda.modules]
 NOTEBOOKS = [f"{i:02d}_{m}.ipynb" for i, m in enumerate(MODULES, start=1)]
 SCRIPTS = len(list((HERE.parent / "data/roleplays").glob("*.yaml")))
+CASES = len(list((HERE.parent / "data/cases").glob("*.yaml")))
 # Per participant and module a notebook; per module a facilitator notebook and a content file;
-# the role-play scripts, the agenda and simulation snapshots, cohort.json and agenda.html, and
-# the facilitator's cockpit.
-BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + 2 + 2 + 1
+# the role-play scripts, the drill cases, the agenda and simulation snapshots, cohort.json and
+# agenda.html, and the facilitator's cockpit.
+BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + CASES + 2 + 2 + 1
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -23,7 +23,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_shipped_content_loads(content):
     assert [m.id for m in content.agenda.modules] == ["checkin", "purpose", "roleplay",
-                                                      "dilemma"]
+                                                      "dilemma", "drill", "gift", "wrapup"]
     assert [t.id for t in content.checkin.traits] == [
         "credibility", "reliability", "intimacy", "other_orientation"]
     assert all(len(t.items) >= 3 for t in content.checkin.traits)

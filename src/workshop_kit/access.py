@@ -8,6 +8,13 @@ the token against the store, so a notebook cannot reach past what its token allo
 - a participant (`ParticipantStore`) writes and reads only their own answers, plus the game the
   facilitator published and the moves of their own partners in it (a move is shown to the
   partner it was played against: that is the game);
+- in the problem-definition drill, a participant who has submitted their own definition of a
+  case may read the other definitions of that case: the text only, under an anonymous key, never
+  the author, the questions they asked or anything else (`peer_definitions`);
+- in the risky-gift module, a participant may read the gift plan of the people they are paired
+  with in that module, and the feedback those partners wrote on their own plan
+  (`from_gift_partner`); the pairs are the ones `workshop-kit build` published to the store,
+  not whatever a notebook's parameters claim;
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer);
@@ -34,6 +41,17 @@ from .store import FACILITATOR, Answer, ExerciseState, Store
 GAME_EXERCISE = "game"
 GAME_MODULE = "dilemma"
 OPT_IN = "share_with_facilitator"
+DRILL_MODULE = "drill"
+GIFT_MODULE = "gift"
+PAIRS_EXERCISE = "pairs"  # the facilitator's answer in the gift module: {"groups": [[ids]]}
+DEFINITION_SUFFIX = "_definition"
+
+
+def definition_key(cohort: str, case: str, participant: str) -> str:
+    """The anonymous key under which a definition is shown to peers and voted for."""
+    import hashlib
+
+    return hashlib.sha256(f"{cohort}:{case}:{participant}".encode()).hexdigest()[:12]
 
 
 def shared(payload: dict[str, Any]) -> bool:
@@ -174,6 +192,48 @@ class ParticipantStore(_Guard):
         if module in self.personal_modules:
             frame["payload"] = frame["payload"].map(numbers_only)
         return frame
+    def peer_definitions(self, cohort: str, exercise: str, case: str) -> list[dict[str, Any]]:
+        """The definitions the cohort wrote for one drill case, anonymised: [{key, definition,
+        mine}], sorted by key. Only once this participant has submitted their own for it."""
+        self._check(cohort)
+        if not exercise.endswith(DEFINITION_SUFFIX):
+            raise AccessError(f"'{exercise}' is not a drill definition; only definitions are "
+                              "shown to peers")
+        own = self._store.latest_answer(cohort, self.participant, DRILL_MODULE, exercise)
+        if own is None or own.payload.get("case") != case:
+            raise AccessError("submit your own definition of this case first; then you can "
+                              "read your colleagues' definitions")
+        frame = self._store.module_answers(cohort, DRILL_MODULE, exercise)
+        entries = []
+        for participant, payload in zip(frame["participant"], frame["payload"], strict=True):
+            text = payload.get("definition")
+            if payload.get("case") != case or not isinstance(text, str) or not text.strip():
+                continue
+            entries.append({"key": definition_key(cohort, case, participant),
+                            "definition": text, "mine": participant == self.participant})
+        return sorted(entries, key=lambda e: e["key"])
+
+    def gift_partners(self, cohort: str) -> list[str]:
+        """The people this participant is paired with in the gift module, as built."""
+        self._check(cohort)
+        pairs = self._store.latest_answer(cohort, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
+        groups = pairs.payload.get("groups", []) if pairs else []
+        mine = next((g for g in groups if self.participant in g), [])
+        return [p for p in mine if p != self.participant]
+
+    def from_gift_partner(self, cohort: str, partner: str, exercise: str,
+                          plan_exercise: str) -> Answer | None:
+        """A gift partner's plan (`plan_exercise`), or the feedback they wrote on this
+        participant's plan (an exercise ending in ':<this participant>'); nothing else."""
+        allowed = (exercise == plan_exercise and plan_exercise.endswith("_plan")) or \
+            exercise.endswith(f"_feedback:{self.participant}")
+        if not allowed:
+            raise AccessError(f"'{exercise}' is not something a gift partner shares with you")
+        if partner not in self.gift_partners(cohort):
+            raise AccessError(
+                f"participant '{self.participant}' is not paired with '{partner}' in the gift "
+                "module; you can read only your own partner's plan")
+        return self._store.latest_answer(cohort, partner, GIFT_MODULE, exercise)
 
     def module_answers(self, *args: Any, **kwargs: Any) -> Any:
         raise self._facilitator_only("see the answers of the room")

@@ -5,9 +5,20 @@ Pure functions: DataFrame + content in, DataFrame out. No IO, no display.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from .content import OUTCOMES, CheckinContent, PurposeContent, RoleplayContent, Script
+from .content import (
+    OUTCOMES,
+    Case,
+    CheckinContent,
+    DrillContent,
+    GiftContent,
+    PurposeContent,
+    RoleplayContent,
+    Script,
+)
 
 TRAIT_LABELS = {
     "credibility": "Credibility: can they believe you?",
@@ -451,3 +462,163 @@ def evolution(result, generations: int = 60) -> pd.DataFrame:
     shares = replicator_dynamics(result, generations=generations)
     return shares.reset_index().melt(id_vars="generation", var_name="strategy",
                                      value_name="share")
+
+
+# ---------------------------------------------------------------------------------------------
+# Problem-definition drill
+
+
+def terms_in(text: str, terms: list[str]) -> list[str]:
+    """The key terms that appear in `text`: a plain word match, case-insensitive, from the start
+    of a word ('discount' finds 'discounts'). No judgement of meaning."""
+    found = []
+    for term in terms:
+        if re.search(r"\b" + re.escape(term.lower()), text.lower()):
+            found.append(term)
+    return found
+
+
+def fact_matches(case: Case, asked: list[str], definition: str) -> list[dict]:
+    """For each fact the asked questions revealed: whether the definition mentions it (which key
+    words were found) and whether an expert definition draws on it. No score."""
+    expert = set(case.expert_facts)
+    return [{"fact": f.id, "text": f.text, "matched": terms_in(definition, f.key_terms),
+             "used": bool(terms_in(definition, f.key_terms)), "expert": f.id in expert}
+            for f in case.revealed(asked)]
+
+
+DEFINITION_COLUMNS = ["participant", "case", "title", "key", "definition", "asked",
+                      "facts_used", "expert_used", "votes"]
+
+
+def drill_definitions(answers: pd.DataFrame, drill: DrillContent, cases: dict[str, Case],
+                      cohort: str) -> pd.DataFrame:
+    """One row per submitted definition: its case, anonymous key, the revealed facts it
+    mentions (word match), and the votes it received (each voter's latest vote counts)."""
+    from .access import definition_key
+
+    defs = answers[answers["exercise"] == drill.definition_exercise]
+    votes = answers[answers["exercise"] == drill.vote_exercise]
+    tally: dict[str, int] = {}
+    for payload in votes["payload"]:
+        key = payload.get("key")
+        if isinstance(key, str):
+            tally[key] = tally.get(key, 0) + 1
+    rows = []
+    for participant, payload in zip(defs["participant"], defs["payload"], strict=True):
+        case = cases.get(payload.get("case", ""))
+        if case is None:
+            continue
+        key = definition_key(cohort, case.id, participant)
+        matches = fact_matches(case, payload.get("asked", []), payload.get("definition", ""))
+        rows.append({
+            "participant": participant, "case": case.id, "title": case.title, "key": key,
+            "definition": payload.get("definition", ""), "asked": len(payload.get("asked", [])),
+            "facts_used": sum(m["used"] for m in matches),
+            "expert_used": sum(m["used"] and m["expert"] for m in matches),
+            "votes": tally.get(key, 0)})
+    frame = pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
+    return frame.sort_values(["case", "votes", "key"], ascending=[True, False, True]
+                             ).reset_index(drop=True)
+
+
+def question_yield(answers: pd.DataFrame, drill: DrillContent,
+                   cases: dict[str, Case]) -> pd.DataFrame:
+    """Per case and question: how many asked it, how many facts it reveals (expert ones among
+    them), and how many definitions of those who asked mention what it revealed."""
+    asked_by: dict[tuple[str, str], list[str]] = {}
+    definitions: dict[str, str] = {}
+    for participant, exercise, payload in zip(answers["participant"], answers["exercise"],
+                                              answers["payload"], strict=True):
+        if exercise == drill.definition_exercise:
+            definitions[participant] = payload.get("definition", "")
+        if exercise in (drill.questions_exercise, drill.definition_exercise):
+            for q in payload.get("asked", []):
+                people = asked_by.setdefault((payload.get("case", ""), q), [])
+                if participant not in people:
+                    people.append(participant)
+    rows = []
+    for case in cases.values():
+        expert = set(case.expert_facts)
+        for q in case.questions:
+            people = asked_by.get((case.id, q.id), [])
+            used = sum(1 for p in people if any(
+                terms_in(definitions.get(p, ""), case.fact(f).key_terms) for f in q.reveals))
+            rows.append({"case": case.id, "title": case.title, "question": q.ask,
+                         "minutes": q.minutes, "asked": len(people), "reveals": len(q.reveals),
+                         "expert_facts": len(expert & set(q.reveals)),
+                         "used_in_definition": used})
+    frame = pd.DataFrame(rows, columns=["case", "title", "question", "minutes", "asked",
+                                        "reveals", "expert_facts", "used_in_definition"])
+    return frame.sort_values(["case", "expert_facts", "asked"], ascending=[True, False, False]
+                             ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrap-up: the trust profile before and after, commitments
+
+STAGE_LABELS = {"before": "Check-in (morning)", "after": "Wrap-up (end of day)"}
+
+
+def trust_stages(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """`trust_scores` of the check-in and of the wrap-up in one table, with a `stage` column."""
+    frames = [frame.assign(stage=STAGE_LABELS[stage]) for stage, frame in
+              (("before", before), ("after", after)) if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=["participant", "trait", "label", "score", "stage"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def trust_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per trait: how many rated, the mean in the morning and at the end, and the change."""
+    rows = []
+    for trait, label in TRAIT_LABELS.items():
+        b = before[before["trait"] == trait]["score"] if not before.empty else pd.Series()
+        a = after[after["trait"] == trait]["score"] if not after.empty else pd.Series()
+        if b.empty and a.empty:
+            continue
+        mean_b = round(float(b.mean()), 2) if not b.empty else None
+        mean_a = round(float(a.mean()), 2) if not a.empty else None
+        rows.append({"trait": trait, "label": label, "n_before": len(b), "mean_before": mean_b,
+                     "n_after": len(a), "mean_after": mean_a,
+                     "change": (round(mean_a - mean_b, 2)
+                                if mean_a is not None and mean_b is not None else None)})
+    return pd.DataFrame(rows, columns=["trait", "label", "n_before", "mean_before", "n_after",
+                                       "mean_after", "change"])
+
+
+def commitments(answers: pd.DataFrame, exercise: str) -> pd.DataFrame:
+    """Every commitment in the answers given (text and due date), sorted by date; no names."""
+    rows = [{"commitment": item.get("text", ""), "due": item.get("due")}
+            for ex, payload in zip(answers["exercise"], answers["payload"], strict=True)
+            if ex == exercise for item in payload.get("commitments", [])
+            if isinstance(item, dict) and item.get("text")]
+    frame = pd.DataFrame(rows, columns=["commitment", "due"])
+    return frame.sort_values(["due", "commitment"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Risky gift
+
+
+def gift_gallery(answers: pd.DataFrame, content: GiftContent) -> pd.DataFrame:
+    """One row per gift plan (a column per plan field, by label) with how many partner
+    feedbacks it received; without names, in a stable order that does not follow the roster."""
+    import hashlib
+
+    plans = answers[answers["exercise"] == content.plan_exercise]
+    received: dict[str, int] = {}
+    prefix = f"{content.exercise}_feedback:"
+    for exercise in answers["exercise"]:
+        if exercise.startswith(prefix):
+            who = exercise[len(prefix):]
+            received[who] = received.get(who, 0) + 1
+    rows = []
+    for participant, payload in sorted(
+            zip(plans["participant"], plans["payload"], strict=True),
+            key=lambda pair: hashlib.sha256(pair[0].encode()).hexdigest()):
+        row = {f.label: payload.get(f.id, "") for f in content.plan}
+        row["feedback received"] = received.get(participant, 0)
+        rows.append(row)
+    columns = [f.label for f in content.plan] + ["feedback received"]
+    return pd.DataFrame(rows, columns=columns)

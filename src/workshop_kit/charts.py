@@ -341,3 +341,75 @@ def evolution(shares: pd.DataFrame, top: int = 8) -> alt.Chart:
         )
         .properties(width=480, height=240, title="Evolution: who survives")
     )
+
+
+def drill_votes(definitions: pd.DataFrame) -> alt.Chart:
+    """Votes per definition, one row of bars per case (`analysis.drill_definitions`, with a
+    `label` column naming each definition without its author)."""
+    if definitions.empty:
+        return _empty("No definitions yet")
+    return (
+        alt.Chart(definitions)
+        .mark_bar(color=OKABE_ITO[0])
+        .encode(
+            y=alt.Y("label:N", title=None, sort="-x"),
+            x=alt.X("votes:Q", title="Votes (clearest road forward)",
+                    axis=alt.Axis(tickMinStep=1)),
+            row=alt.Row("title:N", title=None, header=alt.Header(labelAngle=0,
+                                                                  labelAlign="left")),
+            tooltip=["title:N", "label:N", "votes:Q", "facts_used:Q"],
+        )
+        .resolve_scale(y="independent")
+        .properties(width=360)
+    )
+
+
+def question_yield(table: pd.DataFrame) -> alt.Chart:
+    """How many asked each question, coloured by how many expert facts it reveals."""
+    if table.empty:
+        return _empty("No questions asked yet")
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            y=alt.Y("question:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
+            x=alt.X("asked:Q", title="Participants who asked it", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("expert_facts:O", title="Expert facts it reveals",
+                            scale=alt.Scale(range=[OKABE_ITO[6], OKABE_ITO[1], OKABE_ITO[5]])),
+            row=alt.Row("title:N", title=None, header=alt.Header(labelAngle=0,
+                                                                  labelAlign="left")),
+            tooltip=["question:N", "minutes:Q", "asked:Q", "reveals:Q", "expert_facts:Q",
+                     "used_in_definition:Q"],
+        )
+        .resolve_scale(y="independent")
+        .properties(width=300)
+    )
+
+
+STAGE_COLOURS = [OKABE_ITO[4], OKABE_ITO[0]]
+
+
+def trust_before_after(stages: pd.DataFrame, scale_min: int = 1, scale_max: int = 5
+                       ) -> alt.Chart:
+    """Mean self-rating per trait in the morning and at the end of the day
+    (`analysis.trust_stages`)."""
+    if stages.empty:
+        return _empty("No trust profiles yet")
+    order = list(dict.fromkeys(stages.sort_values("stage", ascending=False)["stage"]))
+    order = sorted(order, key=lambda s: not s.startswith("Check-in"))
+    return (
+        alt.Chart(stages)
+        .mark_bar(height=12)
+        .encode(
+            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
+            yOffset=alt.YOffset("stage:N", sort=order),
+            x=alt.X("mean(score):Q", scale=alt.Scale(domain=[scale_min, scale_max]),
+                    title="Mean self-rating"),
+            color=alt.Color("stage:N", sort=order, title=None,
+                            scale=alt.Scale(range=STAGE_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=["stage:N", "label:N", alt.Tooltip("mean(score):Q", format=".2f"),
+                     alt.Tooltip("count(score):Q", title="participants")],
+        )
+        .properties(width=420)
+    )

@@ -74,10 +74,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _print_runs(result.runs)
     print(f"agenda: {result.build.out / 'agenda.html'}")
     print(f"participant notebooks: {result.build.out / 'participants'}")
+    if result.reports is not None:
+        print(f"take-home reports: {result.reports.folder} ({len(result.reports.participants)} "
+              f"participants + {result.reports.cohort.name})")
     print(f"done in {time.perf_counter() - started:.1f} s")
     if result.error:
         print(f"error: {result.error}".replace("\n", "\nerror: "), file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+
+    if args.compare:
+        page = report.compare(args.compare, args.out or Path("build/compare"))
+        print(f"comparison of {len(args.compare)} cohorts: {page}")
+        return 0
+    if args.folder is None:
+        print("error: give a built cohort folder, or --compare FOLDER FOLDER …", file=sys.stderr)
+        return 2
+    result = report.build_reports(args.folder, args.out)
+    print(f"wrote {len(result.participants)} participant pages and {result.cohort.name} to "
+          f"{result.folder} in {result.seconds:.1f} s")
     return 0
 
 
@@ -142,11 +161,21 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("demo", parents=[data],
-                       help="build the demo cohort, simulate answers, run every module")
+                       help="build the demo cohort, simulate answers, run every module, "
+                            "write the take-home reports")
     d.add_argument("--cohort-file", type=Path, default=Path("data/cohorts/demo.yaml"))
     d.add_argument("--out", type=Path, help="output folder (default: build/demo)")
     d.add_argument("--seed", type=int, default=1)
     d.set_defaults(func=cmd_demo)
+
+    rep = sub.add_parser("report", help="take-home pages per participant and a cohort summary")
+    rep.add_argument("folder", type=Path, nargs="?", help="a built cohort folder, e.g. build/demo")
+    rep.add_argument("--out", type=Path,
+                     help="output folder (default: <folder>/reports; build/compare with "
+                          "--compare)")
+    rep.add_argument("--compare", nargs="+", type=Path, metavar="FOLDER",
+                     help="write one page comparing these built cohorts side by side")
+    rep.set_defaults(func=cmd_report)
 
     token = argparse.ArgumentParser(add_help=False)
     token.add_argument("--token", default="",

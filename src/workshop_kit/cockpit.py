@@ -70,6 +70,19 @@ def cockpit_exercises(content: Content, module: str) -> list[CockpitExercise]:
     if module == "dilemma":
         return [CockpitExercise("move", "Live moves"),
                 CockpitExercise(content.dilemma.exercise, "Strategies entered")]
+    if module == "drill":
+        drill = content.modules["drill"]
+        return [CockpitExercise(drill.questions_exercise, "Questions asked"),
+                CockpitExercise(drill.definition_exercise, "Problem definitions"),
+                CockpitExercise(drill.vote_exercise, "Peer votes")]
+    if module == "gift":
+        gift = content.modules["gift"]
+        return [CockpitExercise(gift.plan_exercise, "Gift plans"),
+                CockpitExercise(f"{gift.exercise}_feedback", "Partner feedback")]
+    if module == "wrapup":
+        wrapup = content.modules["wrapup"]
+        return [CockpitExercise(wrapup.exercise, "Commitments"),
+                CockpitExercise(wrapup.trust_after.exercise, "Trust profile again")]
     labels = {"checkin": "Trust profile", "purpose": "Sort the statements"}
     exercise = getattr(modules[module], "exercise", None)
     return [CockpitExercise(exercise, labels.get(module, exercise))] if exercise else []
@@ -78,7 +91,8 @@ def cockpit_exercises(content: Content, module: str) -> list[CockpitExercise]:
 def exercise_chart(content: Content, module: str, key: str, answers: Any) -> Any:
     """The results chart of an exercise (the facilitator's module charts), or None when the
     exercise has no chart of its own (live moves and strategies: see the module notebook)."""
-    if module == "checkin":
+    if module == "checkin" or (module == "wrapup" and key == content.modules[
+            "wrapup"].trust_after.exercise):
         scale = content.checkin.scale
         return charts.trust_profile(analysis.trust_scores(answers, content.checkin),
                                     scale.min, scale.max)

@@ -23,7 +23,15 @@ from typing import Any
 import nbformat
 
 from .access import FacilitatorStore
-from .content import SCRIPTS_DIR, Cohort, Content, load_cohort, load_content, load_simulation
+from .content import (
+    CASES_DIR,
+    SCRIPTS_DIR,
+    Cohort,
+    Content,
+    load_cohort,
+    load_content,
+    load_simulation,
+)
 from .errors import ContentError, ParameterError, RunError
 from .rotation import RoleplayGroups, make_roleplay_groups
 from .store import Store
@@ -322,6 +330,8 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     snapshot = ["agenda.yaml", "simulation.yaml", *(m.content for m in content.agenda.modules)]
     if content.scripts:
         snapshot += sorted(f"{SCRIPTS_DIR}/{Path(s.path).name}" for s in content.scripts.values())
+    if content.cases:
+        snapshot += sorted(f"{CASES_DIR}/{Path(c.path).name}" for c in content.cases.values())
     for rel in snapshot:
         files[Path("content") / rel] = (data_dir / rel).read_bytes()
     manifest_modules = []
@@ -394,7 +404,9 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
     tokens (so it accepts the notebooks); its answers and the results are kept.
     """
     out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url)
-    register_tokens(json.loads(files[Path(MANIFEST)]), out_dir)
+    manifest = json.loads(files[Path(MANIFEST)])
+    register_tokens(manifest, out_dir)
+    publish_gift_pairs(manifest)
     changed = 0
     for rel, data in sorted(files.items()):
         target = out_dir / rel
@@ -429,6 +441,38 @@ def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     with Store(url) as store:
         return store.register_tokens(manifest["cohort"]["id"], tokens)
+
+
+def gift_groups(manifest: dict[str, Any]) -> list[list[str]]:
+    """The pairs (and any trio) of the gift module, from the manifest's partners."""
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for person in manifest["participants"]:
+        if person["id"] in seen:
+            continue
+        group = sorted({person["id"], *person["partners"].get("gift", [])} - {FACILITATOR})
+        seen.update(group)
+        groups.append(group)
+    return groups
+
+
+def publish_gift_pairs(manifest: dict[str, Any]) -> bool:
+    """Record the gift module's pairs in the store (as the facilitator's answer), so a
+    participant's notebook can read their partner's plan and no one else's. Writes only when
+    the pairs changed; True if it wrote."""
+    from .access import GIFT_MODULE, PAIRS_EXERCISE
+
+    if "gift" not in [m["id"] for m in manifest["modules"]]:
+        return False
+    payload = {"groups": gift_groups(manifest)}
+    cohort_id = manifest["cohort"]["id"]
+    with Store(manifest["store_url"]) as store:
+        current = store.latest_answer(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
+        if current is not None and current.payload == payload:
+            return False
+        store.submit(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, payload,
+                     source="build")
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -585,15 +629,19 @@ class DemoResult:
     participants: int
     runs: list[ModuleRun]
     error: str | None
+    reports: Any = None  # report.ReportResult: the take-home pages
 
 
 def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
          seed: int = 1,
          progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> DemoResult:
-    """The whole day on a cohort: build, simulate every participant's answers, run each module.
+    """The whole day on a cohort: build, simulate every participant's answers, run each module,
+    then write the take-home reports.
 
     A failing module does not stop the others; its message is in `.error`.
     """
+    from .report import build_reports
+
     built_files = build(cohort_file, data_dir, out)
     built = BuiltCohort.open(built_files.out)
     simulated = built.simulate(seed)
@@ -602,9 +650,10 @@ def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None =
     modules = built.select(None)
     runs = [run_module(built, m, results) for m in (progress(modules) if progress else modules)]
     errors = [r.error for r in runs if r.error]
+    reports = build_reports(built.folder)
     return DemoResult(built_files, built.manifest["store_url"], simulated,
                       len(built.manifest["participants"]), runs,
-                      "\n".join(errors) if errors else None)
+                      "\n".join(errors) if errors else None, reports)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -711,6 +760,10 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         endings = script.endings()
         lines.append(f"{script.path}: ok, {len(script.nodes)} nodes, {len(endings)} endings "
                      f"({', '.join(sorted({e.ending.outcome for e in endings if e.ending}))})")
+    for case_id in sorted(content.cases):
+        case = content.cases[case_id]
+        lines.append(f"{case.path}: ok, {case.practice_area}, {len(case.questions)} questions, "
+                     f"{len(case.facts)} facts, budget {case.budget_minutes} min")
     problems = []
     for cohort_file in cohort_files:
         try:

@@ -116,6 +116,8 @@ def _explain(err: dict[str, Any]) -> str:
         return err["msg"].lower()
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "value_error" and ctx.get("error") is not None:
+        return f"is wrong: {ctx['error']}"
     return err["msg"][0].lower() + err["msg"][1:]
 
 
@@ -268,6 +270,10 @@ class Simulation(_Model):
     situations: dict[str, list[Text]]
     misplace_pull: dict[str, float]
     observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
+    surface_readings: dict[str, list[Text]] = {}
+    commitments: list[Text] = []
+    gift_plans: dict[str, list[dict[str, Text]]] = {}
+    gift_feedback: dict[str, list[Text]] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -569,11 +575,264 @@ def load_scripts(folder: str | Path) -> dict[str, Script]:
     return scripts
 
 
+class GiftField(_Model):
+    id: Slug
+    label: Text
+    prompt: Text
+    min_chars: int = Field(ge=0)
+
+
+class GiftContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    plan: list[GiftField] = Field(min_length=1)
+    feedback: list[GiftField] = Field(min_length=1)
+    debrief: list[Text] = Field(min_length=1)
+
+    @property
+    def plan_exercise(self) -> str:
+        return f"{self.exercise}_plan"
+
+    def feedback_exercise(self, for_whom: str) -> str:
+        """Store exercise of the feedback a partner writes on `for_whom`'s plan."""
+        return f"{self.exercise}_feedback:{for_whom}"
+
+
+class CommitmentRules(_Model):
+    prompt: Text
+    max: int = Field(ge=1, le=10)
+    within_days: int = Field(ge=1, le=365)
+    min_chars: int = Field(ge=0)
+
+
+class TrustAgain(_Model):
+    exercise: Slug
+    prompt: Text
+    min_chars: int = Field(ge=0)
+    max_chars: int = Field(ge=1, le=20000)
+
+
+class WrapupContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    commitments: CommitmentRules
+    trust_after: TrustAgain
+    debrief: list[Text] = Field(min_length=1)
+
+    def trust_content(self, checkin: CheckinContent) -> CheckinContent:
+        """The check-in's statements again, saved under this module's own exercise name."""
+        rule = self.trust_after
+        return checkin.model_copy(update={
+            "exercise": rule.exercise,
+            "situation": SituationPrompt(prompt=rule.prompt, min_chars=rule.min_chars,
+                                         max_chars=rule.max_chars)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Problem-definition drill: the module file (data/modules/drill.yaml) and cases
+# (data/cases/*.yaml). Case cross-references are checked in `check_case` below.
+
+CASES_DIR = "cases"
+
+
+class DefinitionPrompt(_Model):
+    prompt: Text
+    min_chars: int = Field(ge=0)
+    max_chars: int = Field(ge=1, le=20000)
+
+
+class DrillContent(_Model):
+    exercise: Slug
+    personal: bool
+    intro: Text
+    default_case: Slug
+    definition: DefinitionPrompt
+    match_note: Text
+    vote_prompt: Text
+    debrief: list[Text] = Field(min_length=1)
+
+    @property
+    def questions_exercise(self) -> str:
+        """Store exercise of the questions a participant asked (saved as they go)."""
+        return f"{self.exercise}_questions"
+
+    @property
+    def definition_exercise(self) -> str:
+        return f"{self.exercise}_definition"
+
+    @property
+    def vote_exercise(self) -> str:
+        return f"{self.exercise}_vote"
+
+
+class CaseFact(_Model):
+    id: Slug
+    text: Text
+    key_terms: list[Text] = Field(min_length=1)
+
+
+class CaseQuestion(_Model):
+    id: Slug
+    ask: Text
+    minutes: int = Field(ge=1, le=120)
+    answer: Text
+    reveals: list[Slug] = []
+
+
+class Case(_Model):
+    """A client's stated problem, the questions a seller may ask, and an expert's reading."""
+
+    id: Slug
+    title: Text
+    practice_area: str
+    client: Text
+    stated_problem: Text
+    budget_minutes: int = Field(ge=1, le=240)
+    facts: list[CaseFact] = Field(min_length=2)
+    questions: list[CaseQuestion] = Field(min_length=2)
+    expert_reading: Text
+    expert_facts: list[Slug] = Field(min_length=1)
+    traps: list[Text] = Field(min_length=1)
+    path: str = ""
+
+    @field_validator("practice_area")
+    @classmethod
+    def _known_area(cls, value: str) -> str:
+        if value not in PRACTICE_AREAS:
+            raise ValueError(f"'{value}' is not a practice area; use one of: "
+                             f"{', '.join(PRACTICE_AREAS)}")
+        return value
+
+    def question(self, question_id: str) -> CaseQuestion:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def fact(self, fact_id: str) -> CaseFact:
+        for fact in self.facts:
+            if fact.id == fact_id:
+                return fact
+        raise KeyError(fact_id)
+
+    def revealed(self, asked: Iterable[str]) -> list[CaseFact]:
+        """The facts the asked questions brought out, in the case's order."""
+        ids = {f for q in self.questions if q.id in set(asked) for f in q.reveals}
+        return [f for f in self.facts if f.id in ids]
+
+
+def check_case(case: Case, located: _Located) -> list[str]:
+    """Every cross-reference problem in a case, one line each: file, line, field, how to fix."""
+    path = located.path
+    problems: list[str] = []
+    for what, items in (("fact", case.facts), ("question", case.questions)):
+        seen: set[str] = set()
+        key = "facts" if what == "fact" else "questions"
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(f"{path}:{located.line_of((key, i, 'id'))}: field "
+                                f"'{key}.{i}.id' repeats the {what} '{item.id}'; give each "
+                                f"{what} its own id")
+            seen.add(item.id)
+    facts = {f.id for f in case.facts}
+    for i, question in enumerate(case.questions):
+        for j, fact in enumerate(question.reveals):
+            if fact not in facts:
+                problems.append(
+                    f"{path}:{located.line_of(('questions', i, 'reveals', j))}: question "
+                    f"'{question.id}' field 'questions.{i}.reveals.{j}' names the fact "
+                    f"'{fact}', which is not in 'facts'; add that fact or fix the id")
+    revealed = {f for q in case.questions for f in q.reveals}
+    for j, fact in enumerate(case.expert_facts):
+        if fact not in facts:
+            problems.append(
+                f"{path}:{located.line_of(('expert_facts', j))}: field 'expert_facts.{j}' "
+                f"names the fact '{fact}', which is not in 'facts'; add that fact or fix the id")
+        elif fact not in revealed:
+            problems.append(
+                f"{path}:{located.line_of(('expert_facts', j))}: field 'expert_facts.{j}' "
+                f"'{fact}' is revealed by no question, so no participant can find it; add it "
+                "to a question's 'reveals'")
+    cheapest = min(q.minutes for q in case.questions)
+    total = sum(q.minutes for q in case.questions)
+    if cheapest > case.budget_minutes:
+        problems.append(
+            f"{path}:{located.line_of(('budget_minutes',))}: field 'budget_minutes' is "
+            f"{case.budget_minutes}, less than the cheapest question ({cheapest} min); raise it")
+    elif total <= case.budget_minutes:
+        problems.append(
+            f"{path}:{located.line_of(('budget_minutes',))}: field 'budget_minutes' is "
+            f"{case.budget_minutes}, enough to ask every question ({total} min); lower it so "
+            "participants have to choose")
+    return problems
+
+
+def _case_named(located: _Located, loc: tuple) -> str:
+    """"question 'x': " when `loc` lies inside a question that has an id, else ""."""
+    if len(loc) > 1 and loc[0] in ("questions", "facts") and isinstance(loc[1], int):
+        items = located.data.get(loc[0])
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            item_id = items[loc[1]].get("id")
+            if isinstance(item_id, str):
+                return f"{loc[0][:-1]} '{item_id}': "
+    return ""
+
+
+def load_case(path: str | Path) -> Case:
+    """Load one drill case and check it; ContentError lists every problem."""
+    located = read_yaml(path)
+    case = validate_model(Case, located, lambda loc: _case_named(located, loc))
+    problems = check_case(case, located)
+    if problems:
+        raise ContentError("\n".join(problems))
+    return case.model_copy(update={"path": str(path)})
+
+
+def load_cases(folder: str | Path) -> dict[str, Case]:
+    """Every case in a folder (`*.yaml`); all problems of all files at once."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ContentError(f"{folder}: drill cases folder not found; create it with one YAML "
+                           "file per case")
+    cases: dict[str, Case] = {}
+    problems: list[str] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            case = load_case(path)
+        except ContentError as exc:
+            problems.append(str(exc))
+            continue
+        if case.id in cases:
+            problems.append(f"{path}:1: case id '{case.id}' is also used by "
+                            f"{cases[case.id].path}; give each case its own id")
+            continue
+        cases[case.id] = case
+    if not problems and not cases:
+        problems.append(f"{folder}: no cases (*.yaml) found; add at least one")
+    if problems:
+        raise ContentError("\n".join(problems))
+    return cases
+
+
+def check_default_case(path: str | Path, content: DrillContent, cases: dict[str, Case]) -> None:
+    if content.default_case not in cases:
+        located = read_yaml(path)
+        raise ContentError(
+            f"{path}:{located.line_of(('default_case',))}: field 'default_case' names the case "
+            f"'{content.default_case}', which is not in {CASES_DIR}/; use one of: "
+            f"{', '.join(sorted(cases))}")
+
+
 MODULE_CONTENT: dict[str, type[_Model]] = {
     "checkin": CheckinContent,
     "purpose": PurposeContent,
     "dilemma": DilemmaContent,
     "roleplay": RoleplayContent,
+    "drill": DrillContent,
+    "gift": GiftContent,
+    "wrapup": WrapupContent,
 }
 
 
@@ -619,6 +878,10 @@ def load_module_content(module_id: str, path: str | Path) -> Any:
     if isinstance(content, RoleplayContent):
         ids = [(("checklist", i, "id"), c.id) for i, c in enumerate(content.checklist)]
         _check_unique(located, ids, "checklist item")
+    if isinstance(content, GiftContent):
+        for part in ("plan", "feedback"):
+            ids = [((part, i, "id"), f.id) for i, f in enumerate(getattr(content, part))]
+            _check_unique(located, ids, f"{part} field")
     return content
 
 
@@ -673,6 +936,7 @@ class Content(_Model):
     modules: dict[str, Any]
     data_dir: str
     scripts: dict[str, Script] = {}
+    cases: dict[str, Case] = {}
 
     @property
     def checkin(self) -> CheckinContent:
@@ -690,11 +954,31 @@ class Content(_Model):
     def roleplay(self) -> RoleplayContent:
         return self.modules["roleplay"]
 
+    @property
+    def drill(self) -> DrillContent:
+        return self.modules["drill"]
+
+    @property
+    def gift(self) -> GiftContent:
+        return self.modules["gift"]
+
+    @property
+    def wrapup(self) -> WrapupContent:
+        return self.modules["wrapup"]
+
+    def case_for(self, practice_area: str) -> Case:
+        """The drill case of a practice area (the first by id), else the default case."""
+        for case_id in sorted(self.cases):
+            if self.cases[case_id].practice_area == practice_area:
+                return self.cases[case_id]
+        return self.cases[self.drill.default_case]
+
 
 def load_content(data_dir: str | Path, check_notebooks: bool = True) -> Content:
     """Load the agenda and every module's content from a data folder (like `data/`).
 
-    With a role-play module on the agenda, also every script in `roleplays/`.
+    With a role-play module on the agenda, also every script in `roleplays/`; with a drill,
+    every case in `cases/`.
     """
     data_dir = Path(data_dir)
     agenda = load_agenda(data_dir / "agenda.yaml", check_notebooks)
@@ -704,7 +988,12 @@ def load_content(data_dir: str | Path, check_notebooks: bool = True) -> Content:
         scripts = load_scripts(data_dir / SCRIPTS_DIR)
         check_round_scripts(data_dir / agenda.module("roleplay").content, modules["roleplay"],
                             scripts)
-    return Content(agenda=agenda, modules=modules, data_dir=str(data_dir), scripts=scripts)
+    cases: dict[str, Case] = {}
+    if "drill" in modules:
+        cases = load_cases(data_dir / CASES_DIR)
+        check_default_case(data_dir / agenda.module("drill").content, modules["drill"], cases)
+    return Content(agenda=agenda, modules=modules, data_dir=str(data_dir), scripts=scripts,
+                   cases=cases)
 
 
 def load_simulation(data_dir: str | Path) -> Simulation:

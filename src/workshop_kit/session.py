@@ -23,9 +23,14 @@ from .content import Content, Script, load_content
 from .errors import ParameterError
 from .store import FACILITATOR, Store
 from .widgets import (
+    CommitmentsForm,
+    DrillForm,
     GameControl,
+    GiftPlanForm,
     LiveRounds,
     ObserverForm,
+    PartnerFeedbackForm,
+    PeerVoteForm,
     PurposeSortForm,
     ScriptPlayer,
     StrategyBuilderForm,
@@ -158,6 +163,60 @@ class ParticipantSession(_Session):
         """Build a strategy without code and enter it in the cohort tournament."""
         return StrategyBuilderForm(self.store, self.cohort_id, self.participant_id,
                                    self.content.dilemma)
+
+    # -- problem-definition drill -----------------------------------------------------------
+    def drill_case(self) -> DrillForm:
+        """The case of this participant's practice area: questions, then the definition."""
+        return DrillForm(self.store, self.cohort_id, self.participant_id, self.content.drill,
+                         self.content.case_for(self.practice_area))
+
+    def peer_vote(self) -> PeerVoteForm:
+        """The cohort's definitions of the same case, anonymous; vote for the clearest."""
+        return PeerVoteForm(self.store, self.cohort_id, self.participant_id,
+                            self.content.drill, self.content.case_for(self.practice_area))
+
+    # -- risky gift ------------------------------------------------------------------------
+    def gift_plan(self) -> GiftPlanForm:
+        """Plan a risky gift for one real client."""
+        return GiftPlanForm(self.store, self.cohort_id, self.participant_id, self.content.gift)
+
+    def partner_feedback(self) -> widgets.Widget:
+        """Your partner's plan (the pairing of this module, as built) and your feedback on it."""
+        partners = self.store.gift_partners(self.cohort_id)
+        if not partners:
+            return widgets.HTML("<p><i>You have no partner in this module (a template, or the "
+                                "cohort was built without one); ask the facilitator.</i></p>")
+        return widgets.VBox([PartnerFeedbackForm(self.store, self.cohort_id,
+                                                 self.participant_id, self.content.gift, p)
+                             for p in partners])
+
+    def feedback_received(self) -> HTML:
+        """What your partner(s) wrote about your plan; run the cell again to see new feedback."""
+        gift = self.content.gift
+        parts = []
+        for partner in self.store.gift_partners(self.cohort_id):
+            answer = self.store.from_gift_partner(self.cohort_id, partner,
+                                                  gift.feedback_exercise(self.participant_id),
+                                                  gift.plan_exercise)
+            if answer is None:
+                parts.append(f"<p><i>{html.escape(partner)} has not written yet.</i></p>")
+                continue
+            parts.append(f"<h4>From {html.escape(partner)}</h4>" + "".join(
+                f"<p><b>{html.escape(f.label)}:</b> {html.escape(answer.payload.get(f.id, ''))}"
+                "</p>" for f in gift.feedback))
+        return HTML("".join(parts) or "<p><i>No partner in this module.</i></p>")
+
+    # -- wrap-up ---------------------------------------------------------------------------
+    def commitments(self) -> CommitmentsForm:
+        """Up to three commitments for the next 30 days, each with a date."""
+        return CommitmentsForm(self.store, self.cohort_id, self.participant_id,
+                               self.content.wrapup)
+
+    def trust_profile_again(self) -> TrustProfileForm:
+        """This morning's trust statements again, saved apart from the morning's answers."""
+        wrapup = self.content.wrapup
+        return TrustProfileForm(self.store, self.cohort_id, self.participant_id,
+                                wrapup.trust_content(self.content.checkin), module="wrapup")
 
     # -- role-play -------------------------------------------------------------------------
     @property
@@ -429,3 +488,95 @@ class FacilitatorSession(_Session):
         """The endings reached most often, and the point to make about each."""
         paths, _ = self._roleplay()
         return analysis.common_endings(paths, top).set_index(["title", "ending"])
+
+    # -- problem-definition drill -----------------------------------------------------------
+    def _definitions(self) -> pd.DataFrame:
+        drill = self.content.drill
+        answers = self.store.module_answers(self.cohort_id, "drill")
+        table = analysis.drill_definitions(answers, drill, self.content.cases, self.cohort_id)
+        table["label"] = [f"Definition {i + 1}" for i in table.groupby("case").cumcount()]
+        return table
+
+    def drill_cases(self) -> pd.DataFrame:
+        """Each case: its practice area, what the client said, and how many defined it."""
+        table = self._definitions()
+        counts = table.groupby("case").size() if not table.empty else pd.Series(dtype=int)
+        rows = [{"case": c.title, "practice area": c.practice_area,
+                 "client says": c.stated_problem, "definitions": int(counts.get(c.id, 0))}
+                for c in self.content.cases.values()]
+        return pd.DataFrame(rows).set_index("case")
+
+    def drill_definitions(self) -> pd.DataFrame:
+        """The definitions side by side, per case, most voted first, without names; how many
+        revealed facts each mentions (a word match) and how many an expert draws on."""
+        table = self._definitions()
+        return table[["title", "label", "definition", "votes", "asked", "facts_used",
+                      "expert_used"]].set_index(["title", "label"])
+
+    def drill_votes_chart(self) -> alt.Chart:
+        return charts.drill_votes(self._definitions())
+
+    def _question_yield(self) -> pd.DataFrame:
+        answers = self.store.module_answers(self.cohort_id, "drill")
+        return analysis.question_yield(answers, self.content.drill, self.content.cases)
+
+    def drill_questions_chart(self) -> alt.Chart:
+        """The questions the room asked, coloured by how many expert facts each reveals."""
+        return charts.question_yield(self._question_yield())
+
+    def drill_questions(self) -> pd.DataFrame:
+        """Per case, the questions that reveal most first: asked by how many, and how many
+        of those who asked used what it revealed."""
+        return self._question_yield().set_index(["title", "question"]).drop(columns="case")
+
+    def expert_readings(self) -> HTML:
+        """Each case's stated problem, the expert reading and the traps, for the debrief."""
+        parts = []
+        for case in self.content.cases.values():
+            traps = "".join(f"<li>{html.escape(t)}</li>" for t in case.traps)
+            parts.append(f"<h4>{html.escape(case.title)}</h4><p><b>Client says:</b> "
+                         f"{html.escape(case.stated_problem)}</p><p><b>Expert reading:</b> "
+                         f"{html.escape(case.expert_reading)}</p><ul>{traps}</ul>")
+        return HTML("".join(parts))
+
+    def drill_debrief(self) -> HTML:
+        items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.drill.debrief)
+        return HTML(f"<ol>{items}</ol>")
+
+    # -- risky gift ------------------------------------------------------------------------
+    def gift_gallery(self) -> pd.DataFrame:
+        """Every gift plan, without names, and how much partner feedback each received."""
+        answers = self.store.module_answers(self.cohort_id, "gift")
+        return analysis.gift_gallery(answers, self.content.gift)
+
+    def gift_debrief(self) -> HTML:
+        items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.gift.debrief)
+        return HTML(f"<ol>{items}</ol>")
+
+    # -- wrap-up ---------------------------------------------------------------------------
+    def _trust_after(self) -> pd.DataFrame:
+        wrapup = self.content.wrapup
+        answers = self.store.module_answers(self.cohort_id, "wrapup",
+                                            wrapup.trust_after.exercise)
+        return analysis.trust_scores(answers, self.content.checkin)
+
+    def trust_before_after_chart(self) -> alt.Chart:
+        """The room's mean self-rating per trait, this morning and now (never individuals)."""
+        scale = self.content.checkin.scale
+        stages = analysis.trust_stages(self._trust_scores(), self._trust_after())
+        return charts.trust_before_after(stages, scale.min, scale.max)
+
+    def trust_change(self) -> pd.DataFrame:
+        """Per trait: the room's mean this morning and now, and the change."""
+        table = analysis.trust_change(self._trust_scores(), self._trust_after())
+        return table.drop(columns="trait").set_index("label")
+
+    def commitments_shared(self) -> pd.DataFrame:
+        """Commitments of those who chose to share them, without names, by date."""
+        wrapup = self.content.wrapup
+        answers = self.store.module_answers(self.cohort_id, "wrapup", wrapup.exercise)
+        return analysis.commitments(answers, wrapup.exercise)
+
+    def wrapup_debrief(self) -> HTML:
+        items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.wrapup.debrief)
+        return HTML(f"<ol>{items}</ol>")

@@ -11,22 +11,27 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .access import OPT_IN
+from .analysis import fact_matches
 from .content import (
+    Case,
     CheckinContent,
     Content,
     DilemmaContent,
+    DrillContent,
+    GiftContent,
     Participant,
     PurposeContent,
     RoleplayContent,
     Script,
     Simulation,
+    WrapupContent,
 )
 from .rotation import Group, RoleplayGroups, make_roleplay_groups
-from .store import Store
+from .store import FACILITATOR, Store
 
 # Self-ratings of professionals lean high on credibility and reliability, lower on intimacy.
 TRAIT_LEAN = {"credibility": 0.3, "reliability": 0.4, "intimacy": -0.5, "other_orientation": -0.2}
@@ -77,6 +82,9 @@ class SimContext:
     people: dict[str, Participant]
     traits: dict[str, dict[str, float]]
     groups: RoleplayGroups
+    cohort_id: str = ""
+    cohort_date: str = ""
+    gift_groups: tuple[tuple[str, ...], ...] = ()
 
 
 def _walk(script: Script, rng: random.Random, lean: float) -> list[dict[str, Any]]:
@@ -206,6 +214,117 @@ def _strategy(rng: random.Random, person: Participant, content: DilemmaContent,
         "probe", "randomness")}
 
 
+# ---------------------------------------------------------------------------------------------
+# Problem-definition drill: explorers favour questions that reveal more, and weave more of what
+# they learnt into the definition; others restate the client's words.
+
+
+def _drill_work(ctx: SimContext, person: Participant) -> tuple[Case, list[str], str]:
+    """The case, the questions asked (within the budget) and the definition of one person."""
+    case = ctx.content.case_for(person.practice_area)
+    rng = random.Random(f"{ctx.seed}:{person.id}:drill:work")
+    explorer = ctx.traits[person.id]["exploring"]
+    asked: list[str] = []
+    left = case.budget_minutes
+    while True:
+        options = [q for q in case.questions if q.id not in asked and q.minutes <= left]
+        if not options:
+            break
+        weights = [0.3 + explorer * 2 * len(q.reveals) / q.minutes * 5 for q in options]
+        question = rng.choices(options, weights=weights)[0]
+        asked.append(question.id)
+        left -= question.minutes
+        if rng.random() < 0.15 * (1 - explorer):
+            break  # stops asking early, keen to get to the answer
+    facts = case.revealed(asked)
+    kept = [f for f in facts if rng.random() < 0.35 + 0.6 * explorer]
+    surface = ctx.sim.surface_readings.get(case.id) or [case.stated_problem]
+    parts = [] if kept and rng.random() < explorer else [rng.choice(surface)]
+    parts += [f.text for f in kept]
+    if len(" ".join(parts)) < ctx.content.drill.definition.min_chars:
+        parts.append(rng.choice(surface))
+    return case, asked, " ".join(parts)
+
+
+def _drill(ctx: SimContext, rng: random.Random, person: Participant,
+           content: DrillContent) -> list[tuple[str, dict[str, Any], float]]:
+    from .access import definition_key
+
+    case, asked, definition = _drill_work(ctx, person)
+    answers = [(content.questions_exercise, {"case": case.id, "asked": asked},
+                8 + 2 * len(asked) + rng.uniform(0, 3)),
+               (content.definition_exercise,
+                {"case": case.id, "asked": asked, "definition": definition},
+                22 + rng.uniform(0, 6))]
+    # Vote for the peer definition of the same case that draws most on the expert's facts.
+    peers = [p for p in ctx.people.values()
+             if p.id != person.id and ctx.content.case_for(p.practice_area).id == case.id]
+    if peers:
+        def merit(peer: Participant) -> float:
+            _, peer_asked, text = _drill_work(ctx, peer)
+            used = [m for m in fact_matches(case, peer_asked, text) if m["used"] and m["expert"]]
+            return len(used) + rng.uniform(0, 1.5)
+
+        choice = max(sorted(peers, key=lambda p: p.id), key=merit)
+        answers.append((content.vote_exercise,
+                        {"case": case.id, "key": definition_key(ctx.cohort_id, case.id,
+                                                                choice.id)},
+                        38 + rng.uniform(0, 6)))
+    return answers
+
+
+# ---------------------------------------------------------------------------------------------
+# Risky gift: a plan from the practice area's material, and feedback on each partner's plan
+
+
+def _gift(ctx: SimContext, rng: random.Random, person: Participant,
+          content: GiftContent) -> list[tuple[str, dict[str, Any], float]]:
+    options = ctx.sim.gift_plans.get(person.practice_area) or [
+        p for plans in ctx.sim.gift_plans.values() for p in plans]
+    if not options:
+        return []
+    chosen = rng.choice(options)
+    plan = {f.id: chosen.get(f.id, "") for f in content.plan}
+    answers = [(content.plan_exercise, plan, rng.uniform(10, 22))]
+    group = next((g for g in ctx.gift_groups if person.id in g), ())
+    for partner in sorted(set(group) - {person.id}):
+        feedback = {f.id: rng.choice(ctx.sim.gift_feedback.get(f.id) or [f.prompt])
+                    for f in content.feedback}
+        answers.append((content.feedback_exercise(partner), feedback, rng.uniform(26, 38)))
+    return answers
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrap-up: commitments dated within the window, and the morning's ratings slightly moved (a
+# day on trust tends to lower the self-rating of intimacy and other-orientation a little for
+# some, as people see the gap, and raise it for others).
+
+AFTER_SHIFT = {"credibility": 0.0, "reliability": 0.0, "intimacy": 0.25,
+               "other_orientation": 0.2}
+
+
+def _wrapup(ctx: SimContext, rng: random.Random, person: Participant,
+            content: WrapupContent) -> list[tuple[str, dict[str, Any], float]]:
+    checkin = ctx.content.checkin
+    morning = _checkin(random.Random(f"{ctx.seed}:{person.id}:checkin"), person, checkin,
+                       ctx.sim, ctx.traits[person.id])
+    scale = checkin.scale
+    ratings = {}
+    for trait_id, item in checkin.items():
+        moved = morning["ratings"][item.id] + rng.gauss(AFTER_SHIFT[trait_id], 0.6)
+        ratings[item.id] = max(scale.min, min(scale.max, round(moved)))
+    texts = rng.sample(ctx.sim.commitments, k=min(len(ctx.sim.commitments), rng.randint(1, 3))
+                       ) if ctx.sim.commitments else []
+    first_day = date.fromisoformat(ctx.cohort_date) if ctx.cohort_date else date.today()
+    days = content.commitments.within_days
+    items = [{"text": t, "due": (first_day + timedelta(days=rng.randint(1, days))).isoformat()}
+             for t in texts[:content.commitments.max]]
+    share = rng.random() < 0.6
+    return [(content.exercise, {"commitments": items, OPT_IN: share}, rng.uniform(5, 12)),
+            (content.trust_after.exercise,
+             {"ratings": ratings, "situation": "", OPT_IN: share}, rng.uniform(14, 24))]
+
+
 NAME_WORDS = (
     ["Patient", "Open", "Careful", "Bold", "Steady", "Quiet", "Fair", "Wary", "Generous"],
     ["Partner", "Adviser", "Closer", "Explorer", "Friend", "Guardian", "Trader", "Host"],
@@ -217,6 +336,9 @@ SIMULATORS: dict[str, Callable[..., list[tuple[str, dict[str, Any], float]]]] = 
     "purpose": _single(_purpose),
     "roleplay": _roleplay,
     "dilemma": _single(_strategy),
+    "drill": _drill,
+    "gift": _gift,
+    "wrapup": _wrapup,
 }
 
 
@@ -243,7 +365,6 @@ def simulate_live_games(store: Store, cohort_id: str, start: datetime,
     """Three live games as a room would play them: one-shot, partners, strangers."""
     from .access import GAME_EXERCISE
     from .game.live import BOT, bot_move, plan_game
-    from .store import FACILITATOR
 
     if store.latest_answer(cohort_id, FACILITATOR, "dilemma", GAME_EXERCISE):
         return 0
@@ -291,6 +412,23 @@ def simulate_live_games(store: Store, cohort_id: str, start: datetime,
     return written
 
 
+def _gift_groups(store: Store, cohort_id: str, content: Content,
+                 participants: list[Participant]) -> tuple[tuple[str, ...], ...]:
+    """The gift module's pairs as the build published them; else as the build would make them."""
+    from .access import GIFT_MODULE, PAIRS_EXERCISE
+    from .cohort import make_pairings
+
+    ids = [m.id for m in content.agenda.modules]
+    if "gift" not in ids or len(participants) < 2:
+        return ()
+    published = store.latest_answer(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
+    if published is not None:
+        return tuple(tuple(g) for g in published.payload.get("groups", []))
+    pairings = make_pairings([p.id for p in participants], len(ids))
+    return tuple(tuple(p for p in g if p != FACILITATOR)
+                 for g in pairings.rounds[ids.index("gift")])
+
+
 def simulate(
     store: Store,
     cohort_id: str,
@@ -323,7 +461,8 @@ def simulate(
     if groups is None and "roleplay" in content.modules and len(participants) >= 2:
         groups = make_roleplay_groups([p.id for p in participants])
     ctx = SimContext(seed, content, sim, {p.id: p for p in participants}, traits,
-                     groups or RoleplayGroups([]))
+                     groups or RoleplayGroups([]), cohort_id, cohort_date,
+                     _gift_groups(store, cohort_id, content, participants))
     written = 0
     for person in participants:
         for module_id in wanted:

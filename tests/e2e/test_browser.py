@@ -32,8 +32,31 @@ def accept_dialogs(page) -> None:
         page.wait_for_timeout(300)
 
 
-def open_and_run(browser, room, path: str):
-    """A fresh browser context (its own user), the notebook open, every cell run."""
+def run_all(page) -> bool:
+    """Menu Run → Run All Cells; True once the first cell has an execution count."""
+    accept_dialogs(page)
+    try:
+        page.get_by_role("menuitem", name="Run", exact=True).click(timeout=5_000)
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=5_000)
+    except PlaywrightTimeout:  # a dialog came up in between: accept it, try again
+        page.keyboard.press("Escape")
+        return False
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-InputPrompt')]"
+            ".some(p => /\\[[0-9*]+\\]/.test(p.textContent))", timeout=15_000)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def open_and_run(browser, room, path: str, expect: str):
+    """A fresh browser context (its own user), the notebook open, every cell run, until the
+    `expect` selector shows.
+
+    On a loaded machine JupyterLab sometimes drops a Run All sent while the kernel is still
+    connecting, or renders a widget before its manager is ready; running all cells again is
+    what a participant would do, and is safe (forms restore their saved answers)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     # A workspace of its own per context, so JupyterLab does not reopen earlier notebooks.
@@ -42,23 +65,19 @@ def open_and_run(browser, room, path: str):
     page.wait_for_selector(".jp-Notebook", timeout=TIMEOUT)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         state="attached", timeout=TIMEOUT)
-    # A Run All sent while the kernel is still connecting is dropped: try again until the
-    # first cell has run.
-    for _attempt in range(6):
-        accept_dialogs(page)
-        try:
-            page.get_by_role("menuitem", name="Run", exact=True).click(timeout=5_000)
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=5_000)
-        except PlaywrightTimeout:  # a dialog came up in between: accept it, try again
-            page.keyboard.press("Escape")
+    for _attempt in range(4):
+        if not run_all(page):
             continue
         try:
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.jp-InputPrompt')]"
-                ".some(p => /\\[[0-9*]+\\]/.test(p.textContent))", timeout=15_000)
+            page.wait_for_selector(expect, timeout=TIMEOUT // 3)
             break
         except PlaywrightTimeout:
             continue
+    else:
+        shot = room["root"] / f"not-run-{path.replace('/', '-')}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        raise AssertionError(f"{path}: '{expect}' never showed after running all cells; "
+                             f"see {shot}")
     accept_dialogs(page)
     return context, page
 
@@ -73,8 +92,8 @@ def store(room, cohort: str) -> Store:
 
 
 def test_checkin_reaches_the_store_and_the_facilitator(browser, room, screenshot):
-    context, page = open_and_run(browser, room, "demo/participants/p01/01_checkin.ipynb")
-    page.wait_for_selector(".widget-slider", timeout=TIMEOUT)
+    context, page = open_and_run(browser, room, "demo/participants/p01/01_checkin.ipynb",
+                                 ".widget-slider")
     page.locator("textarea").first.fill(
         "A family firm asked for an audit quote; the new finance director doubts the numbers.")
     handle = page.locator(".widget-slider .noUi-handle").first
@@ -93,13 +112,13 @@ def test_checkin_reaches_the_store_and_the_facilitator(browser, room, screenshot
     assert answer.payload["share_with_facilitator"] is True
 
     # Reopened, the notebook shows the answer again.
-    context, page = open_and_run(browser, room, "demo/participants/p01/01_checkin.ipynb")
-    page.wait_for_selector("text=/is loaded \\(version 1\\)/", timeout=TIMEOUT)
+    context, page = open_and_run(browser, room, "demo/participants/p01/01_checkin.ipynb",
+                                 "text=/is loaded \\(version 1\\)/")
     assert page.locator("textarea").first.input_value().startswith("A family firm asked")
     context.close()
 
-    context, page = open_and_run(browser, room, "demo/facilitator/01_checkin.ipynb")
-    page.wait_for_selector("text=/Close with:/", timeout=TIMEOUT)
+    context, page = open_and_run(browser, room, "demo/facilitator/01_checkin.ipynb",
+                                 "text=/Close with:/")
     wait_idle(page)
     text = page.locator(".jp-Notebook").inner_text()
     assert "11 participant(s) have answered so far." in text  # 10 simulated + p01
@@ -110,8 +129,8 @@ def test_checkin_reaches_the_store_and_the_facilitator(browser, room, screenshot
 
 
 def test_purpose_sort_gives_feedback_and_shows_in_the_live_results(browser, room, screenshot):
-    context, page = open_and_run(browser, room, "demo/participants/p02/02_purpose.ipynb")
-    page.wait_for_selector(".widget-toggle-buttons", timeout=TIMEOUT)
+    context, page = open_and_run(browser, room, "demo/participants/p02/02_purpose.ipynb",
+                                 ".widget-toggle-buttons")
     groups = page.locator(".widget-toggle-buttons")
     statements = groups.count()
     for i in range(statements):
@@ -126,8 +145,8 @@ def test_purpose_sort_gives_feedback_and_shows_in_the_live_results(browser, room
     assert len(placements) == statements == 14
     assert set(placements.values()) == {"exploring"}
 
-    context, page = open_and_run(browser, room, "demo/facilitator/02_purpose.ipynb")
-    page.wait_for_selector("text=/Close with:/", timeout=TIMEOUT)
+    context, page = open_and_run(browser, room, "demo/facilitator/02_purpose.ipynb",
+                                 "text=/Close with:/")
     wait_idle(page)
     text = page.locator(".jp-Notebook").inner_text()
     assert "11 participant(s) have answered so far." in text
@@ -137,13 +156,13 @@ def test_purpose_sort_gives_feedback_and_shows_in_the_live_results(browser, room
 
 
 def test_two_participants_play_a_live_round(browser, room, screenshot):
-    facilitator, fpage = open_and_run(browser, room, "pair/facilitator/04_dilemma.ipynb")
-    fpage.wait_for_selector("text=/No game started yet/", timeout=TIMEOUT)
+    facilitator, fpage = open_and_run(browser, room, "pair/facilitator/04_dilemma.ipynb",
+                                      "text=/No game started yet/")
     wait_idle(fpage)
-    ann, apage = open_and_run(browser, room, "pair/participants/ann/04_dilemma.ipynb")
-    bob, bpage = open_and_run(browser, room, "pair/participants/bob/04_dilemma.ipynb")
-    for page in (apage, bpage):
-        page.wait_for_selector("text=/Waiting for the facilitator/", timeout=TIMEOUT)
+    ann, apage = open_and_run(browser, room, "pair/participants/ann/04_dilemma.ipynb",
+                              "text=/Waiting for the facilitator/")
+    bob, bpage = open_and_run(browser, room, "pair/participants/bob/04_dilemma.ipynb",
+                              "text=/Waiting for the facilitator/")
 
     fpage.get_by_role("button", name="Start a new game").click()
     fpage.wait_for_selector("text=/Game 1/", timeout=TIMEOUT)
@@ -181,7 +200,8 @@ def test_roleplay_seller_and_observer(browser, room, screenshot):
     first = manifest["roleplay_groups"][0]["rounds"][0]
     seller, observer = first["seller"], first["observers"][0]
 
-    context, page = open_and_run(browser, room, f"demo/participants/{seller}/03_roleplay.ipynb")
+    context, page = open_and_run(browser, room, f"demo/participants/{seller}/03_roleplay.ipynb",
+                                 "text=/Round 1: you are the seller/")
     area = round_output(page, 1)
     area.locator(".widget-button").first.wait_for(timeout=TIMEOUT)
     fixed = {"Say this", "Start again", "Submit"}
@@ -198,7 +218,8 @@ def test_roleplay_seller_and_observer(browser, room, screenshot):
     context.close()
 
     context, page = open_and_run(browser, room,
-                                 f"demo/participants/{observer}/03_roleplay.ipynb")
+                                 f"demo/participants/{observer}/03_roleplay.ipynb",
+                                 "text=/Round 1: you are the observer/")
     area = round_output(page, 1)
     area.get_by_role("button", name="Buyer talking").wait_for(timeout=TIMEOUT)
     area.get_by_role("button", name="Buyer talking").click()
@@ -222,8 +243,8 @@ def test_roleplay_seller_and_observer(browser, room, screenshot):
         seconds[who] += end - start
     assert seconds["buyer"] >= 1.0 and seconds["seller"] >= 1.0
 
-    context, page = open_and_run(browser, room, "demo/facilitator/03_roleplay.ipynb")
-    page.wait_for_selector("text=/Close with:/", timeout=TIMEOUT)
+    context, page = open_and_run(browser, room, "demo/facilitator/03_roleplay.ipynb",
+                                 "text=/Close with:/")
     wait_idle(page)
     assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 2
     assert page.locator(".jp-OutputArea-output[data-mime-type="
