@@ -251,3 +251,73 @@ def test_roleplay_seller_and_observer(browser, room, screenshot):
                         "'application/vnd.jupyter.stderr']").count() == 0
     screenshot(page, "facilitator-03-roleplay")
     context.close()
+
+
+def test_cockpit_locks_an_exercise_and_counts_by_itself(browser, room, screenshot):
+    """The facilitator locks the check-in from the cockpit; a late answer is refused in the
+    participant's form and kept there; once opened again it is saved, and the cockpit's count
+    goes up without any cell being re-run."""
+    with store(room, "demo") as s:
+        assert s.latest_answer("demo", "p02", "checkin", "trust_profile") is None
+        answered = len(s.module_answers("demo", "checkin", "trust_profile"))
+    cockpit, cpage = open_and_run(browser, room, "demo/facilitator/00_cockpit.ipynb",
+                                  f"text=/{answered} of 12 answered/")
+    cpage.locator(".widget-button", has_text="Lock").click()
+    cpage.locator(".widget-button", has_text="Open again").wait_for(timeout=TIMEOUT)
+
+    late, page = open_and_run(browser, room, "demo/participants/p02/01_checkin.ipynb",
+                              ".widget-slider")
+    page.locator("textarea").first.fill("A law firm wants a fixed fee; the partners disagree.")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_selector("text=/closed this exercise/", timeout=TIMEOUT)
+    assert page.locator("textarea").first.input_value().startswith("A law firm")
+    with store(room, "demo") as s:
+        assert s.latest_answer("demo", "p02", "checkin", "trust_profile") is None
+
+    cpage.locator(".widget-button", has_text="Open again").click()
+    cpage.locator(".widget-button", has_text="Lock").wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_selector("text=/Saved at/", timeout=TIMEOUT)
+    late.close()
+    # by itself: the cockpit polls the store, nobody re-runs a cell
+    cpage.wait_for_selector(f"text=/{answered + 1} of 12 answered/", timeout=TIMEOUT)
+    screenshot(cpage, "facilitator-00-cockpit")
+    cockpit.close()
+
+
+def cell_output(page, source: str):
+    """The output area of the code cell whose source is `source`."""
+    return page.locator(".jp-CodeCell", has_text=source).locator(".jp-OutputArea")
+
+
+def test_drill_and_wrapup(browser, room, screenshot):
+    context, page = open_and_run(browser, room, "demo/participants/p03/05_drill.ipynb",
+                                 "text=/ min\\) /")
+    area = cell_output(page, "me.drill_case()")
+    area.locator(".widget-button", has_text=" min) ").first.click()
+    area.get_by_text("minute(s) left").wait_for(timeout=TIMEOUT)
+    area.locator("textarea").first.fill(
+        "The real problem is not the contract template: the sales team signs side letters that "
+        "nobody in legal sees, so the risk sits outside any template.")
+    area.get_by_role("button", name="Submit").click()
+    area.get_by_text("How an experienced adviser reads it").wait_for(timeout=TIMEOUT)
+    screenshot(page, "participant-05-drill")
+    context.close()
+    with store(room, "demo") as s:
+        answer = s.latest_answer("demo", "p03", "drill", "drill_definition").payload
+    assert answer["asked"] and answer["definition"].startswith("The real problem")
+
+    context, page = open_and_run(browser, room, "demo/participants/p03/07_wrapup.ipynb",
+                                 ".widget-slider")
+    area = cell_output(page, "me.trust_profile_again()")
+    handle = area.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowLeft")  # 3 -> 2 on the first statement
+    area.locator("textarea").first.fill("I will ask before I tell.")
+    area.get_by_role("button", name="Submit").click()
+    area.get_by_text("Saved at").wait_for(timeout=TIMEOUT)
+    screenshot(page, "participant-07-wrapup")
+    context.close()
+    with store(room, "demo") as s:
+        again = s.latest_answer("demo", "p03", "wrapup", "trust_profile_after").payload
+    assert again["ratings"]["cred_unknowns"] == 2
