@@ -530,49 +530,63 @@ def check_script(script: Script, located: _Located) -> list[str]:
     return problems
 
 
-def _node_named(located: _Located, loc: tuple) -> str:
-    """"node 'x': " when `loc` lies inside a node that has an id, else ""."""
-    if len(loc) > 1 and loc[0] == "nodes" and isinstance(loc[1], int):
-        nodes = located.data.get("nodes")
-        if isinstance(nodes, list) and loc[1] < len(nodes) and isinstance(nodes[loc[1]], dict):
-            node_id = nodes[loc[1]].get("id")
-            if isinstance(node_id, str):
-                return f"node '{node_id}': "
+def _named_item(located: _Located, loc: tuple, lists: tuple[str, ...]) -> str:
+    """"node 'x': " (or "question 'x': " …) when `loc` lies inside an item of one of the
+    `lists` that has an id, else ""."""
+    if len(loc) > 1 and loc[0] in lists and isinstance(loc[1], int):
+        items = located.data.get(loc[0])
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            item_id = items[loc[1]].get("id")
+            if isinstance(item_id, str):
+                return f"{loc[0][:-1]} '{item_id}': "
     return ""
+
+
+def _load_checked(path: str | Path, model: type, lists: tuple[str, ...], check: Any) -> Any:
+    """Load one file of `model`, run its cross-checks; ContentError lists every problem."""
+    located = read_yaml(path)
+    item = validate_model(model, located, lambda loc: _named_item(located, loc, lists))
+    problems = check(item, located)
+    if problems:
+        raise ContentError("\n".join(problems))
+    return item.model_copy(update={"path": str(path)})
+
+
+def _load_folder(folder: str | Path, load: Any, what: str) -> dict[str, Any]:
+    """Every `*.yaml` in a folder, by id; all problems of all files at once."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ContentError(f"{folder}: {what} folder not found; create it with one YAML file "
+                           f"per {what.split()[-1].rstrip('s')}")
+    items: dict[str, Any] = {}
+    problems: list[str] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            item = load(path)
+        except ContentError as exc:
+            problems.append(str(exc))
+            continue
+        kind = what.split()[-1].rstrip("s")
+        if item.id in items:
+            problems.append(f"{path}:1: {kind} id '{item.id}' is also used by "
+                            f"{items[item.id].path}; give each {kind} its own id")
+            continue
+        items[item.id] = item
+    if not problems and not items:
+        problems.append(f"{folder}: no {what.split()[-1]} (*.yaml) found; add at least one")
+    if problems:
+        raise ContentError("\n".join(problems))
+    return items
 
 
 def load_script(path: str | Path) -> Script:
     """Load one role-play script and check its graph; ContentError lists every problem."""
-    located = read_yaml(path)
-    script = validate_model(Script, located, lambda loc: _node_named(located, loc))
-    problems = check_script(script, located)
-    if problems:
-        raise ContentError("\n".join(problems))
-    return script.model_copy(update={"path": str(path)})
+    return _load_checked(path, Script, ("nodes",), check_script)
 
 
 def load_scripts(folder: str | Path) -> dict[str, Script]:
     """Every script in a folder (`*.yaml`, by file name); all problems of all files at once."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ContentError(f"{folder}: role-play scripts folder not found; create it with one "
-                           "YAML file per script")
-    scripts: dict[str, Script] = {}
-    problems: list[str] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            script = load_script(path)
-        except ContentError as exc:
-            problems.append(str(exc))
-            continue
-        if script.id in scripts:
-            problems.append(f"{path}:1: script id '{script.id}' is also used by "
-                            f"{scripts[script.id].path}; give each script its own id")
-            continue
-        scripts[script.id] = script
-    if problems:
-        raise ContentError("\n".join(problems))
-    return scripts
+    return _load_folder(folder, load_script, "role-play scripts")
 
 
 class GiftField(_Model):
@@ -769,51 +783,14 @@ def check_case(case: Case, located: _Located) -> list[str]:
     return problems
 
 
-def _case_named(located: _Located, loc: tuple) -> str:
-    """"question 'x': " when `loc` lies inside a question that has an id, else ""."""
-    if len(loc) > 1 and loc[0] in ("questions", "facts") and isinstance(loc[1], int):
-        items = located.data.get(loc[0])
-        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            item_id = items[loc[1]].get("id")
-            if isinstance(item_id, str):
-                return f"{loc[0][:-1]} '{item_id}': "
-    return ""
-
-
 def load_case(path: str | Path) -> Case:
     """Load one drill case and check it; ContentError lists every problem."""
-    located = read_yaml(path)
-    case = validate_model(Case, located, lambda loc: _case_named(located, loc))
-    problems = check_case(case, located)
-    if problems:
-        raise ContentError("\n".join(problems))
-    return case.model_copy(update={"path": str(path)})
+    return _load_checked(path, Case, ("questions", "facts"), check_case)
 
 
 def load_cases(folder: str | Path) -> dict[str, Case]:
     """Every case in a folder (`*.yaml`); all problems of all files at once."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ContentError(f"{folder}: drill cases folder not found; create it with one YAML "
-                           "file per case")
-    cases: dict[str, Case] = {}
-    problems: list[str] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            case = load_case(path)
-        except ContentError as exc:
-            problems.append(str(exc))
-            continue
-        if case.id in cases:
-            problems.append(f"{path}:1: case id '{case.id}' is also used by "
-                            f"{cases[case.id].path}; give each case its own id")
-            continue
-        cases[case.id] = case
-    if not problems and not cases:
-        problems.append(f"{folder}: no cases (*.yaml) found; add at least one")
-    if problems:
-        raise ContentError("\n".join(problems))
-    return cases
+    return _load_folder(folder, load_case, "drill cases")
 
 
 def check_default_case(path: str | Path, content: DrillContent, cases: dict[str, Case]) -> None:
