@@ -307,6 +307,14 @@ def test_drill_and_wrapup(browser, room, screenshot):
         answer = s.latest_answer("demo", "p03", "drill", "drill_definition").payload
     assert answer["asked"] and answer["definition"].startswith("The real problem")
 
+    context, page = open_and_run(browser, room, "demo/facilitator/05_drill.ipynb",
+                                 "text=/Close with:/")
+    wait_idle(page)
+    text = page.locator(".jp-Notebook").inner_text()
+    assert "1 participant(s) have answered so far." in text
+    assert "the sales team signs side letters" in text  # definitions side by side
+    context.close()
+
     context, page = open_and_run(browser, room, "demo/participants/p03/07_wrapup.ipynb",
                                  ".widget-slider")
     area = cell_output(page, "me.trust_profile_again()")
@@ -321,3 +329,57 @@ def test_drill_and_wrapup(browser, room, screenshot):
     with store(room, "demo") as s:
         again = s.latest_answer("demo", "p03", "wrapup", "trust_profile_after").payload
     assert again["ratings"]["cred_unknowns"] == 2
+
+    context, page = open_and_run(browser, room, "demo/facilitator/07_wrapup.ipynb",
+                                 "text=/Close with:/")
+    wait_idle(page)
+    assert "1 participant(s) have answered so far." in page.locator(".jp-Notebook").inner_text()
+    assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 1
+    context.close()
+
+
+def test_risky_gift_plan_and_partner_feedback(browser, room, screenshot):
+    manifest = json.loads((room["root"] / "demo/cohort.json").read_text())
+    people = {p["id"]: p for p in manifest["participants"]}
+    planner = "p04"
+    partner = people[planner]["partners"]["gift"][0]
+
+    context, page = open_and_run(browser, room, f"demo/participants/{planner}/06_gift.ipynb",
+                                 "textarea")
+    area = cell_output(page, "me.gift_plan()")
+    boxes = area.locator("textarea")
+    for i in range(boxes.count()):
+        boxes.nth(i).fill(f"Plan part {i + 1}: a one-page review of their renewal terms.")
+    area.get_by_role("button", name="Submit").click()
+    area.get_by_text("Saved at").wait_for(timeout=TIMEOUT)
+    screenshot(page, "participant-06-gift")
+    context.close()
+
+    context, page = open_and_run(browser, room, f"demo/participants/{partner}/06_gift.ipynb",
+                                 "textarea")
+    area = cell_output(page, "me.partner_feedback()")
+    area.get_by_role("button", name="Read the plan again").click()
+    area.get_by_text("Plan part 1: a one-page review").wait_for(timeout=TIMEOUT)
+    boxes = area.locator("textarea")
+    for i in range(boxes.count()):
+        boxes.nth(i).fill(f"Feedback {i + 1}: name the renewal date in the first line.")
+    area.get_by_role("button", name="Submit").click()
+    area.get_by_text("Saved at").wait_for(timeout=TIMEOUT)
+    context.close()
+
+    # The planner reopens the notebook and reads the feedback; nobody else's plan is shown.
+    context, page = open_and_run(browser, room, f"demo/participants/{planner}/06_gift.ipynb",
+                                 "text=/Feedback 1: name the renewal date/")
+    context.close()
+    with store(room, "demo") as s:
+        plan = s.latest_answer("demo", planner, "gift", "gift_plan").payload
+        feedback = s.latest_answer("demo", partner, "gift", f"gift_feedback:{planner}").payload
+    assert any(str(v).startswith("Plan part 1") for v in plan.values())
+    assert any(str(v).startswith("Feedback 1") for v in feedback.values())
+
+    context, page = open_and_run(browser, room, "demo/facilitator/06_gift.ipynb",
+                                 "text=/Close with:/")
+    wait_idle(page)
+    assert "Plan part 1: a one-page review" in page.locator(".jp-Notebook").inner_text()
+    screenshot(page, "facilitator-06-gift")
+    context.close()
