@@ -100,3 +100,24 @@ def repo_copy(tmp_path: Path) -> Path:
     for name in ("data", "workshops", "facilitator"):
         shutil.copytree(REPO / name, root / name)
     return root
+
+
+@pytest.fixture
+def simulate_demo(tmp_path, content):
+    """Fill a fresh SQLite store with the demo cohort's simulated answers to some modules.
+
+    Returns a function (modules, seed) -> (store URL, cohort); the facilitator's token there is
+    'f-token'."""
+    from workshop_kit.content import load_cohort, load_simulation
+    from workshop_kit.simulate import simulate
+
+    def make(modules: list[str], seed: int):
+        cohort = load_cohort(DATA / "cohorts/demo.yaml")
+        url = f"sqlite:///{tmp_path / 'sim.sqlite'}"
+        with Store(url) as store:
+            store.register_tokens("demo", {"facilitator": "f-token"})
+            simulate(store, "demo", cohort.date, list(cohort.participants), content,
+                     load_simulation(DATA), seed=seed, modules=modules)
+        return url, cohort
+
+    return make

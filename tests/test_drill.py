@@ -10,10 +10,9 @@ import pytest
 
 from workshop_kit.access import FacilitatorStore, ParticipantStore, definition_key
 from workshop_kit.analysis import drill_definitions, fact_matches, question_yield, terms_in
-from workshop_kit.content import load_case, load_cases, load_content, load_simulation
+from workshop_kit.content import load_case, load_cases, load_content
 from workshop_kit.errors import AccessError, ContentError
 from workshop_kit.session import FacilitatorSession, ParticipantSession
-from workshop_kit.simulate import simulate
 from workshop_kit.store import Store
 from workshop_kit.widgets import DrillForm, PeerVoteForm
 
@@ -227,16 +226,8 @@ def test_shuffle_differs_between_participants(room, content):
 
 
 @pytest.fixture
-def simulated(tmp_path, content):
-    from workshop_kit.content import load_cohort
-
-    cohort = load_cohort(DATA / "cohorts/demo.yaml")
-    url = f"sqlite:///{tmp_path / 'sim.sqlite'}"
-    with Store(url) as store:
-        store.register_tokens("demo", {"facilitator": "f-token"})
-        simulate(store, "demo", cohort.date, list(cohort.participants), content,
-                 load_simulation(DATA), seed=2, modules=["drill"])
-    return url, cohort
+def simulated(simulate_demo):
+    return simulate_demo(["drill"], seed=2)
 
 
 def test_simulated_drill_stays_in_budget_and_nobody_votes_for_themselves(simulated, content):

@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from workshop_kit.access import OPT_IN, ParticipantStore
-from workshop_kit.content import load_cohort, load_simulation
 from workshop_kit.errors import AccessError
 from workshop_kit.session import FacilitatorSession, ParticipantSession
-from workshop_kit.simulate import simulate
 from workshop_kit.store import Store
 from workshop_kit.widgets import CommitmentsForm, TrustProfileForm
 
@@ -70,14 +68,8 @@ def test_trust_profile_again_is_saved_apart_from_the_morning(tmp_path, content):
 
 
 @pytest.fixture
-def simulated(tmp_path, content):
-    cohort = load_cohort(DATA / "cohorts/demo.yaml")
-    url = f"sqlite:///{tmp_path / 'sim.sqlite'}"
-    with Store(url) as store:
-        store.register_tokens("demo", {"facilitator": "f-token"})
-        simulate(store, "demo", cohort.date, list(cohort.participants), content,
-                 load_simulation(DATA), seed=3, modules=["checkin", "wrapup"])
-    return url, cohort
+def simulated(simulate_demo):
+    return simulate_demo(["checkin", "wrapup"], seed=3)
 
 
 def test_simulated_wrapup_dates_and_a_profile_that_moved_a_little(simulated, content):
