@@ -30,3 +30,8 @@ class AccessError(WorkshopKitError, PermissionError):
 
 class ExerciseLockedError(AccessError):
     """The facilitator locked the exercise: late answers are refused (nothing is written)."""
+
+
+class AnswerError(ParameterError):
+    """An answer is not one the kit writes: unknown module or exercise, wrong shape, a value out
+    of range, too big or too deep (one line: module/exercise, the field and how to fix it)."""
