@@ -9,8 +9,9 @@ extra keys forbidden. `check_answer` is what a service calls before it writes;
 
 A payload is first checked cheaply, without recursion and without pydantic: it must be a JSON
 object, no deeper than `MAX_DEPTH`, no bigger than `MAX_ANSWER_CHARS` once serialised the way
-the store serialises it, holding only JSON values (finite numbers, text keys). So a 2,500-level
-dict or a 5 MB string is refused in well under a millisecond per kilobyte it would have cost.
+the store serialises it, holding only JSON values (finite numbers, text keys). The walk stops at
+the first limit passed, so a 2,500-level dict or a 5 MB string is refused in well under a
+millisecond, and pydantic only ever sees small, shallow data.
 
 Each refusal is one `AnswerError` line: ``answer to <module>/<exercise>: field '<path>' is
 <value>, must be …``. Values, names and paths in messages are cut to about 40 characters.
@@ -34,13 +35,14 @@ from .content import OUTCOMES, PRACTICE_AREAS, SLUG, Content, Script
 from .errors import AnswerError
 from .store import FACILITATOR, Answer
 
-# The largest answers the kit can legitimately write (measured in tests/test_answers.py,
-# serialised as the store does: json.dumps(ensure_ascii=False)): an observer's sheet with
-# MAX_SEGMENTS talk segments and a full note is about 16,000 characters; a gift plan with every
-# field full about 6,200; the live game of 30 rounds for 40 players about 16,000. Simulated
-# answers of the demo cohort stay under 1,500. 32,000 leaves room for quotes and line breaks
-# (escaped as two characters) in full free-text fields, and refuses anything far bigger
-# before pydantic sees it.
+# The largest answers the kit can legitimately write, serialised as the store does
+# (json.dumps(ensure_ascii=False); measured in tests/test_answers.py): an observer's sheet with
+# MAX_SEGMENTS talk segments and a full note, 15,000 characters; the live game at the content's
+# 30 rounds for 40 players, 9,800 (ids of three characters: longer ids grow it in proportion);
+# a gift plan with every field full, 6,100; a full check-in, 2,300. Simulated answers of the
+# demo day stay under 1,400. 32,000 is twice the largest, room for quotes and line breaks
+# (each stored as two characters) in full text fields, and refuses anything far bigger before
+# pydantic sees it.
 MAX_ANSWER_CHARS = 32_000
 # The deepest answer the kit writes is the live game's pairings (object > list of rounds >
 # list of pairs > pair: 4 levels). Two more let a slightly wrong shape get the precise pydantic
@@ -190,8 +192,11 @@ def _precheck(payload: Any, where: str) -> None:
             if depth > MAX_DEPTH:
                 raise AnswerError(f"{where}: field '{_field(path)}' is nested deeper than "
                                   f"{MAX_DEPTH} levels; send the exercise's own fields only")
+            # the container's own share first, so a huge one is refused before its items
+            size += 2 + (4 * len(value) if isinstance(value, dict) else len(value))
+            if size > MAX_ANSWER_CHARS:
+                break
             if isinstance(value, dict):
-                size += 2 + 4 * len(value)
                 for key, item in value.items():
                     if not isinstance(key, str):
                         raise AnswerError(f"{where}: field '{_field(path)}' has the key "
@@ -199,7 +204,6 @@ def _precheck(payload: Any, where: str) -> None:
                     size += len(key)
                     stack.append((item, depth + 1, (*path, key)))
             else:
-                size += 2 + len(value)
                 stack.extend((item, depth + 1, (*path, i)) for i, item in enumerate(value))
         elif isinstance(value, str):
             size += 2 + len(value)
@@ -220,8 +224,10 @@ def _precheck(payload: Any, where: str) -> None:
                               "must be JSON data (text, a number, true/false, null, a list or "
                               "an object)")
         if size > MAX_ANSWER_CHARS:
-            raise AnswerError(f"{where}: the answer is more than {MAX_ANSWER_CHARS} characters "
-                              "of JSON; shorten its text")
+            break
+    if size > MAX_ANSWER_CHARS:
+        raise AnswerError(f"{where}: the answer is more than {MAX_ANSWER_CHARS} characters "
+                          "of JSON; shorten its text")
     try:
         text = json.dumps(payload, ensure_ascii=False)
     except (TypeError, ValueError) as exc:  # not reachable after the walk; kept as a guard
