@@ -14,6 +14,7 @@ from workshop_kit import content as content_module
 from workshop_kit.cohort import build, validate
 from workshop_kit.content import (
     MAX_FILE_BYTES,
+    RESERVED_IDS,
     load_cohort,
     read_roster,
     read_yaml,
@@ -148,6 +149,30 @@ def test_roster_over_1_mb_is_refused(repo_copy, tmp_path):
 # The cohort file: dates, ids, the roster path
 
 
+def test_cohort_id_too_long_for_a_folder_name(repo_copy, tmp_path):
+    path = repo_copy / "data/cohorts/demo.yaml"
+    path.write_text(path.read_text().replace("id: demo", "id: " + "d" * 41))
+    assert refused(repo_copy, tmp_path / "out") == (
+        f"{path}:{line_of(path, 'id: ddd')}: field 'id' is 41 characters long; ids become file "
+        "and folder names, so shorten it to at most 40 characters")
+
+
+def test_module_id_too_long_for_a_file_name(repo_copy, tmp_path):
+    agenda = repo_copy / "data/agenda.yaml"
+    agenda.write_text(agenda.read_text().replace("- id: checkin", "- id: " + "c" * 300))
+    assert refused(repo_copy, tmp_path / "out") == (
+        f"{agenda}:{line_of(agenda, '- id: ccc')}: field 'modules.0.id' is 300 characters long; "
+        "ids become file and folder names, so shorten it to at most 40 characters")
+
+
+def test_participant_id_too_long_for_a_folder_name(repo_copy, tmp_path):
+    roster = repo_copy / "data/cohorts/demo-roster.csv"
+    roster.write_text(roster.read_text().replace("p02,", "p" * 256 + ","))
+    assert refused(repo_copy, tmp_path / "out") == (
+        f"{roster}:3: field 'id' 'pppppppppppp…' is 256 characters long; ids become folder "
+        "names, so shorten it to at most 40 characters")
+
+
 def test_unreadable_roster(repo_copy, tmp_path, monkeypatch):
     roster = repo_copy / "data/cohorts/demo-roster.csv"
     real_open = open
@@ -174,6 +199,46 @@ def test_roster_that_is_not_a_regular_file(tmp_path):
 
 # ---------------------------------------------------------------------------------------------
 # Reserved ids and CSV trouble in the roster
+
+
+@pytest.mark.parametrize("reserved", RESERVED_IDS)
+def test_reserved_roster_ids_are_refused(tmp_path, reserved):
+    path = tmp_path / "roster.csv"
+    path.write_text(HEADER + f"p1,Ann,a@x.org,legal,\n{reserved},Bob,b@x.org,legal,\n")
+    with pytest.raises(ContentError) as err:
+        read_roster(path)
+    assert str(err.value) == (
+        f"{path}:3: field 'id' '{reserved}' is reserved for the kit's own roles (facilitator, "
+        "trainer, service, admin, template, template-participant, all, room); give this "
+        "participant another id, e.g. their initials")
+
+
+def test_facilitator_in_the_roster_gets_no_build(repo_copy, tmp_path):
+    """A participant 'facilitator' would receive the facilitator's token."""
+    roster = repo_copy / "data/cohorts/demo-roster.csv"
+    roster.write_text(roster.read_text().replace("p07,", "facilitator,"))
+    assert refused(repo_copy, tmp_path / "out") == (
+        f"{roster}:{line_of(roster, 'facilitator,')}: field 'id' 'facilitator' is reserved for "
+        "the kit's own roles (facilitator, trainer, service, admin, template, "
+        "template-participant, all, room); give this participant another id, e.g. their "
+        "initials")
+
+
+def test_roster_lines_count_blank_lines(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(HEADER + "p1,Ann,a@x.org,legal,\n\n\nall,Bob,b@x.org,legal,\n")
+    with pytest.raises(ContentError, match=rf"^{path}:5: field 'id' 'all' is reserved"):
+        read_roster(path)
+
+
+def test_csv_field_over_the_csv_limit(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(HEADER + 'p1,Ann,a@x.org,legal,\np2,"' + "B" * 200_000 + '",b@x.org,legal,\n')
+    with pytest.raises(ContentError) as err:
+        read_roster(path)
+    assert str(err.value) == (
+        f"{path}:3: not readable as CSV (field larger than field limit (131072)); fix that row "
+        "(quote values that hold commas or quotes)")
 
 
 def test_good_cohort_still_loads(repo_copy):

@@ -28,7 +28,9 @@ PRACTICE_AREAS: dict[str, str] = {
     "financial_planning": "Financial planning",
 }
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
-Slug = Annotated[str, Field(pattern=SLUG, max_length=40)]
+# Ids become file and folder names (participants/<id>/, build/<cohort id>/, 01_<module>.ipynb)
+MAX_ID_CHARS = 40
+Slug = Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_CHARS)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -184,6 +186,9 @@ def _explain(err: dict[str, Any]) -> str:
         return err["msg"].lower()
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        return (f"is {len(str(err.get('input', '')))} characters long; ids become file and "
+                f"folder names, so shorten it to at most {ctx.get('max_length')} characters")
     if kind == "value_error" and ctx.get("error") is not None:
         return f"is wrong: {ctx['error']}"
     return err["msg"][0].lower() + err["msg"][1:]
@@ -1085,6 +1090,9 @@ class Cohort(_Model):
 
 
 ROSTER_COLUMNS = ("id", "name", "email", "practice_area")
+# Ids the kit uses itself: a participant with one would get, say, the facilitator's token.
+RESERVED_IDS = ("facilitator", "trainer", "service", "admin", "template", "template-participant",
+                "all", "room")
 EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 
 
@@ -1098,6 +1106,15 @@ def read_roster(path: str | Path) -> list[Participant]:
     text = _read_text(path, "utf-8-sig", "roster file", "check the cohort's 'roster'",
                       "save the roster as UTF-8 CSV")
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _check_roster(path, reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        line = reader.line_num + 1  # the line being read is not counted yet
+        raise ContentError(f"{path}:{line}: not readable as CSV ({exc}); fix that "
+                           "row (quote values that hold commas or quotes)") from None
+
+
+def _check_roster(path: Path, reader: csv.DictReader) -> list[Participant]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ROSTER_COLUMNS if c not in header]
     if missing:
@@ -1115,7 +1132,8 @@ def read_roster(path: str | Path) -> list[Participant]:
     people: list[Participant] = []
     ids: dict[str, int] = {}
     emails: dict[str, int] = {}
-    for row_no, raw in enumerate(reader, start=2):
+    for raw in reader:
+        row_no = reader.line_num  # the file's line (blank lines are skipped, not counted)
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(row.values()):
             continue
@@ -1128,6 +1146,15 @@ def read_roster(path: str | Path) -> list[Participant]:
             problems.append(
                 f"{path}:{row_no}: field 'id' is '{pid}'; use lower-case letters, digits, - or _"
             )
+        elif len(pid) > MAX_ID_CHARS:
+            problems.append(
+                f"{path}:{row_no}: field 'id' '{pid[:12]}…' is {len(pid)} characters long; ids "
+                f"become folder names, so shorten it to at most {MAX_ID_CHARS} characters")
+        elif pid in RESERVED_IDS:
+            problems.append(
+                f"{path}:{row_no}: field 'id' '{pid}' is reserved for the kit's own roles "
+                f"({', '.join(RESERVED_IDS)}); give this participant another id, e.g. their "
+                "initials")
         elif pid in ids:
             problems.append(
                 f"{path}:{row_no}: field 'id' '{pid}' already used on line {ids[pid]}; "
