@@ -149,6 +149,14 @@ def test_roster_over_1_mb_is_refused(repo_copy, tmp_path):
 # The cohort file: dates, ids, the roster path
 
 
+def test_impossible_date_names_file_line_field(repo_copy, tmp_path):
+    path = repo_copy / "data/cohorts/demo.yaml"
+    path.write_text(path.read_text().replace('date: "2026-12-03"', 'date: "2026-02-30"'))
+    assert refused(repo_copy, tmp_path / "out") == (
+        f"{path}:{line_of(path, 'date:')}: field 'date' is wrong: '2026-02-30' is not a day on "
+        "the calendar (day is out of range for month); write a real date as YYYY-MM-DD")
+
+
 def test_cohort_id_too_long_for_a_folder_name(repo_copy, tmp_path):
     path = repo_copy / "data/cohorts/demo.yaml"
     path.write_text(path.read_text().replace("id: demo", "id: " + "d" * 41))
@@ -171,6 +179,24 @@ def test_participant_id_too_long_for_a_folder_name(repo_copy, tmp_path):
     assert refused(repo_copy, tmp_path / "out") == (
         f"{roster}:3: field 'id' 'pppppppppppp…' is 256 characters long; ids become folder "
         "names, so shorten it to at most 40 characters")
+
+
+def test_roster_that_is_a_folder(repo_copy, tmp_path):
+    path = repo_copy / "data/cohorts/demo.yaml"
+    path.write_text(path.read_text().replace("roster: demo-roster.csv", "roster: ."))
+    assert refused(repo_copy, tmp_path / "out") == (
+        f"{path}:{line_of(path, 'roster: .')}: field 'roster' points at "
+        f"{repo_copy / 'data/cohorts'}, which is a folder; point it at the roster CSV file "
+        "(relative to the cohort file, like demo-roster.csv)")
+
+
+def test_missing_roster(repo_copy, tmp_path):
+    path = repo_copy / "data/cohorts/demo.yaml"
+    (repo_copy / "data/cohorts/demo-roster.csv").unlink()
+    assert refused(repo_copy, tmp_path / "out") == (
+        f"{path}:{line_of(path, 'roster:')}: field 'roster' points at "
+        f"{repo_copy / 'data/cohorts/demo-roster.csv'}, which does not exist; fix the path (it "
+        "is relative to the cohort file)")
 
 
 def test_unreadable_roster(repo_copy, tmp_path, monkeypatch):

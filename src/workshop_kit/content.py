@@ -7,6 +7,7 @@ it. Loading never writes anything.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
 import re
@@ -1078,6 +1079,16 @@ class CohortFile(_Model):
     roster: Text
     odd_one_out: Literal["trio", "facilitator"] = "trio"
 
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a day on the calendar ({exc}); write a real "
+                             "date as YYYY-MM-DD") from None
+        return value
+
 
 class Cohort(_Model):
     id: str
@@ -1199,6 +1210,13 @@ def load_cohort(path: str | Path) -> Cohort:
     located = read_yaml(path)
     spec = validate_model(CohortFile, located)
     roster_path = path.parent / spec.roster
+    where = f"{path}:{located.line_of(('roster',))}: field 'roster' points at {roster_path}"
+    if roster_path.is_dir():
+        raise ContentError(f"{where}, which is a folder; point it at the roster CSV file "
+                           "(relative to the cohort file, like demo-roster.csv)")
+    if not roster_path.exists():
+        raise ContentError(f"{where}, which does not exist; fix the path (it is relative to "
+                           "the cohort file)")
     people = read_roster(roster_path)
     return Cohort(
         id=spec.id,
