@@ -270,3 +270,31 @@ def test_csv_field_over_the_csv_limit(tmp_path):
 def test_good_cohort_still_loads(repo_copy):
     cohort = load_cohort(repo_copy / "data/cohorts/demo.yaml")
     assert (cohort.id, cohort.date, len(cohort.participants)) == ("demo", "2026-12-03", 12)
+
+
+# ---------------------------------------------------------------------------------------------
+# validate: what build reads beyond content and cohorts
+
+
+def test_validate_reports_a_missing_cockpit_and_the_cohort_problems_too(repo_copy, tmp_path):
+    cockpit = repo_copy / "facilitator/00_cockpit.ipynb"
+    cockpit.unlink()
+    path = repo_copy / "data/cohorts/demo.yaml"
+    path.write_text(path.read_text().replace('date: "2026-12-03"', 'date: "2026-13-01"'))
+    assert refused(repo_copy, tmp_path / "out").splitlines() == [
+        f"{cockpit}: notebook template is missing; build fills it in for every cohort, so "
+        "restore it from git",
+        f"{path}:{line_of(path, 'date:')}: field 'date' is wrong: '2026-13-01' is not a day on "
+        "the calendar (month must be in 1..12); write a real date as YYYY-MM-DD",
+    ]
+
+
+def test_validate_reports_a_broken_notebook_template(repo_copy):
+    """(build itself stops on it with papermill's own error, before writing anything.)"""
+    notebook = repo_copy / "workshops/02_purpose.ipynb"
+    notebook.write_text("not json")
+    with pytest.raises(ContentError) as err:
+        validate(repo_copy / "data", [repo_copy / "data/cohorts/demo.yaml"])
+    assert str(err.value) == (
+        f"{notebook}: notebook template cannot be read (Notebook does not appear to be JSON: "
+        "'not json'); restore it from git")
