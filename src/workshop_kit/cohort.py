@@ -747,33 +747,62 @@ def forget(folder: str | Path, participant: str, token: str) -> int:
 
 
 def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
-    """Validate content and cohorts; returns one summary line per file that passed."""
-    content = load_content(data_dir)
-    check_game_names(content)
-    load_simulation(data_dir)
-    lines = [f"{Path(data_dir) / 'agenda.yaml'}: {len(content.agenda.modules)} modules, "
-             f"{sum(m.minutes for m in content.agenda.modules)} minutes"]
-    for module in content.agenda.modules:
-        lines.append(f"{Path(data_dir) / module.content}: ok")
-    for script_id in sorted(content.scripts):
-        script = content.scripts[script_id]
-        endings = script.endings()
-        lines.append(f"{script.path}: ok, {len(script.nodes)} nodes, {len(endings)} endings "
-                     f"({', '.join(sorted({e.ending.outcome for e in endings if e.ending}))})")
-    for case_id in sorted(content.cases):
-        case = content.cases[case_id]
-        lines.append(f"{case.path}: ok, {case.practice_area}, {len(case.questions)} questions, "
-                     f"{len(case.facts)} facts, budget {case.budget_minutes} min")
-    problems = []
+    """Validate content, notebook templates and cohorts: everything `build` reads.
+
+    Returns one summary line per file that passed; ContentError lists every problem found (the
+    content's first, then each cohort file's), one line each.
+    """
+    problems: list[str] = []
+    lines: list[str] = []
+    content: Content | None = None
+    try:
+        content = load_content(data_dir)
+        check_game_names(content)
+        load_simulation(data_dir)
+    except ContentError as exc:
+        problems.append(str(exc))
+        content = None
+    if content is not None:
+        lines.append(f"{Path(data_dir) / 'agenda.yaml'}: {len(content.agenda.modules)} modules, "
+                     f"{sum(m.minutes for m in content.agenda.modules)} minutes")
+        for module in content.agenda.modules:
+            lines.append(f"{Path(data_dir) / module.content}: ok")
+        for script_id in sorted(content.scripts):
+            script = content.scripts[script_id]
+            endings = script.endings()
+            lines.append(f"{script.path}: ok, {len(script.nodes)} nodes, {len(endings)} endings "
+                         f"({', '.join(sorted({e.ending.outcome for e in endings if e.ending}))})")
+        for case_id in sorted(content.cases):
+            case = content.cases[case_id]
+            lines.append(f"{case.path}: ok, {case.practice_area}, {len(case.questions)} "
+                         f"questions, {len(case.facts)} facts, budget {case.budget_minutes} min")
+        # build fills in these templates: a missing or broken one would stop it half-way
+        repo = Path(data_dir).resolve().parent
+        templates = [repo / COCKPIT_NOTEBOOK]
+        for module in content.agenda.modules:
+            templates += [repo / module.notebook, repo / module.facilitator_notebook]
+        for template in dict.fromkeys(templates):
+            if not template.is_file():
+                problems.append(f"{template}: notebook template is missing; build fills it in "
+                                "for every cohort, so restore it from git")
+                continue
+            try:
+                nbformat.read(template, as_version=4)
+            except Exception as exc:  # nbformat raises many kinds (JSON, schema, type) for one
+                reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+                problems.append(f"{template}: notebook template cannot be read ({reason}); "
+                                "restore it from git")
     for cohort_file in cohort_files:
         try:
             cohort = load_cohort(cohort_file)
         except ContentError as exc:
             problems.append(str(exc))
             continue
+        lines.append(f"{cohort_file}: {len(cohort.participants)} participants")
+        if content is None:
+            continue
         pairings = make_pairings([p.id for p in cohort.participants],
                                  len(content.agenda.modules), cohort.odd_one_out)
-        lines.append(f"{cohort_file}: {len(cohort.participants)} participants")
         lines += [f"  {note}" for note in pairings.notes]
         if content.scripts:
             groups = make_roleplay_groups([p.id for p in cohort.participants],

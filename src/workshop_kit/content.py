@@ -7,8 +7,11 @@ it. Loading never writes anything.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,7 +29,9 @@ PRACTICE_AREAS: dict[str, str] = {
     "financial_planning": "Financial planning",
 }
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
-Slug = Annotated[str, Field(pattern=SLUG, max_length=40)]
+# Ids become file and folder names (participants/<id>/, build/<cohort id>/, 01_<module>.ipynb)
+MAX_ID_CHARS = 40
+Slug = Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_CHARS)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -73,28 +78,94 @@ def _index_lines(node: yaml.Node, path: Path, prefix: tuple, lines: dict[tuple, 
             _index_lines(item, path, (*prefix, i), lines)
 
 
-def _read_text(path: Path, encoding: str, missing: str, not_utf8: str) -> str:
-    """A content file's text; a missing or non-UTF-8 file is a one-line ContentError."""
+MAX_FILE_BYTES = 1024 * 1024  # content, cohort and roster files; real ones are a few KB
+
+
+def _read_text(path: Path, encoding: str, kind: str, fix_path: str, not_utf8: str) -> str:
+    """A content file's text, checked before any parsing; every problem is one ContentError line.
+
+    Refused: a missing path, a folder or other non-regular file, an unreadable file, a file over
+    MAX_FILE_BYTES (only that much plus one byte is ever read) and a file with a NUL byte.
+    """
     try:
-        return path.read_text(encoding=encoding)
-    except FileNotFoundError:
-        raise ContentError(f"{path}: {missing}") from None
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ContentError(f"{path}: {kind} not found; {fix_path}") from None
+    except PermissionError:
+        raise ContentError(f"{path}: {kind} cannot be read (permission denied); give this user "
+                           "read access to it and its folders") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ContentError(f"{path}: {kind} is a folder, not a file; {fix_path}")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+        raise ContentError(f"{path}: {kind} is not a regular file; {fix_path}")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        raise ContentError(f"{path}: {kind} cannot be read (permission denied); give this user "
+                           "read access to it (chmod a+r)") from None
+    except OSError as exc:
+        raise ContentError(f"{path}: {kind} cannot be read ({exc.strerror or exc}); "
+                           f"{fix_path}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        size = max(info.st_size, len(raw))
+        raise ContentError(f"{path}: {kind} is {size:,} bytes, over the 1 MB limit "
+                           f"({MAX_FILE_BYTES:,} bytes); real ones are a few KB, so check it is "
+                           "the right file and cut what does not belong")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise ContentError(f"{path}:{line}: {kind} contains a NUL byte, so it is not plain text "
+                           f"(a binary or UTF-16 file?); {not_utf8}")
+    try:
+        return raw.decode(encoding)
     except UnicodeDecodeError:
         raise ContentError(f"{path}: not UTF-8 text; {not_utf8}") from None
 
 
+class _AliasRefused(Exception):
+    def __init__(self, mark: yaml.Mark):
+        self.line = mark.line + 1
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors (&x) and aliases (*x) as soon as it meets one.
+
+    Aliases let a few lines expand to billions of nodes ("billion laughs"); content files never
+    need them, so they are refused while composing, before anything is expanded or indexed.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AliasRefused(event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def read_yaml(path: str | Path) -> _Located:
-    """Parse a YAML file, keeping the line of every key; syntax errors name file and line."""
+    """Parse a YAML file, keeping the line of every key; syntax errors name file and line.
+
+    Size and NUL bytes are checked before parsing; anchors and aliases are refused.
+    """
     path = Path(path)
-    text = _read_text(path, "utf-8", "file not found; check the path", "save it as UTF-8")
+    text = _read_text(path, "utf-8", "file", "check the path", "save it as UTF-8")
+    loader = _NoAliasLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _AliasRefused as exc:
+        raise ContentError(f"{path}:{exc.line}: YAML anchors and aliases (&name, *name) are not "
+                           "allowed in content and cohort files; write the value out in full"
+                           ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = (exc.problem or "invalid YAML").strip()
         raise ContentError(f"{path}:{line}: YAML syntax error: {problem}; fix the syntax") from None
+    except RecursionError:
+        raise ContentError(f"{path}: YAML nested too deeply to read; flatten it") from None
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
     if node is not None:
         _index_lines(node, path, (), lines)
@@ -116,6 +187,9 @@ def _explain(err: dict[str, Any]) -> str:
         return err["msg"].lower()
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        return (f"is {len(str(err.get('input', '')))} characters long; ids become file and "
+                f"folder names, so shorten it to at most {ctx.get('max_length')} characters")
     if kind == "value_error" and ctx.get("error") is not None:
         return f"is wrong: {ctx['error']}"
     return err["msg"][0].lower() + err["msg"][1:]
@@ -1005,6 +1079,16 @@ class CohortFile(_Model):
     roster: Text
     odd_one_out: Literal["trio", "facilitator"] = "trio"
 
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a day on the calendar ({exc}); write a real "
+                             "date as YYYY-MM-DD") from None
+        return value
+
 
 class Cohort(_Model):
     id: str
@@ -1017,6 +1101,9 @@ class Cohort(_Model):
 
 
 ROSTER_COLUMNS = ("id", "name", "email", "practice_area")
+# Ids the kit uses itself: a participant with one would get, say, the facilitator's token.
+RESERVED_IDS = ("facilitator", "trainer", "service", "admin", "template", "template-participant",
+                "all", "room")
 EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 
 
@@ -1027,9 +1114,18 @@ def _normalise_area(value: str) -> str:
 def read_roster(path: str | Path) -> list[Participant]:
     """Read a roster CSV (id, name, email, practice_area[, team]) and check every row."""
     path = Path(path)
-    text = _read_text(path, "utf-8-sig", "roster file not found; check the cohort's 'roster'",
+    text = _read_text(path, "utf-8-sig", "roster file", "check the cohort's 'roster'",
                       "save the roster as UTF-8 CSV")
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _check_roster(path, reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        line = reader.line_num + 1  # the line being read is not counted yet
+        raise ContentError(f"{path}:{line}: not readable as CSV ({exc}); fix that "
+                           "row (quote values that hold commas or quotes)") from None
+
+
+def _check_roster(path: Path, reader: csv.DictReader) -> list[Participant]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ROSTER_COLUMNS if c not in header]
     if missing:
@@ -1047,7 +1143,8 @@ def read_roster(path: str | Path) -> list[Participant]:
     people: list[Participant] = []
     ids: dict[str, int] = {}
     emails: dict[str, int] = {}
-    for row_no, raw in enumerate(reader, start=2):
+    for raw in reader:
+        row_no = reader.line_num  # the file's line (blank lines are skipped, not counted)
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(row.values()):
             continue
@@ -1060,6 +1157,15 @@ def read_roster(path: str | Path) -> list[Participant]:
             problems.append(
                 f"{path}:{row_no}: field 'id' is '{pid}'; use lower-case letters, digits, - or _"
             )
+        elif len(pid) > MAX_ID_CHARS:
+            problems.append(
+                f"{path}:{row_no}: field 'id' '{pid[:12]}…' is {len(pid)} characters long; ids "
+                f"become folder names, so shorten it to at most {MAX_ID_CHARS} characters")
+        elif pid in RESERVED_IDS:
+            problems.append(
+                f"{path}:{row_no}: field 'id' '{pid}' is reserved for the kit's own roles "
+                f"({', '.join(RESERVED_IDS)}); give this participant another id, e.g. their "
+                "initials")
         elif pid in ids:
             problems.append(
                 f"{path}:{row_no}: field 'id' '{pid}' already used on line {ids[pid]}; "
@@ -1104,6 +1210,13 @@ def load_cohort(path: str | Path) -> Cohort:
     located = read_yaml(path)
     spec = validate_model(CohortFile, located)
     roster_path = path.parent / spec.roster
+    where = f"{path}:{located.line_of(('roster',))}: field 'roster' points at {roster_path}"
+    if roster_path.is_dir():
+        raise ContentError(f"{where}, which is a folder; point it at the roster CSV file "
+                           "(relative to the cohort file, like demo-roster.csv)")
+    if not roster_path.exists():
+        raise ContentError(f"{where}, which does not exist; fix the path (it is relative to "
+                           "the cohort file)")
     people = read_roster(roster_path)
     return Cohort(
         id=spec.id,
