@@ -1,11 +1,16 @@
-"""Notebook tests (nbval) run the templates in workshops/ and facilitator/ against a real,
-temporary SQLite store filled with a simulated cohort, through the environment variables the
-package reads when a notebook's parameters are left empty (store URL, content, token)."""
+"""Notebook tests (nbval) run the templates in workshops/ and facilitator/ against a real
+response service (`workshop-kit serve`, its own process) over a temporary SQLite store filled
+with a simulated cohort, through the environment variables the package reads when a
+notebook's parameters are left empty (service URL, token)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,8 +28,6 @@ def pytest_sessionstart(session) -> None:
     folder = Path(tempfile.mkdtemp(prefix="workshop-kit-nbval-"))
     session.config._workshop_kit_tmp = folder
     url = f"sqlite:///{folder / 'responses.sqlite'}"
-    os.environ["WORKSHOP_KIT_STORE_URL"] = url
-    os.environ["WORKSHOP_KIT_DATA"] = str(REPO / "data")
     cohort = load_cohort(REPO / "data/cohorts/demo.yaml")
     template = Participant(id="template-participant", name="Template", email="t@example.com",
                            practice_area="consulting")
@@ -36,9 +39,25 @@ def pytest_sessionstart(session) -> None:
                                            "facilitator": TEMPLATE_TOKEN})
         simulate(store, "template", cohort.date, [*cohort.participants, template],
                  load_content(REPO / "data"), load_simulation(REPO / "data"), seed=1)
+    # What `workshop-kit serve` reads of a built cohort: its id, store and content.
+    (folder / "cohort.json").write_text(json.dumps({
+        "cohort": {"id": "template"}, "store_url": url, "content_dir": str(REPO / "data"),
+        "modules": [], "participants": []}), encoding="utf-8")
+    service = subprocess.Popen(
+        [sys.executable, "-m", "workshop_kit.cli", "serve", str(folder), "--port", "0"],
+        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    session.config._workshop_kit_service = service
+    found = re.search(r"http://\S+", service.stdout.readline())
+    assert found, "the response service did not start for the notebook tests"
+    os.environ["WORKSHOP_KIT_SERVICE_URL"] = found.group(0)
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    service = getattr(session.config, "_workshop_kit_service", None)
+    if service is not None:
+        service.terminate()
+        service.wait(timeout=30)
+        service.stdout.close()
     folder = getattr(session.config, "_workshop_kit_tmp", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)

@@ -121,3 +121,36 @@ def simulate_demo(tmp_path, content):
         return url, cohort
 
     return make
+
+
+@pytest.fixture
+def serve_store():
+    """Start the response service (in this process, on a free port) for a store, a content
+    folder and a cohort; returns its URL. Stopped after the test."""
+    import threading
+
+    from workshop_kit.service import ServiceConfig, serve
+
+    stops: list[tuple[threading.Event, threading.Thread]] = []
+
+    def start(store_url: str, cohort: str, content_dir: str | Path = DATA) -> str:
+        stop = threading.Event()
+        ready: list[str] = []
+        started = threading.Event()
+
+        def on_ready(url: str) -> None:
+            ready.append(url)
+            started.set()
+
+        thread = threading.Thread(target=serve, daemon=True, kwargs={
+            "config": ServiceConfig(store_url, str(content_dir), cohort),
+            "ready": on_ready, "stop": stop})
+        thread.start()
+        assert started.wait(30), "the service did not start"
+        stops.append((stop, thread))
+        return ready[0]
+
+    yield start
+    for stop, thread in stops:
+        stop.set()
+        thread.join(30)

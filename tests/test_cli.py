@@ -19,7 +19,7 @@ def test_build_passes_its_options(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(cohort, "build", fake_build)
     code = cli.main(["build", "c.yaml", "--out", "x", "--data", "d", "--store-url", "sqlite:///s"])
     assert code == 0
-    assert calls == [(Path("c.yaml"), Path("d"), Path("x"), "sqlite:///s")]
+    assert calls == [(Path("c.yaml"), Path("d"), Path("x"), "sqlite:///s", None)]
     out = capsys.readouterr().out
     assert "note: odd cohort" in out and "built 1 files" in out
 

@@ -108,11 +108,11 @@ def test_locked_seller_path_and_live_move_say_so(room, content):
 # -- reveal --------------------------------------------------------------------------------------
 
 
-def test_room_results_appear_only_after_the_reveal(room, content, monkeypatch):
+def test_room_results_appear_only_after_the_reveal(serve_store, room, content, monkeypatch):
     monkeypatch.setenv("WORKSHOP_KIT_DATA", str(DATA))
     for who in PEOPLE[:3]:
         assert sort_all(PurposeSortForm(me(room, who), "c", who, content.purpose), content)
-    session = ParticipantSession("p1", "c", room.url, str(DATA), token=TOKENS["p1"])
+    session = ParticipantSession("p1", "c", serve_store(room.url, "c"), token=TOKENS["p1"])
     assert "will reveal the room's results soon" in session.room_results("purpose").data
     view = cockpit(room, content)
     view.reveal()
@@ -128,13 +128,19 @@ def test_room_results_appear_only_after_the_reveal(room, content, monkeypatch):
 def test_personal_room_results_carry_numbers_only(room, content):
     from workshop_kit.widgets import TrustProfileForm
 
-    form = TrustProfileForm(me(room, "p2"), "c", "p2", content.checkin)
+    for who in ("p2", "p3"):
+        form = TrustProfileForm(me(room, who), "c", who, content.checkin)
+        form.situation.value = "A lender wants a cheaper audit but fears losing their main client."
+        assert form.submit()
+    room.set_exercise_state("c", "checkin", content.checkin.exercise, revealed=True)
+    # two answers: too few to show without pointing at someone
+    assert me(room, "p1").room_answers("c", "checkin", content.checkin.exercise).empty
+    form = TrustProfileForm(me(room, "p1"), "c", "p1", content.checkin)
     form.situation.value = "A lender wants a cheaper audit but fears losing their main client."
     assert form.submit()
-    room.set_exercise_state("c", "checkin", content.checkin.exercise, revealed=True)
     frame = me(room, "p1").room_answers("c", "checkin", content.checkin.exercise)
-    assert list(frame["participant"]) == ["someone-1"]
-    assert "situation" not in frame["payload"][0] and frame["payload"][0]["ratings"]
+    assert sorted(frame["participant"]) == ["someone-1", "someone-2", "someone-3"]
+    assert all("situation" not in p and p["ratings"] for p in frame["payload"])
 
 
 # -- reset ---------------------------------------------------------------------------------------
@@ -304,8 +310,8 @@ def test_cockpit_timer_uses_the_modules_minutes(room, content):
     assert f"{minutes:02d}:00" in view.timer_box.value
 
 
-def test_facilitator_session_opens_the_cockpit(room, monkeypatch):
-    session = FacilitatorSession("c", room.url, str(DATA), token=TOKENS["facilitator"])
+def test_facilitator_session_opens_the_cockpit(serve_store, room, monkeypatch):
+    session = FacilitatorSession("c", serve_store(room.url, "c"), token=TOKENS["facilitator"])
     view = session.cockpit(poll_seconds=0, module="purpose")
     assert view.module == "purpose" and view.expected == PEOPLE
     assert "What is selling for?" in view.page()

@@ -6,9 +6,16 @@ import nbformat
 import pytest
 
 from workshop_kit import cohort
-from workshop_kit.cohort import BuiltCohort, build, make_pairings, make_token, plan_build
+from workshop_kit.cohort import (
+    SECRET_FILE,
+    BuiltCohort,
+    build,
+    make_pairings,
+    make_token,
+    plan_build,
+)
 from workshop_kit.content import load_content
-from workshop_kit.errors import ContentError, ParameterError, RunError
+from workshop_kit.errors import AccessError, ContentError, ParameterError, RunError
 from workshop_kit.store import Store
 
 HERE = Path(__file__).parent
@@ -19,7 +26,7 @@ CASES = len(list((HERE.parent / "data/cases").glob("*.yaml")))
 # Per participant and module a notebook; per module a facilitator notebook and a content file;
 # the role-play scripts, the drill cases, the agenda and simulation snapshots, cohort.json and
 # agenda.html, and the facilitator's cockpit.
-BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + CASES + 2 + 2 + 1
+BUILD_FILES = 12 * len(MODULES) + len(MODULES) + len(MODULES) + SCRIPTS + CASES + 2 + 2 + 1 + 1
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -82,16 +89,21 @@ def test_build_writes_every_notebook_with_parameters(tmp_path):
     assert len(participants) == 12
     assert sorted(p.name for p in (out / "facilitator").iterdir()) == [
         "00_cockpit.ipynb", *NOTEBOOKS]
+    secret = (out / SECRET_FILE).read_text().strip()
+    assert (out / SECRET_FILE).stat().st_mode & 0o777 == 0o600
+    assert (out / "cohort.json").stat().st_mode & 0o777 == 0o600
     cockpit = nbformat.read(out / "facilitator/00_cockpit.ipynb", as_version=4)
-    assert f'token = "{make_token("demo", "facilitator")}"' in cockpit.cells[2].source
+    assert f'token = "{make_token(secret, "demo", "facilitator")}"' in cockpit.cells[2].source
     nb = nbformat.read(out / "participants/p03/02_purpose.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     source = injected[0].source
     assert 'participant_id = "p03"' in source
     assert 'practice_area = "legal"' in source
-    assert f'token = "{make_token("demo", "p03")}"' in source
-    assert f'store_url = "sqlite:///{out.resolve()}/responses.sqlite"' in source
+    assert f'token = "{make_token(secret, "demo", "p03")}"' in source
+    # the notebook talks to the service: no store URL, no path of this machine
+    assert 'service_url = ""' in source
+    assert "sqlite" not in source and str(tmp_path) not in source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     built = BuiltCohort.open(out)
     partners = {p["id"]: p["partners"] for p in built.manifest["participants"]}
@@ -111,7 +123,7 @@ def test_build_twice_is_byte_identical(tmp_path):
 
 
 def test_build_registers_token_hashes_in_the_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKSHOP_KIT_SECRET", "s3cret")
+    monkeypatch.setenv("WORKSHOP_KIT_SECRET", "s3cret-" * 6)
     out = tmp_path / "demo"
     build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
     built = BuiltCohort.open(out)
@@ -124,11 +136,38 @@ def test_build_registers_token_hashes_in_the_store(tmp_path, monkeypatch):
     assert not {p["token"] for p in built.manifest["participants"]} & set(hashes)
 
 
-def test_tokens_depend_on_the_secret(monkeypatch):
-    plain = make_token("demo", "p01")
-    monkeypatch.setenv("WORKSHOP_KIT_SECRET", "s3cret")
-    assert make_token("demo", "p01") != plain
-    assert make_token("demo", "p01") != make_token("demo", "p02")
+def test_tokens_depend_on_the_secret():
+    one, other = "a" * 32, "b" * 32
+    assert make_token(one, "demo", "p01") != make_token(other, "demo", "p01")
+    assert make_token(one, "demo", "p01") != make_token(one, "demo", "p02")
+
+
+def test_a_short_secret_is_refused_and_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_KIT_SECRET", "x")
+    with pytest.raises(ParameterError, match=r"WORKSHOP_KIT_SECRET is 1 characters; a secret "
+                                             r"needs at least 32"):
+        build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", tmp_path / "d")
+    assert not (tmp_path / "d").exists()
+
+
+def test_the_generated_secret_is_kept_for_rebuilds_and_removed_people_lose_their_token(
+        tmp_path, repo_copy):
+    out = tmp_path / "demo"
+    data = repo_copy / "data"
+    build(data / "cohorts/demo.yaml", data, out)
+    secret = (out / SECRET_FILE).read_text()
+    removed = BuiltCohort.open(out).manifest["participants"][-1]
+    roster = data / "cohorts/demo-roster.csv"
+    lines = roster.read_text().splitlines()
+    roster.write_text("\n".join(line for line in lines if not line.startswith(removed["id"]))
+                      + "\n")
+    build(data / "cohorts/demo.yaml", data, out)
+    assert (out / SECRET_FILE).read_text() == secret
+    with BuiltCohort.open(out).store() as store:
+        with pytest.raises(AccessError, match="not the right one"):
+            store.check_token("demo", removed["id"], removed["token"])
+        kept = BuiltCohort.open(out).manifest["participants"][0]
+        store.check_token("demo", kept["id"], kept["token"])
 
 
 def test_bad_roster_writes_nothing(repo_copy, tmp_path):
@@ -167,15 +206,18 @@ def test_simulate_is_reproducible_and_never_overwrites(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):
         build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
+    checkin = load_content(HERE.parent / "data").checkin
+    mine = "My own client: a family firm that wants a second opinion on its pension plan."
     with BuiltCohort.open(a).store() as store:
         store.submit("demo", "p01", "checkin", "trust_profile",
-                     {"ratings": {}, "situation": "mine"})
+                     {"ratings": {i.id: 3 for t in checkin.traits for i in t.items},
+                      "situation": mine})
     fresh = BuiltCohort.open(b).simulate(seed=7)
     assert BuiltCohort.open(a).simulate(seed=7) == fresh - 1  # p01's own answer stays
     assert BuiltCohort.open(a).simulate(seed=7) == 0
     with BuiltCohort.open(a).store() as sa, BuiltCohort.open(b).store() as sb:
         assert sa.latest_answer("demo", "p01", "checkin", "trust_profile").payload[
-            "situation"] == "mine"
+            "situation"] == mine
         ours = sa.module_answers("demo", "purpose")
         theirs = sb.module_answers("demo", "purpose")
         assert ours["payload"].tolist() == theirs["payload"].tolist()

@@ -80,7 +80,7 @@ def test_game_length_table_tells_the_seed_story():
                                                                       "points_per_round"]
 
 
-def test_facilitator_views_on_a_simulated_cohort(tmp_path, content):
+def test_facilitator_views_on_a_simulated_cohort(serve_store, tmp_path, content):
     from workshop_kit.content import load_cohort, load_simulation
     from workshop_kit.store import Store
 
@@ -93,7 +93,7 @@ def test_facilitator_views_on_a_simulated_cohort(tmp_path, content):
         assert simulate(store, "demo", cohort.date, list(cohort.participants), content,
                         load_simulation(DATA), seed=2) == 0
         store.register_tokens("demo", {"facilitator": "f-token"})
-    room = FacilitatorSession("demo", url, str(DATA), token="f-token")
+    room = FacilitatorSession("demo", serve_store(url, "demo"), token="f-token")
     summary = room.live_summary().set_index("condition")
     assert list(summary.index) == ["one_shot", "partners", "strangers"]
     assert summary.loc["one_shot", "rounds"] == 1

@@ -3,13 +3,15 @@ its methods, the narrow peer-definition read, votes, simulation and the facilita
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from workshop_kit.access import FacilitatorStore, ParticipantStore, definition_key
+from workshop_kit.access import DRILL_KEY, FacilitatorStore, ParticipantStore, definition_key
 from workshop_kit.analysis import drill_definitions, fact_matches, question_yield, terms_in
+from workshop_kit.client import FacilitatorClient
 from workshop_kit.content import load_case, load_cases, load_content
 from workshop_kit.errors import AccessError, ContentError
 from workshop_kit.session import FacilitatorSession, ParticipantSession
@@ -172,8 +174,12 @@ def test_peers_see_only_anonymous_texts_of_their_case_after_their_own(room, cont
     entries = guard.peer_definitions("c", "drill_definition", "retail_pricing")
     assert sorted(e["definition"][:9] for e in entries) == ["My own de", "SECRET-P2"]
     assert all(set(e) == {"key", "definition", "mine"} for e in entries)
-    assert {e["key"] for e in entries} == {definition_key("c", "retail_pricing", p)
+    key = room.cohort_key("c", DRILL_KEY)
+    assert {e["key"] for e in entries} == {definition_key(key, "c", "retail_pricing", p)
                                            for p in ("p1", "p2")}
+    # keys come from the store's secret key: the old public recipe gives nothing
+    guessable = hashlib.sha256(b"c:retail_pricing:p2").hexdigest()[:12]
+    assert guessable not in {e["key"] for e in entries}
     assert "p2" not in repr(entries) and "who_sets_price" not in repr(entries)
     with pytest.raises(AccessError, match="only definitions are shown"):
         guard.peer_definitions("c", "trust_profile", "retail_pricing")
@@ -203,8 +209,9 @@ def test_vote_excludes_own_and_a_new_vote_replaces_the_old(room, content):
     assert form.submit() and "replaces your earlier answer" in form.status
     votes = room.history("c", "p1", "drill", "drill_vote")
     assert [v.payload["key"] for v in votes] == [other["key"], last["key"]]
+    keys = FacilitatorStore(room, "c", TOKENS["facilitator"]).definition_keys("c")
     table = drill_definitions(room.module_answers("c", "drill"), content.drill, content.cases,
-                              "c")
+                              keys)
     counted = dict(zip(table["key"], table["votes"], strict=True))
     assert counted[last["key"]] == 1 and counted.get(other["key"], 0) in (0, 1)
     assert sum(counted.values()) == 1  # only the latest vote counts
@@ -234,6 +241,8 @@ def test_simulated_drill_stays_in_budget_and_nobody_votes_for_themselves(simulat
     url, _ = simulated
     with Store(url) as store:
         answers = store.module_answers("demo", "drill")
+        drill_key = store.cohort_key("demo", DRILL_KEY)
+        keys = FacilitatorStore(store, "demo", "f-token").definition_keys("demo")
     defs = answers[answers["exercise"] == "drill_definition"]
     assert len(defs) == 12
     for payload in defs["payload"]:
@@ -243,17 +252,17 @@ def test_simulated_drill_stays_in_budget_and_nobody_votes_for_themselves(simulat
     votes = answers[answers["exercise"] == "drill_vote"]
     assert len(votes) == 12  # every practice area of the demo has at least two people
     for voter, payload in zip(votes["participant"], votes["payload"], strict=True):
-        assert payload["key"] != definition_key("demo", payload["case"], voter)
-    table = drill_definitions(answers, content.drill, content.cases, "demo")
+        assert payload["key"] != definition_key(drill_key, "demo", payload["case"], voter)
+    table = drill_definitions(answers, content.drill, content.cases, keys)
     assert table["votes"].sum() == 12
     assert table["facts_used"].max() >= 2 and table["facts_used"].min() <= 1  # a real mix
     yields = question_yield(answers, content.drill, content.cases)
     assert yields["asked"].sum() > 12
 
 
-def test_facilitator_sees_definitions_votes_and_questions(simulated):
+def test_facilitator_sees_definitions_votes_and_questions(serve_store, simulated):
     url, _ = simulated
-    room = FacilitatorSession("demo", url, str(DATA), token="f-token")
+    room = FacilitatorSession("demo", serve_store(url, "demo"), token="f-token")
     side = room.drill_definitions()
     assert list(side.columns) == ["definition", "votes", "asked", "facts_used", "expert_used"]
     assert side["votes"].sum() == 12 and "participant" not in side.reset_index().columns
@@ -262,14 +271,14 @@ def test_facilitator_sees_definitions_votes_and_questions(simulated):
         "expert_facts"
     assert room.drill_cases()["definitions"].sum() == 12
     assert "Expert reading" in room.expert_readings().data
-    assert isinstance(room.store, FacilitatorStore)
+    assert isinstance(room.store, FacilitatorClient)  # through the service only
 
 
-def test_participant_session_gives_the_case_of_their_practice_area(tmp_path):
+def test_participant_session_gives_the_case_of_their_practice_area(serve_store, tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     with Store(url) as store:
         store.register_tokens("c", {"p1": "t1"})
-    session = ParticipantSession("p1", "c", url, str(DATA), token="t1",
+    session = ParticipantSession("p1", "c", serve_store(url, "c"), token="t1",
                                  practice_area="it_services")
     assert session.drill_case().case.id == "warehouse_system"
     assert session.peer_vote().case.id == "warehouse_system"

@@ -78,7 +78,7 @@ def test_only_the_published_partner_and_only_plan_or_feedback(room, content):
     assert outsider.gift_partners("c") == [] and partner.gift_partners("c") == ["p1"]
 
 
-def test_build_publishes_the_modules_pairs_once(tmp_path):
+def test_build_publishes_the_modules_pairs_once(serve_store, tmp_path):
     out = tmp_path / "demo"
     build(REPO / "data/cohorts/demo.yaml", DATA, out)
     built = BuiltCohort.open(out)
@@ -95,13 +95,13 @@ def test_build_publishes_the_modules_pairs_once(tmp_path):
     with built.store() as store:
         assert len(store.history("demo", FACILITATOR, "gift", PAIRS_EXERCISE)) == 1
     # the participant's notebook shows the partner the build chose
-    person = ParticipantSession("p01", "demo", built.manifest["store_url"], str(DATA),
+    person = ParticipantSession("p01", "demo", serve_store(built.manifest["store_url"], "demo"),
                                 token=p01["token"])
     forms = person.partner_feedback().children
     assert [f.partner for f in forms] == p01["partners"]["gift"]
 
 
-def test_simulated_gifts_and_the_facilitators_gallery(tmp_path):
+def test_simulated_gifts_and_the_facilitators_gallery(serve_store, tmp_path):
     out = tmp_path / "demo"
     build(REPO / "data/cohorts/demo.yaml", DATA, out)
     built = BuiltCohort.open(out)
@@ -115,20 +115,20 @@ def test_simulated_gifts_and_the_facilitators_gallery(tmp_path):
     for writer, exercise in zip(feedback["participant"], feedback["exercise"], strict=True):
         about = exercise.split(":", 1)[1]
         assert any({writer, about} <= set(g) for g in groups)
-    room = FacilitatorSession("demo", built.manifest["store_url"], str(DATA),
+    room = FacilitatorSession("demo", serve_store(built.manifest["store_url"], "demo"),
                               token=built.manifest["facilitator_token"])
     gallery = room.gift_gallery()
     assert len(gallery) == 12 and (gallery["feedback received"] == 1).all()
     assert "What you will bring" in gallery.columns and "participant" not in gallery.columns
     p05 = next(p for p in built.manifest["participants"] if p["id"] == "p05")
-    me = ParticipantSession("p05", "demo", built.manifest["store_url"], str(DATA),
+    me = ParticipantSession("p05", "demo", serve_store(built.manifest["store_url"], "demo"),
                             token=p05["token"])
     assert "From " in me.feedback_received().data
 
 
-def test_without_published_pairs_the_notebook_says_so(tmp_path):
+def test_without_published_pairs_the_notebook_says_so(serve_store, tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     with Store(url) as store:
         store.register_tokens("c", {"p1": "t1"})
-    me = ParticipantSession("p1", "c", url, str(DATA), token="t1", partners=["p2"])
+    me = ParticipantSession("p1", "c", serve_store(url, "c"), token="t1", partners=["p2"])
     assert "no partner in this module" in me.partner_feedback().value

@@ -337,11 +337,11 @@ def test_observer_sheet_is_saved_and_restored(store, content, firm_script):
 # -- sessions: each participant's part in each round --------------------------------------------
 
 
-def test_participant_gets_the_part_for_their_role(tmp_path):
+def test_participant_gets_the_part_for_their_role(serve_store, tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     with Store(url) as store:
         store.register_tokens("c", {"p1": "tok-p1"})
-    me = ParticipantSession("p1", "c", url, str(DATA), token="tok-p1", practice_area="legal",
+    me = ParticipantSession("p1", "c", serve_store(url, "c"), token="tok-p1", practice_area="legal",
                             partners=["p2", "p3"], group="g2",
                             roles=["observer", "seller", "buyer"],
                             round_areas=["accounting", "legal", "it_services"])
@@ -356,7 +356,7 @@ def test_participant_gets_the_part_for_their_role(tmp_path):
     table = me.roleplay_roles().data
     assert "group g2, with p2, p3" in table and "<td><b>observer</b></td>" in table
     with pytest.raises(Exception, match="roles contains 'judge'"):
-        ParticipantSession("p1", "c", url, str(DATA), token="tok-p1", roles=["judge"])
+        ParticipantSession("p1", "c", serve_store(url, "c"), token="tok-p1", roles=["judge"])
 
 
 # -- simulation, analysis and the facilitator's views -------------------------------------------
@@ -414,9 +414,9 @@ def test_simulated_talk_share_follows_the_outcome(tmp_path, content):
     assert set(rounds["outcome"]) == set(OUTCOMES)
 
 
-def test_facilitator_tables_and_charts(simulated, content):
+def test_facilitator_tables_and_charts(serve_store, simulated, content):
     url, _ = simulated
-    room = FacilitatorSession("demo", url, str(DATA), token="f-token")
+    room = FacilitatorSession("demo", serve_store(url, "demo"), token="f-token")
     answers = room.store.module_answers("demo", "roleplay")
     paths = analysis.roleplay_paths(answers, content.roleplay, content.scripts)
     observations = analysis.roleplay_observations(answers, content.roleplay)

@@ -76,7 +76,7 @@ def test_file_is_sqlite_in_wal_mode_with_schema_version(tmp_path):
     store.submit("c", "p1", "m", "e", {"a": 1})
     raw = sqlite3.connect(store.path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     row = raw.execute("SELECT payload, source FROM answers").fetchone()
     assert json.loads(row[0]) == {"a": 1} and row[1] == "participant"
 
@@ -188,10 +188,20 @@ def test_forget_removes_every_version_of_one_participant(store):
             store.submit("c", who, "m", exercise, {"x": 1})
             store.submit("c", who, "m", exercise, {"x": 2})
     store.submit("other", "p1", "m", "a", {"x": 1})
-    assert store.forget("c", "p1") == 4
-    assert store.forget("c", "p1") == 0
-    assert store.participants("c") == ["p2"]
-    assert store.count("c") == 4 and store.count("other") == 1
+    store.submit("c", "p2", "gift", "gift_feedback:p1", {"x": 3})  # about p1: goes too
+    store.submit("c", "facilitator", "gift", "pairs", {"groups": [["p1", "p2"]]})
+    store.register_tokens("c", {"p1": "tok-1", "p2": "tok-2"})
+    assert store.forget("c", "p1") == 5
+    assert store.participants("c") == ["facilitator", "p2"]
+    assert store.count("c") == 5 and store.count("other") == 1
+    assert store.latest_answer("c", "facilitator", "gift", "pairs").payload == {
+        "groups": [["removed", "p2"]]}
+    assert store.registered("c") == ["p2"]  # their token is gone: no more writes
+    assert "p1" not in repr(store.answers("c"))
+    with pytest.raises(ParameterError, match="'p1' is not a participant of cohort 'c'"):
+        store.forget("c", "p1")
+    with pytest.raises(ParameterError, match="'p3' is not a participant of cohort 'c'"):
+        store.forget("c", "p3")
 
 
 def test_tokens_are_kept_as_hashes_and_checked(store):
@@ -253,7 +263,7 @@ def test_a_v2_sqlite_store_gains_runs_and_exercise_state(tmp_path):
     raw.commit()
     raw.close()
     with Store(f"sqlite:///{path}") as s:
-        assert s.schema_version() == SCHEMA_VERSION == 3
+        assert s.schema_version() == SCHEMA_VERSION == 4
         old = s.latest_answer("c", "p1", "m", "e")
         assert (old.payload, old.run, old.id) == ({"a": 1}, 1, 1)
         s.set_exercise_state("c", "m", "e", locked=True)

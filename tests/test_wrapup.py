@@ -47,13 +47,13 @@ def test_commitments_need_text_and_a_date_within_thirty_days(mine, content, stor
     assert again.texts[1].value.startswith("Lunch") and again.dates[0].value == date(2027, 1, 2)
 
 
-def test_trust_profile_again_is_saved_apart_from_the_morning(tmp_path, content):
+def test_trust_profile_again_is_saved_apart_from_the_morning(serve_store, tmp_path, content):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     with Store(url) as store:
         store.register_tokens("c", {"p1": "t1"})
         store.submit("c", "p1", "checkin", "trust_profile",
                      {"ratings": {"cred_plain": 2}, "situation": "x" * 40})
-    me = ParticipantSession("p1", "c", url, str(DATA), token="t1")
+    me = ParticipantSession("p1", "c", serve_store(url, "c"), token="t1")
     form = me.trust_profile_again()
     assert isinstance(form, TrustProfileForm)
     assert (form.module, form.exercise) == ("wrapup", "trust_profile_after")
@@ -92,9 +92,9 @@ def test_simulated_wrapup_dates_and_a_profile_that_moved_a_little(simulated, con
             assert first < date.fromisoformat(item["due"]) <= first + timedelta(days=30)
 
 
-def test_facilitator_sees_before_and_after_only_as_aggregates(simulated):
+def test_facilitator_sees_before_and_after_only_as_aggregates(serve_store, simulated):
     url, cohort = simulated
-    room = FacilitatorSession("demo", url, str(DATA), token="f-token")
+    room = FacilitatorSession("demo", serve_store(url, "demo"), token="f-token")
     change = room.trust_change()
     assert list(change.columns) == ["n_before", "mean_before", "n_after", "mean_after",
                                     "change"]

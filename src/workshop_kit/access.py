@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
+import random
 import secrets
 from datetime import datetime
 from typing import Any
@@ -45,13 +47,18 @@ DRILL_MODULE = "drill"
 GIFT_MODULE = "gift"
 PAIRS_EXERCISE = "pairs"  # the facilitator's answer in the gift module: {"groups": [[ids]]}
 DEFINITION_SUFFIX = "_definition"
+VOTE_SUFFIX = "_vote"
 
 
-def definition_key(cohort: str, case: str, participant: str) -> str:
-    """The anonymous key under which a definition is shown to peers and voted for."""
-    import hashlib
+DRILL_KEY = "drill-definitions"  # the name of the cohort key drill keys derive from
+MIN_GROUP = 3  # fewer answers than this and the room's figures would point at people
 
-    return hashlib.sha256(f"{cohort}:{case}:{participant}".encode()).hexdigest()[:12]
+
+def definition_key(key: bytes, cohort: str, case: str, participant: str) -> str:
+    """The anonymous key under which a definition is shown to peers and voted for: an HMAC
+    with the cohort's drill key (`Store.cohort_key`), which never leaves the store's side."""
+    return hmac.new(key, f"{cohort}:{case}:{participant}".encode(),
+                    hashlib.sha256).hexdigest()[:12]
 
 
 def shared(payload: dict[str, Any]) -> bool:
@@ -82,6 +89,11 @@ class _Guard:
             raise
         except StoreError:
             pass  # unreachable now: every later call checks again and says so
+
+    @property
+    def skipped(self) -> int:
+        """Malformed rows the store left out of what was read (a `CheckedStore`)."""
+        return getattr(self._store, "skipped", 0)
 
     @property
     def url(self) -> str:
@@ -128,7 +140,23 @@ class ParticipantStore(_Guard):
     def submit(self, cohort: str, participant: str, module: str, exercise: str,
                payload: dict[str, Any], **_ignored: Any) -> Answer:
         self._mine(cohort, participant, "write")
+        if module == DRILL_MODULE and exercise.endswith(VOTE_SUFFIX):
+            self._check_vote(cohort, exercise, payload)
         return self._store.submit(cohort, participant, module, exercise, payload)
+
+    def _check_vote(self, cohort: str, exercise: str, payload: dict[str, Any]) -> None:
+        """A vote goes to a definition that exists for the voter's own case, never their own
+        (resubmitting replaces the vote: one per participant)."""
+        case, key = payload.get("case"), payload.get("key")
+        if not isinstance(case, str) or not isinstance(key, str):
+            raise AccessError("a vote needs the case and the key of the definition you chose")
+        definition = exercise[: -len(VOTE_SUFFIX)] + DEFINITION_SUFFIX
+        entries = {e["key"]: e for e in self.peer_definitions(cohort, definition, case)}
+        if key not in entries:
+            raise AccessError(f"there is no definition '{key[:40]}' of case '{case[:40]}' to "
+                              "vote for; choose one from the list")
+        if entries[key]["mine"]:
+            raise AccessError("you cannot vote for your own definition; choose a colleague's")
 
     def latest_answer(self, cohort: str, participant: str, module: str,
                       exercise: str) -> Answer | None:
@@ -182,16 +210,26 @@ class ParticipantStore(_Guard):
 
     def room_answers(self, cohort: str, module: str, exercise: str) -> Any:
         """The room's latest answers to an exercise, without names (numbers only for a
-        personal module), once the facilitator revealed them; None while they are hidden."""
+        personal module), once the facilitator revealed them; None while they are hidden.
+
+        The rows come in a random order under labels 'someone-1', … drawn afresh on every
+        call, so no label follows a person; fewer than `MIN_GROUP` answers give no rows."""
         self._check(cohort)
         if not self._store.exercise_state(cohort, module, exercise).revealed:
             return None
         frame = self._store.module_answers(cohort, module, exercise)
-        frame = frame[frame["participant"] != FACILITATOR].reset_index(drop=True)
+        frame = frame[frame["participant"] != FACILITATOR]
+        if frame["participant"].nunique() < MIN_GROUP:
+            return frame.iloc[0:0].reset_index(drop=True)
+        order = list(range(len(frame)))
+        random.SystemRandom().shuffle(order)
+        frame = frame.iloc[order].reset_index(drop=True)
         frame["participant"] = [f"someone-{i}" for i in range(1, len(frame) + 1)]
+        frame["submitted_at"] = frame["submitted_at"].dt.floor("D")  # no timing trail
         if module in self.personal_modules:
             frame["payload"] = frame["payload"].map(numbers_only)
         return frame
+
     def peer_definitions(self, cohort: str, exercise: str, case: str) -> list[dict[str, Any]]:
         """The definitions the cohort wrote for one drill case, anonymised: [{key, definition,
         mine}], sorted by key. Only once this participant has submitted their own for it."""
@@ -204,12 +242,13 @@ class ParticipantStore(_Guard):
             raise AccessError("submit your own definition of this case first; then you can "
                               "read your colleagues' definitions")
         frame = self._store.module_answers(cohort, DRILL_MODULE, exercise)
+        key = self._store.cohort_key(cohort, DRILL_KEY)
         entries = []
         for participant, payload in zip(frame["participant"], frame["payload"], strict=True):
             text = payload.get("definition")
             if payload.get("case") != case or not isinstance(text, str) or not text.strip():
                 continue
-            entries.append({"key": definition_key(cohort, case, participant),
+            entries.append({"key": definition_key(key, cohort, case, participant),
                             "definition": text, "mine": participant == self.participant})
         return sorted(entries, key=lambda e: e["key"])
 
@@ -325,8 +364,9 @@ class FacilitatorStore(_Guard):
         frame = frame.copy()
         private = ~frame["payload"].map(shared)
         frame.loc[private, "payload"] = frame.loc[private, "payload"].map(numbers_only)
-        names = {p: f"private-{i}" for i, p in enumerate(
-            sorted(set(frame.loc[private, "participant"]), key=_scramble), start=1)}
+        people = sorted(set(frame.loc[private, "participant"]))
+        random.SystemRandom().shuffle(people)  # labels follow no order of ids, call to call
+        names = {p: f"private-{i}" for i, p in enumerate(people, start=1)}
         frame.loc[private, "participant"] = frame.loc[private, "participant"].map(names)
         return frame
 
@@ -390,16 +430,33 @@ class FacilitatorStore(_Guard):
         return self._store.count(self.cohort)
 
     def answers(self, cohort: str) -> tuple[list[Answer], int]:
-        """Every version of every answer the facilitator may see, and how many were withheld
-        (personal answers whose participant did not opt in)."""
+        """Every version of every answer the facilitator may see, and how many were withheld.
+
+        A version of a personal answer (the trust profile) is kept only if it was itself
+        shared ("share with the facilitator" ticked when it was submitted), and even then it
+        comes under a pseudonym ('private-…', new for every export), never next to a name."""
         self._check(cohort)
         everything = self._store.answers(cohort)
-        latest: dict[tuple, Answer] = {}
+        salt = secrets.token_bytes(16)
+        visible = []
         for a in everything:
-            latest[(a.participant, a.module, a.exercise)] = a
-        visible = [a for a in everything
-                   if self._visible(latest[(a.participant, a.module, a.exercise)])]
+            if a.module not in self.personal_modules or a.participant == FACILITATOR:
+                visible.append(a)
+            elif shared(a.payload):
+                digest = hashlib.blake2s(a.participant.encode(), key=salt).hexdigest()
+                visible.append(_replace(a, participant=f"private-{digest[:8]}"))
         return visible, len(everything) - len(visible)
+
+    def definition_keys(self, cohort: str) -> dict[str, str]:
+        """{'<case>:<participant>': key} for the drill definitions stored: what the
+        facilitator's view needs to count the votes each definition received."""
+        self._check(cohort)
+        key = self._store.cohort_key(cohort, DRILL_KEY)
+        frame = self._store.module_answers(cohort, DRILL_MODULE)
+        pairs = {(p["case"], who) for who, p in zip(frame["participant"], frame["payload"],
+                                                   strict=True)
+                 if isinstance(p, dict) and isinstance(p.get("case"), str)}
+        return {f"{case}:{who}": definition_key(key, cohort, case, who) for case, who in pairs}
 
     def forget(self, cohort: str, participant: str) -> int:
         self._check(cohort)
@@ -413,10 +470,3 @@ class FacilitatorStore(_Guard):
 
 def _replace(answer: Answer, **changes: Any) -> Answer:
     return dataclasses.replace(answer, **changes)
-
-
-def _scramble(participant: str) -> str:
-    """An order for anonymous names that does not follow the roster's order."""
-    import hashlib
-
-    return hashlib.sha256(participant.encode()).hexdigest()

@@ -492,11 +492,12 @@ DEFINITION_COLUMNS = ["participant", "case", "title", "key", "definition", "aske
 
 
 def drill_definitions(answers: pd.DataFrame, drill: DrillContent, cases: dict[str, Case],
-                      cohort: str) -> pd.DataFrame:
+                      keys: dict[str, str]) -> pd.DataFrame:
     """One row per submitted definition: its case, anonymous key, the revealed facts it
-    mentions (word match), and the votes it received (each voter's latest vote counts)."""
-    from .access import definition_key
+    mentions (word match), and the votes it received (each voter's latest vote counts).
 
+    `keys` maps '<case>:<participant>' to the definition's anonymous key (the store side
+    derives them: `FacilitatorStore.definition_keys`)."""
     defs = answers[answers["exercise"] == drill.definition_exercise]
     votes = answers[answers["exercise"] == drill.vote_exercise]
     tally: dict[str, int] = {}
@@ -509,7 +510,7 @@ def drill_definitions(answers: pd.DataFrame, drill: DrillContent, cases: dict[st
         case = cases.get(payload.get("case", ""))
         if case is None:
             continue
-        key = definition_key(cohort, case.id, participant)
+        key = keys.get(f"{case.id}:{participant}", "")
         matches = fact_matches(case, payload.get("asked", []), payload.get("definition", ""))
         rows.append({
             "participant": participant, "case": case.id, "title": case.title, "key": key,

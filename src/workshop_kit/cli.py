@@ -45,7 +45,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = cohort.build(args.cohort_file, args.data, args.out, args.store_url)
+    result = cohort.build(args.cohort_file, args.data, args.out, args.store_url,
+                          args.service_url)
     seconds = time.perf_counter() - started
     for note in result.notes:
         print(f"note: {note}")
@@ -110,6 +111,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if result.withheld:
         print(f"note: {result.withheld} personal answer version(s) not shared with the "
               "facilitator were left out")
+    if result.skipped:
+        print(f"note: {result.skipped} malformed answer row(s) in the store (no schema accepts "
+              "them) were left out")
     return 0
 
 
@@ -121,6 +125,22 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 def cmd_cockpit(args: argparse.Namespace) -> int:
     return cohort.cockpit(args.folder)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from .service import ServiceConfig, serve
+
+    config = ServiceConfig.from_folder(args.folder, connections=args.connections)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+
+    def ready(url: str) -> None:
+        print(f"serving cohort '{config.cohort}' at {url} (store: the cohort's, opened by "
+              "this process only); stop with Ctrl-C", flush=True)
+
+    serve(config, args.host, args.port, ready)
+    return 0
 
 
 def cmd_tournament(args: argparse.Namespace) -> int:
@@ -150,6 +170,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("cohort_file", type=Path)
     b.add_argument("--out", type=Path, help="output folder (default: build/<cohort id>)")
     b.add_argument("--store-url", help="store URL (default: a SQLite file in the output folder)")
+    b.add_argument("--service-url",
+                   help="the response service's URL the notebooks talk to (default: the one "
+                        "`workshop-kit cockpit` starts on this machine)")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="execute the facilitator's modules of a built cohort")
@@ -193,6 +216,17 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
     f.add_argument("participant", help="the participant's id, e.g. p03")
     f.set_defaults(func=cmd_forget)
+
+    s = sub.add_parser("serve", help="run the response service of a built cohort: the only "
+                                     "process that opens its store")
+    s.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
+                                                       "127.0.0.1)")
+    s.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 for a free "
+                                                          "one)")
+    s.add_argument("--connections", type=int, default=4,
+                   help="store connections the service keeps open (default: 4)")
+    s.set_defaults(func=cmd_serve)
 
     c = sub.add_parser("cockpit", help="open a built cohort's cockpit (the facilitator's "
                                        "screen) in JupyterLab")

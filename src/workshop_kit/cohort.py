@@ -8,13 +8,16 @@ papermill and writes executed notebooks and HTML pages.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import html
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,6 +40,8 @@ from .rotation import RoleplayGroups, make_roleplay_groups
 from .store import Store
 
 ENV_SECRET = "WORKSHOP_KIT_SECRET"
+SECRET_FILE = "trainer-secret.txt"  # tokens derive from it: trainer only (0600)
+PRIVATE = (SECRET_FILE, "cohort.json", "facilitator", "participants")  # written 0600 / 0700
 FACILITATOR = "facilitator"
 MANIFEST = "cohort.json"
 STORE_FILE = "responses.sqlite"
@@ -190,17 +195,34 @@ def check_game_names(content: Content) -> None:
 # Tokens
 
 
-def _secret(cohort_id: str) -> tuple[bytes, bool]:
+MIN_SECRET_CHARS = 32
+
+
+def cohort_secret(out_dir: Path) -> tuple[str, bool]:
+    """The secret tokens derive from, and whether it must be written to SECRET_FILE.
+
+    $WORKSHOP_KIT_SECRET (at least 32 characters) when set; else the one a previous build
+    generated into the cohort folder (a trainer-only file, mode 0600); else a new random one.
+    """
     secret = os.environ.get(ENV_SECRET, "")
-    if secret:
-        return secret.encode(), True
-    return f"workshop-kit-demo:{cohort_id}".encode(), False
+    source = f"${ENV_SECRET}"
+    path = out_dir / SECRET_FILE
+    new = False
+    if not secret and path.is_file():
+        secret, source = path.read_text(encoding="utf-8").strip(), str(path)
+    elif not secret:
+        secret, new = secrets.token_urlsafe(32), True
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ParameterError(
+            f"{source} is {len(secret)} characters; a secret needs at least {MIN_SECRET_CHARS} "
+            "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    return secret, new
 
 
-def make_token(cohort_id: str, who: str) -> str:
+def make_token(secret: str, cohort_id: str, who: str) -> str:
     """A participant's (or the facilitator's) token: HMAC of cohort and id with the secret."""
-    key, _ = _secret(cohort_id)
-    return hmac.new(key, f"{cohort_id}:{who}".encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(secret.encode(), f"{cohort_id}:{who}".encode(),
+                    hashlib.sha256).hexdigest()[:32]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +323,8 @@ td{{vertical-align:top;padding:.4rem .8rem;border-bottom:1px solid #ddd}}</style
 
 
 def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
-               store_url: str | None = None) -> tuple[Path, dict[Path, bytes], list[str]]:
+               store_url: str | None = None, service_url: str | None = None
+               ) -> tuple[Path, dict[Path, bytes], list[str]]:
     """Validate everything and compute every file of the build, in memory (nothing written)."""
     cohort = load_cohort(cohort_file)
     data_dir = Path(data_dir)
@@ -320,12 +343,21 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
               else RoleplayGroups([]))
     roleplay_plan = _roleplay_plan(content, groups) if groups.groups else []
     areas = {p.id: p.practice_area for p in cohort.participants}
-    _, has_secret = _secret(cohort.id)
+    secret, new_secret = cohort_secret(out_dir)
     notes = [*pairings.notes, *groups.notes]
-    if not has_secret:
-        notes.append(f"tokens are derived without a secret: set {ENV_SECRET} for a real cohort")
+    service_url = (service_url or "").rstrip("/")
+    if service_url and not service_url.startswith(("http://", "https://")):
+        raise ParameterError(f"--service-url '{service_url[:80]}' must start with http:// or "
+                             "https://")
+
+    def make_token_for(who: str) -> str:
+        return make_token(secret, cohort.id, who)
 
     files: dict[Path, bytes] = {}
+    if new_secret:
+        files[Path(SECRET_FILE)] = (secret + "\n").encode()
+        notes.append(f"generated the cohort's secret into {out_dir / SECRET_FILE} (trainer "
+                     f"only; kept for rebuilds, or set {ENV_SECRET})")
     # Content snapshot: notebooks read these, so later edits to data/ don't change a running day.
     snapshot = ["agenda.yaml", "simulation.yaml", *(m.content for m in content.agenda.modules)]
     if content.scripts:
@@ -335,9 +367,11 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     for rel in snapshot:
         files[Path("content") / rel] = (data_dir / rel).read_bytes()
     manifest_modules = []
-    facilitator_parameters = {"cohort_id": cohort.id, "store_url": url,
-                              "content_dir": str(content_dir),
-                              "token": make_token(cohort.id, FACILITATOR)}
+    # Notebooks hold the service's URL and their own credential: never the store's URL or
+    # a path of this machine. An empty URL means "the service `workshop-kit cockpit` (or
+    # run, demo) starts on this machine" ($WORKSHOP_KIT_SERVICE_URL).
+    facilitator_parameters = {"cohort_id": cohort.id, "service_url": service_url,
+                              "token": make_token_for(FACILITATOR)}
     files[COCKPIT_NOTEBOOK] = _prepare(repo / COCKPIT_NOTEBOOK, facilitator_parameters)
     for i, module in enumerate(content.agenda.modules):
         name = _nb_name(i, module.id)
@@ -349,11 +383,10 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
             parameters: dict[str, Any] = {
                 "participant_id": person.id,
                 "cohort_id": cohort.id,
-                "token": make_token(cohort.id, person.id),
+                "token": make_token_for(person.id),
                 "practice_area": person.practice_area,
                 "partners": pairings.partners(i, person.id),
-                "store_url": url,
-                "content_dir": str(content_dir),
+                "service_url": service_url,
             }
             if module.id == "roleplay":
                 group = groups.group_of(person.id)
@@ -369,13 +402,14 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     manifest = {
         "cohort": {"id": cohort.id, "name": cohort.name, "date": cohort.date},
         "store_url": url,
+        "service_url": service_url,
         "content_dir": str(content_dir),
-        "facilitator_token": make_token(cohort.id, FACILITATOR),
+        "facilitator_token": make_token_for(FACILITATOR),
         "modules": manifest_modules,
         "participants": [
             {
                 "id": p.id, "name": p.name, "email": p.email, "practice_area": p.practice_area,
-                "team": p.team, "token": make_token(cohort.id, p.id),
+                "team": p.team, "token": make_token_for(p.id),
                 "partners": {m.id: (pairings.partners(i, p.id) if m.id != "roleplay" else
                                     [q for q in groups.group_of(p.id).members if q != p.id])
                              for i, m in enumerate(content.agenda.modules)},
@@ -396,27 +430,46 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
 
 
 def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
-          store_url: str | None = None) -> BuildResult:
+          store_url: str | None = None, service_url: str | None = None) -> BuildResult:
     """Build a cohort's notebooks. Validates everything first: bad input writes nothing.
 
     Files whose bytes are unchanged are left alone; notebooks no longer part of the day (say,
-    a participant removed from the roster) are removed. The store gets the hashes of the
-    tokens (so it accepts the notebooks); its answers and the results are kept.
+    a participant removed from the roster) are removed, and their tokens revoked. Every new
+    file is first written beside its target under a temporary name, then all are moved into
+    place, `cohort.json` last; only then does the store learn the tokens (so an interrupted
+    build leaves the previous one whole, or tokens without notebooks never). The store's
+    answers and the results are kept. The secret, `cohort.json`, the facilitator's and the
+    participants' notebooks (each holds a credential) are readable by the trainer only.
     """
-    out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url)
+    out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url, service_url)
     manifest = json.loads(files[Path(MANIFEST)])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for rel, data in sorted(files.items(), key=lambda item: item[0] == Path(MANIFEST)):
+            target = out_dir / rel
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            private = rel.parts[0] in PRIVATE
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                         0o600 if private else 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o600 if private else 0o644)
+            staged.append((tmp, target))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        tmp.replace(target)
+    for sub in ("facilitator", "participants"):
+        if (out_dir / sub).is_dir():
+            os.chmod(out_dir / sub, 0o700)
     register_tokens(manifest, out_dir)
     publish_gift_pairs(manifest)
-    changed = 0
-    for rel, data in sorted(files.items()):
-        target = out_dir / rel
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        changed += 1
     removed = 0
     for sub in ("participants", "facilitator", "content"):
         for path in sorted((out_dir / sub).rglob("*")) if (out_dir / sub).is_dir() else []:
@@ -427,7 +480,8 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
         for folder in sorted((out_dir / sub).iterdir()) if (out_dir / sub).is_dir() else []:
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
-    return BuildResult(out_dir, sorted(out_dir / r for r in files), changed, removed, notes)
+    return BuildResult(out_dir, sorted(out_dir / r for r in files), len(staged), removed,
+                       notes)
 
 
 def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
@@ -440,7 +494,7 @@ def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
     if url.startswith("sqlite:///"):
         out_dir.mkdir(parents=True, exist_ok=True)
     with Store(url) as store:
-        return store.register_tokens(manifest["cohort"]["id"], tokens)
+        return store.register_tokens(manifest["cohort"]["id"], tokens, replace=True)
 
 
 def gift_groups(manifest: dict[str, Any]) -> list[list[str]]:
@@ -505,7 +559,11 @@ class BuiltCohort:
         return [m["id"] for m in self.manifest["modules"]]
 
     def store(self) -> Store:
-        return Store(self.manifest["store_url"])
+        """The store, on the trainer's machine (or the service's): rows no answer schema
+        accepts are left out of every read and counted (`skipped`)."""
+        from .checked import CheckedStore
+
+        return CheckedStore(self.manifest["store_url"], self.content())
 
     def facilitator(self, token: str) -> FacilitatorStore:
         """The store as the facilitator's token opens it (personal answers as aggregates)."""
@@ -572,6 +630,57 @@ def _html(notebook: Path) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def local_service(built: BuiltCohort) -> Iterator[str]:
+    """The cohort's response service for the notebooks started inside this block.
+
+    A cohort built with --service-url uses that service (it runs elsewhere: a hub). Otherwise
+    `workshop-kit serve` starts here on 127.0.0.1, on a free port, its log in
+    `<folder>/service.log`; $WORKSHOP_KIT_SERVICE_URL tells the kernels started meanwhile
+    where it is; it stops when the block ends."""
+    import subprocess
+    import sys
+
+    from .client import ENV_SERVICE_URL
+
+    if built.manifest.get("service_url"):
+        yield built.manifest["service_url"]
+        return
+    log_path = built.folder / "service.log"
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "workshop_kit.cli", "serve", str(built.folder),
+             "--host", "127.0.0.1", "--port", "0"],
+            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True)
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        found = re.search(r"http://\S+", first)
+        if not found:
+            proc.wait(timeout=10)
+            tail = log_path.read_text(encoding="utf-8", errors="replace").strip()
+            last = tail.splitlines()[-1] if tail else "no output"
+            raise RunError(f"the response service did not start: {last} (see {log_path})")
+        url = found.group(0)
+        before = os.environ.get(ENV_SERVICE_URL)
+        os.environ[ENV_SERVICE_URL] = url
+        try:
+            yield url
+        finally:
+            if before is None:
+                os.environ.pop(ENV_SERVICE_URL, None)
+            else:
+                os.environ[ENV_SERVICE_URL] = before
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
 def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> ModuleRun:
     """Execute one facilitator notebook; never raises for a failing cell (see `.error`)."""
     import time
@@ -613,8 +722,9 @@ def run(folder: str | Path, modules: str | None = None, simulate: bool = False, 
     results = built.folder / "results"
     results.mkdir(exist_ok=True)
     runs = []
-    for module in progress(chosen) if progress else chosen:
-        runs.append(run_module(built, module, results))
+    with local_service(built):
+        for module in progress(chosen) if progress else chosen:
+            runs.append(run_module(built, module, results))
     failures = [r.error for r in runs if r.error]
     if failures:
         raise RunError("\n".join(failures))
@@ -648,7 +758,9 @@ def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None =
     results = built.folder / "results"
     results.mkdir(exist_ok=True)
     modules = built.select(None)
-    runs = [run_module(built, m, results) for m in (progress(modules) if progress else modules)]
+    with local_service(built):
+        runs = [run_module(built, m, results)
+                for m in (progress(modules) if progress else modules)]
     errors = [r.error for r in runs if r.error]
     reports = build_reports(built.folder)
     return DemoResult(built_files, built.manifest["store_url"], simulated,
@@ -675,7 +787,8 @@ def cockpit(folder: str | Path) -> int:
     if not (built.folder / COCKPIT_NOTEBOOK).is_file():
         raise ParameterError(f"{built.folder / COCKPIT_NOTEBOOK} is missing; run "
                              "`workshop-kit build` again for this cohort")
-    return launch_jupyter_lab(built.folder, COCKPIT_NOTEBOOK)
+    with local_service(built):
+        return launch_jupyter_lab(built.folder, COCKPIT_NOTEBOOK)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,6 +800,7 @@ class ExportResult:
     path: Path
     rows: int
     withheld: int
+    skipped: int = 0  # rows in the store no answer schema accepts (left out)
 
 
 EXPORT_COLUMNS = ["cohort", "participant", "module", "exercise", "version", "run", "latest",
@@ -715,6 +829,7 @@ def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
     built = BuiltCohort.open(folder)
     with built.facilitator(token) as room:
         answers, withheld = room.answers(built.cohort_id)
+        skipped = room.skipped
     import pandas as pd
 
     newest: dict[tuple, int] = {}
@@ -733,7 +848,7 @@ def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
     else:
         frame.to_parquet(tmp, index=False)
     tmp.replace(out)
-    return ExportResult(out, len(frame), withheld)
+    return ExportResult(out, len(frame), withheld, skipped)
 
 
 def forget(folder: str | Path, participant: str, token: str) -> int:

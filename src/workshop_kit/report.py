@@ -22,7 +22,7 @@ import altair as alt
 import pandas as pd
 
 from . import analysis, charts
-from .access import GAME_EXERCISE, definition_key
+from .access import DRILL_KEY, GAME_EXERCISE, definition_key
 from .cohort import BuiltCohort
 from .content import Content
 from .errors import ParameterError
@@ -111,6 +111,7 @@ def collect(folder: str | Path) -> CohortData:
                  for a in store.history(cid, FACILITATOR, "dilemma", GAME_EXERCISE)]
         people = sorted({p for g in games for p in g.players()})
         moves = store.latest_many(cid, "dilemma", people, "move:") if people else []
+        drill_key = store.cohort_key(cid, DRILL_KEY)
     empty = pd.DataFrame(columns=["participant", "exercise", "payload"])
 
     def frame(module: str, exercise: str | None = None) -> pd.DataFrame:
@@ -131,7 +132,10 @@ def collect(folder: str | Path) -> CohortData:
     live = analysis.live_moves(moves, games)
     board, strategy_of = (_tournament(content, frame("dilemma", content.dilemma.exercise))
                           if "dilemma" in content.modules else (pd.DataFrame(), {}))
-    definitions = (analysis.drill_definitions(frame("drill"), content.drill, content.cases, cid)
+    keys = {f"{p['case']}:{who}": definition_key(drill_key, cid, p["case"], who)
+            for who, p in zip(frame("drill")["participant"], frame("drill")["payload"],
+                              strict=True) if isinstance(p.get("case"), str)}
+    definitions = (analysis.drill_definitions(frame("drill"), content.drill, content.cases, keys)
                    if "drill" in content.modules else pd.DataFrame())
     return CohortData(built, content, answers, trust_before, trust_after, paths, observations,
                       rounds, live, board, strategy_of, definitions)
@@ -287,8 +291,8 @@ def _drill_section(data: CohortData, pid: str) -> str:
     case = data.content.cases[payload["case"]]
     matches = analysis.fact_matches(case, payload.get("asked", []),
                                     payload.get("definition", ""))
-    key = definition_key(data.cohort_id, case.id, pid)
-    row = data.definitions[data.definitions["key"] == key]
+    row = data.definitions[(data.definitions["participant"] == pid)
+                           & (data.definitions["case"] == case.id)]
     votes = int(row["votes"].iloc[0]) if len(row) else 0
     voters = int((data.definitions["case"] == case.id).sum()) - 1
     facts = "".join(

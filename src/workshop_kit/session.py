@@ -9,7 +9,6 @@ import html
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import altair as alt
 import ipywidgets as widgets
@@ -17,11 +16,12 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import analysis, charts
-from .access import GAME_EXERCISE, FacilitatorStore, ParticipantStore
+from .access import GAME_EXERCISE, MIN_GROUP
+from .client import FacilitatorClient, ParticipantClient, fetch_content
 from .cockpit import Cockpit
-from .content import Content, Script, load_content
+from .content import Content, Script
 from .errors import ParameterError
-from .store import FACILITATOR, Store
+from .store import FACILITATOR
 from .widgets import (
     CommitmentsForm,
     DrillForm,
@@ -38,23 +38,7 @@ from .widgets import (
     buyer_card,
 )
 
-ENV_DATA_DIR = "WORKSHOP_KIT_DATA"
 ENV_TOKEN = "WORKSHOP_KIT_TOKEN"
-
-
-def _default_data_dir() -> Path:
-    """`data/` of the source checkout this package runs from (editable install)."""
-    return Path(__file__).resolve().parents[2] / "data"
-
-
-def resolve_content(content_dir: str | None) -> Content:
-    """Content from the folder given, else $WORKSHOP_KIT_DATA, else the checkout's `data/`."""
-    folder = content_dir or os.environ.get(ENV_DATA_DIR) or _default_data_dir()
-    if not Path(folder).is_dir():
-        raise ParameterError(
-            f"content_dir '{folder}' is not a folder; rebuild the cohort or set {ENV_DATA_DIR}"
-        )
-    return load_content(folder, check_notebooks=False)
 
 
 def use_static_charts() -> None:
@@ -73,12 +57,18 @@ def resolve_token(token: str | None) -> str:
 
 
 class _Session:
-    def __init__(self, cohort_id: str, store_url: str = "", content_dir: str = ""):
+    """A notebook's session holds the service's URL and its own credential: every read and
+    write is a request to the response service, which enforces who may see what."""
+
+    store: ParticipantClient | FacilitatorClient
+
+    def __init__(self, cohort_id: str, client: ParticipantClient | FacilitatorClient):
         if not cohort_id:
             raise ParameterError("cohort_id is empty; build the cohort with `workshop-kit build`")
         self.cohort_id = cohort_id
-        self.content = resolve_content(content_dir)
-        self._store = Store(store_url)
+        self.content = fetch_content(client)
+        client.personal_modules = _personal(self.content)
+        self.store = client
         use_static_charts()
 
     def intro(self, module: str) -> HTML:
@@ -99,8 +89,7 @@ class ParticipantSession(_Session):
         self,
         participant_id: str,
         cohort_id: str,
-        store_url: str = "",
-        content_dir: str = "",
+        service_url: str = "",
         token: str = "",
         practice_area: str = "",
         partners: list[str] | None = None,
@@ -110,11 +99,9 @@ class ParticipantSession(_Session):
     ):
         if not participant_id:
             raise ParameterError("participant_id is empty; open the notebook built for you")
-        super().__init__(cohort_id, store_url, content_dir)
+        super().__init__(cohort_id, ParticipantClient(service_url, cohort_id, participant_id,
+                                                      resolve_token(token)))
         self.participant_id = participant_id
-        # Every read and write of this notebook goes through the participant's token.
-        self.store = ParticipantStore(self._store, cohort_id, participant_id,
-                                      resolve_token(token), _personal(self.content))
         self.practice_area = practice_area
         self.partners = list(partners or [])
         self.group = group
@@ -146,6 +133,10 @@ class ParticipantSession(_Session):
         if answers is None:
             return HTML("<p><i>The facilitator will reveal the room's results soon: run this "
                         "cell again then.</i></p>")
+        if answers.empty:
+            return HTML(f"<p><i>The room's results are shown once at least {MIN_GROUP} people "
+                        "have answered, so that nobody's answer stands out: run this cell "
+                        "again in a moment.</i></p>")
         from .cockpit import exercise_chart
 
         return exercise_chart(self.content, module, exercise, answers)
@@ -294,12 +285,10 @@ def _trade_offs(dilemma) -> HTML:
 class FacilitatorSession(_Session):
     """The facilitator's view of the room: tables and charts read live from the store."""
 
-    def __init__(self, cohort_id: str, store_url: str = "", content_dir: str = "",
-                 token: str = ""):
-        super().__init__(cohort_id, store_url, content_dir)
+    def __init__(self, cohort_id: str, service_url: str = "", token: str = ""):
         # Personal exercises reach these views as numbers without names unless shared.
-        self.store = FacilitatorStore(self._store, cohort_id, resolve_token(token),
-                                      _personal(self.content))
+        super().__init__(cohort_id, FacilitatorClient(service_url, cohort_id,
+                                                      resolve_token(token)))
 
     def cockpit(self, poll_seconds: float = 3.0, projector: bool = True, module: str = "",
                 clock: Callable[[], float] = time.monotonic) -> Cockpit:
@@ -493,7 +482,8 @@ class FacilitatorSession(_Session):
     def _definitions(self) -> pd.DataFrame:
         drill = self.content.drill
         answers = self.store.module_answers(self.cohort_id, "drill")
-        table = analysis.drill_definitions(answers, drill, self.content.cases, self.cohort_id)
+        table = analysis.drill_definitions(answers, drill, self.content.cases,
+                                           self.store.definition_keys(self.cohort_id))
         table["label"] = [f"Definition {i + 1}" for i in table.groupby("case").cumcount()]
         return table
 

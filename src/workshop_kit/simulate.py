@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from .access import OPT_IN
+from .access import DRILL_KEY, OPT_IN
 from .analysis import fact_matches
 from .content import (
     Case,
@@ -85,6 +85,7 @@ class SimContext:
     cohort_id: str = ""
     cohort_date: str = ""
     gift_groups: tuple[tuple[str, ...], ...] = ()
+    drill_key: bytes = b""  # the store's key for anonymous drill keys (`Store.cohort_key`)
 
 
 def _walk(script: Script, rng: random.Random, lean: float) -> list[dict[str, Any]]:
@@ -267,8 +268,8 @@ def _drill(ctx: SimContext, rng: random.Random, person: Participant,
 
         choice = max(sorted(peers, key=lambda p: p.id), key=merit)
         answers.append((content.vote_exercise,
-                        {"case": case.id, "key": definition_key(ctx.cohort_id, case.id,
-                                                                choice.id)},
+                        {"case": case.id, "key": definition_key(ctx.drill_key, ctx.cohort_id,
+                                                                case.id, choice.id)},
                         38 + rng.uniform(0, 6)))
     return answers
 
@@ -462,7 +463,8 @@ def simulate(
         groups = make_roleplay_groups([p.id for p in participants])
     ctx = SimContext(seed, content, sim, {p.id: p for p in participants}, traits,
                      groups or RoleplayGroups([]), cohort_id, cohort_date,
-                     _gift_groups(store, cohort_id, content, participants))
+                     _gift_groups(store, cohort_id, content, participants),
+                     store.cohort_key(cohort_id, DRILL_KEY) if "drill" in wanted else b"")
     written = 0
     for person in participants:
         for module_id in wanted:

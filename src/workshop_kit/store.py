@@ -29,10 +29,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import random
 import re
+import secrets
 import sqlite3
 import threading
 import time
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ENV_STORE_URL = "WORKSHOP_KIT_STORE_URL"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_PAYLOAD_CHARS = 200_000
 FACILITATOR = "facilitator"
 
@@ -167,6 +169,31 @@ _MIGRATIONS: dict[int, dict[str, list[str]]] = {
                 started_at TIMESTAMPTZ,
                 ended_at TIMESTAMPTZ,
                 PRIMARY KEY (cohort, module)
+            )
+            """,
+        ],
+    },
+    4: {
+        # Random keys that never leave the store's side (the service, the trainer's machine):
+        # the anonymous keys of drill definitions are derived from them, so nobody who only
+        # knows the cohort, the case and a colleague's id can compute which definition is whose.
+        "sqlite": [
+            """
+            CREATE TABLE IF NOT EXISTS cohort_keys (
+                cohort TEXT NOT NULL,
+                name TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (cohort, name)
+            )
+            """,
+        ],
+        "postgresql": [
+            """
+            CREATE TABLE IF NOT EXISTS cohort_keys (
+                cohort TEXT COLLATE "C" NOT NULL,
+                name TEXT COLLATE "C" NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (cohort, name)
             )
             """,
         ],
@@ -622,6 +649,23 @@ class Store:
 
         return self._run("could not save the answer to", work)
 
+    @contextlib.contextmanager
+    def _transaction(self, conn: Any) -> Any:
+        """One transaction on either backend (SQLite: with the writer queue held); yields what
+        to call execute/executemany on."""
+        if self.backend != "sqlite":
+            with conn.transaction(), conn.cursor() as cur:
+                yield cur
+            return
+        with self._dialect.write_lock():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
     def _write(self, sql: str, args: tuple, action: str) -> Any:
         """One writing statement (the SQLite writer queue held); the row it returns, if any."""
         statement = self._dialect.sql(sql)
@@ -633,10 +677,12 @@ class Store:
 
         return self._run(action, work)
 
-    def register_tokens(self, cohort: str, tokens: dict[str, str]) -> int:
+    def register_tokens(self, cohort: str, tokens: dict[str, str], *, replace: bool = False
+                        ) -> int:
         """Record who may write to a cohort: {participant id (or 'facilitator'): token}.
 
-        Only each token's SHA-256 is stored. Re-registering replaces a person's token."""
+        Only each token's SHA-256 is stored. Re-registering replaces a person's token; with
+        `replace`, the tokens of everyone not in `tokens` are revoked."""
         self._check_key(cohort=cohort)
         for who, token in tokens.items():
             self._check_key(participant=who, token=token)
@@ -644,20 +690,17 @@ class Store:
         sql = self._dialect.sql(
             "INSERT INTO tokens (cohort, who, token_hash) VALUES (?, ?, ?) "
             "ON CONFLICT (cohort, who) DO UPDATE SET token_hash = excluded.token_hash")
+        current = self._query("SELECT who FROM tokens WHERE cohort = ?", (cohort,))
+        # With `replace`, whoever is no longer in the set (removed from the roster) loses
+        # their token in the same transaction: their notebook stops working.
+        gone = [(cohort, who) for (who,) in current if replace and who not in tokens]
+        revoke = self._dialect.sql("DELETE FROM tokens WHERE cohort = ? AND who = ?")
 
         def work(conn: Any) -> int:
-            if self.backend == "sqlite":
-                with self._dialect.write_lock():
-                    conn.execute("BEGIN IMMEDIATE")
-                    try:
-                        conn.executemany(sql, rows)
-                        conn.execute("COMMIT")
-                    except BaseException:
-                        conn.execute("ROLLBACK")
-                        raise
-            else:
-                with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(sql, rows)
+            with self._transaction(conn) as tx:
+                tx.executemany(sql, rows)
+                if gone:
+                    tx.executemany(revoke, gone)
             return len(rows)
 
         return self._run("could not register tokens in", work)
@@ -677,21 +720,81 @@ class Store:
             raise AccessError(
                 f"cohort '{cohort}' has no tokens registered in the store {self.where}; run "
                 "`workshop-kit build` for it (it registers them)")
-        if hashes.get(who) != token_hash(token):
+        expected = hashes.get(who) or "-" * 64  # compared all the same: no early exit
+        if not hmac.compare_digest(expected.encode(), token_hash(token).encode()) \
+                or who not in hashes:
             raise AccessError(
                 f"the token given for {role} of cohort '{cohort}' is not the right one; open "
                 "the notebook built for you (or ask the trainer for your token)")
 
     def forget(self, cohort: str, participant: str) -> int:
-        """Delete every answer (all versions) of one participant in a cohort; how many went."""
+        """Remove every row that names one participant of a cohort, for a privacy request:
+        all versions of their answers, the answers others wrote about them (an exercise id
+        ending in ':<id>', say feedback on their gift plan), their token (so a notebook
+        opened before can no longer write), and their id inside the facilitator's records
+        (the gift pairs, the live games' seating), replaced by 'removed'. Returns how many
+        answer versions were deleted. An id the cohort never had is an error."""
         self._check_key(cohort=cohort, participant=participant)
-        sql = self._dialect.sql("DELETE FROM answers WHERE cohort = ? AND participant = ?")
+        if participant == FACILITATOR:
+            raise ParameterError("'facilitator' is not a participant; give a participant's id")
+        known = self._query(
+            "SELECT 1 FROM tokens WHERE cohort = ? AND who = ? UNION ALL "
+            "SELECT 1 FROM answers WHERE cohort = ? AND participant = ?",
+            (cohort, participant, cohort, participant))
+        if not known:
+            raise ParameterError(
+                f"'{participant}' is not a participant of cohort '{cohort}' (no token, no "
+                "answers); check the id in cohort.json (participants: id)")
+        d = self._dialect
+        quoted = json.dumps(participant)
+        facilitator_rows = self._query(
+            "SELECT id, payload FROM answers WHERE cohort = ? AND participant = ?",
+            (cohort, FACILITATOR))
+        rewrites = [(json.dumps(_scrub(json.loads(text), participant), ensure_ascii=False,
+                                sort_keys=True), row_id)
+                    for row_id, text in facilitator_rows if quoted in text]
+        statements = [
+            (d.sql("DELETE FROM answers WHERE cohort = ? AND participant = ?"),
+             [(cohort, participant)]),
+            (d.sql("DELETE FROM answers WHERE cohort = ? AND substr(exercise, "
+                   "length(exercise) - CAST(? AS INTEGER) + 1) = ?"),
+             [(cohort, len(participant) + 1, f":{participant}")]),
+            (d.sql("DELETE FROM tokens WHERE cohort = ? AND who = ?"), [(cohort, participant)]),
+            (d.sql("UPDATE answers SET payload = ? WHERE id = ?"), rewrites),
+        ]
 
         def work(conn: Any) -> int:
-            with self._dialect.write_lock():
-                return conn.execute(sql, (cohort, participant)).rowcount
+            removed = 0
+            with self._transaction(conn) as tx:
+                for sql, rows in statements[:2]:
+                    removed += tx.execute(sql, rows[0]).rowcount
+                for sql, rows in statements[2:]:
+                    if rows:
+                        tx.executemany(sql, rows)
+            return removed
 
         return self._run("could not delete answers from", work)
+
+    def usage(self, cohort: str, participant: str) -> tuple[int, int]:
+        """How many answer versions one participant has stored, and their total size in
+        characters (the service's per-participant limits)."""
+        rows = self._query(
+            "SELECT COUNT(*), COALESCE(SUM(length(payload)), 0) FROM answers "
+            "WHERE cohort = ? AND participant = ?", (cohort, participant))
+        return int(rows[0][0]), int(rows[0][1])
+
+    def cohort_key(self, cohort: str, name: str) -> bytes:
+        """A random key of this cohort (made on first use, then the same for every process
+        that opens the store); it never leaves the store's side."""
+        self._check_key(cohort=cohort, name=name)
+        sql = "SELECT value FROM cohort_keys WHERE cohort = ? AND name = ?"
+        rows = self._query(sql, (cohort, name))
+        if not rows:
+            self._write("INSERT INTO cohort_keys (cohort, name, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT (cohort, name) DO NOTHING",
+                        (cohort, name, secrets.token_hex(32)), "could not create a key in")
+            rows = self._query(sql, (cohort, name))
+        return bytes.fromhex(rows[0][0])
 
     # -- reading ---------------------------------------------------------------------------
     _COLUMNS = ("cohort, participant, module, exercise, version, payload, submitted_at, "
@@ -909,6 +1012,15 @@ class Store:
         if cohort is None:
             return self._query("SELECT COUNT(*) FROM answers", ())[0][0]
         return self._query("SELECT COUNT(*) FROM answers WHERE cohort = ?", (cohort,))[0][0]
+
+
+def _scrub(value: Any, participant: str) -> Any:
+    """A facilitator's record with one participant's id replaced by 'removed'."""
+    if isinstance(value, dict):
+        return {k: _scrub(v, participant) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, participant) for v in value]
+    return "removed" if value == participant else value
 
 
 def _parse_time(value: Any) -> datetime:

@@ -54,21 +54,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _build(cohort_file: Path, out: Path, modules: list[str]) -> None:
+def _build(cohort_file: Path, out: Path, modules: list[str]) -> str:
+    """Build a cohort for its own response service (on a free port); returns the port."""
     from workshop_kit.cohort import BuiltCohort, build
     from workshop_kit.content import Participant, load_simulation
     from workshop_kit.simulate import simulate
 
-    build(cohort_file, REPO / "data", out)
+    port = _free_port()
+    build(cohort_file, REPO / "data", out, service_url=f"http://127.0.0.1:{port}")
     built = BuiltCohort.open(out)
     if not modules:
-        return
+        return port
     people = [Participant(**{k: p[k] for k in ("id", "name", "email", "practice_area", "team")})
               for p in built.manifest["participants"][2:]]  # the first two stay unanswered
     with built.store() as store:
         simulate(store, built.cohort_id, built.manifest["cohort"]["date"], people,
                  built.content(), load_simulation(built.manifest["content_dir"]), seed=5,
                  modules=modules)
+    return port
+
+
+def _serve(folder: Path, port: int) -> subprocess.Popen:
+    """The cohort's response service (`workshop-kit serve`), ready to answer."""
+    log = open(folder / "service.log", "w")  # noqa: SIM115 - the process keeps it
+    service = subprocess.Popen(
+        [sys.executable, "-m", "workshop_kit.cli", "serve", str(folder), "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+            return service
+        except OSError:
+            if service.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the service did not start: {folder / 'service.log'}"
+                                   ) from None
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")
@@ -76,14 +97,15 @@ def room(tmp_path_factory):
     """Two built cohorts under one JupyterLab: the demo (12 people, most of whom have answered
     the morning's modules) and a pair who play the live dilemma against each other."""
     root = tmp_path_factory.mktemp("lab")
-    _build(REPO / "data/cohorts/demo.yaml", root / "demo", ["checkin", "purpose"])
+    demo_port = _build(REPO / "data/cohorts/demo.yaml", root / "demo", ["checkin", "purpose"])
     (root / "pair-src").mkdir()
     (root / "pair-src/roster.csv").write_text(
         "id,name,email,practice_area,team\n"
         "ann,Ann Lee,ann@example.com,legal,\nbob,Bob Ray,bob@example.com,consulting,\n")
     (root / "pair-src/pair.yaml").write_text(
         "id: pair\nname: A pair\ndate: '2026-12-03'\nroster: roster.csv\n")
-    _build(root / "pair-src/pair.yaml", root / "pair", [])
+    pair_port = _build(root / "pair-src/pair.yaml", root / "pair", [])
+    services = [_serve(root / "demo", demo_port), _serve(root / "pair", pair_port)]
     from workshop_kit.store import Store
 
     with Store(f"sqlite:///{root / 'pair/responses.sqlite'}") as store:
@@ -120,11 +142,12 @@ def room(tmp_path_factory):
                     f"jupyter lab did not start: {(root / 'jupyter.log')}") from None
             time.sleep(0.5)
     yield {"root": root, "url": f"http://127.0.0.1:{port}", "token": token}
-    server.terminate()
-    try:
-        server.wait(20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    for process in (server, *services):
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
     log.close()
 
 

@@ -1,0 +1,280 @@
+"""What a notebook holds instead of a store: the service's URL and one credential.
+
+`ParticipantClient` and `FacilitatorClient` offer the methods of the guards in
+`workshop_kit.access` (same names, same arguments), so widgets, the live dilemma and the cockpit
+work unchanged; each call is one HTTP request to `workshop-kit serve`, which checks the
+credential and the rules and alone opens the store. Nothing reachable from these objects can
+read or write the store directly.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import (
+    AccessError,
+    ContentError,
+    ExerciseLockedError,
+    ParameterError,
+    StoreError,
+    WorkshopKitError,
+)
+from .store import FACILITATOR, Answer, ExerciseState, answers_frame
+
+ENV_SERVICE_URL = "WORKSHOP_KIT_SERVICE_URL"
+API = "/api/v1"
+TIMEOUT = (5, 60)  # seconds to connect, to wait for an answer
+
+_ERRORS: dict[str, type[WorkshopKitError]] = {
+    "AccessError": AccessError,
+    "ExerciseLockedError": ExerciseLockedError,
+    "ParameterError": ParameterError,
+    "AnswerError": ParameterError,
+    "ContentError": ContentError,
+    "StoreError": StoreError,
+}
+
+
+def resolve_service_url(url: str | None) -> str:
+    """The URL given, else $WORKSHOP_KIT_SERVICE_URL (set by `workshop-kit cockpit`, `run`
+    and `demo`, which start the service); a clear error if neither is set."""
+    found = (url or os.environ.get(ENV_SERVICE_URL, "")).rstrip("/")
+    if not found:
+        raise ParameterError(
+            "no workshop service to talk to: open this notebook from `workshop-kit cockpit "
+            f"FOLDER` (it starts the service), or set {ENV_SERVICE_URL}, or rebuild the cohort "
+            "with --service-url")
+    if not found.startswith(("http://", "https://")):
+        raise ParameterError(f"service_url '{found[:80]}' must start with http:// or https://")
+    return found
+
+
+def decode(value: Any) -> Any:
+    """The service's tagged JSON back into answers, states, times and tables."""
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    tag = value.get("_t")
+    if tag == "answer":
+        fields = {k: v for k, v in value.items() if k != "_t"}
+        fields["submitted_at"] = datetime.fromisoformat(fields["submitted_at"])
+        return Answer(**fields)
+    if tag == "state":
+        return ExerciseState(**{k: v for k, v in value.items() if k != "_t"})
+    if tag == "time":
+        return datetime.fromisoformat(value["v"])
+    if tag == "frame":
+        return answers_frame([Answer("", r["participant"], "", r["exercise"], r["version"],
+                                     r["payload"], datetime.fromisoformat(r["submitted_at"]),
+                                     r["source"], r["run"]) for r in value["rows"]])
+    if tag == "states":
+        states = [decode(s) for s in value["items"]]
+        return {(s.module, s.exercise): s for s in states}
+    return {k: decode(v) for k, v in value.items()}
+
+
+class _Client:
+    role = ""
+
+    def __init__(self, url: str, cohort: str, who: str, token: str,
+                 personal_modules: frozenset[str] | set[str] = frozenset()):
+        self.url = resolve_service_url(url)
+        self.cohort, self.who = cohort, who
+        self.personal_modules = frozenset(personal_modules)
+        self.__token = token
+        self.__local = threading.local()  # one HTTP session (kept alive) per thread
+
+    @property
+    def where(self) -> str:
+        return f"the workshop service at {self.url}"
+
+    def _session(self) -> Any:
+        import requests
+
+        session = getattr(self.__local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["Authorization"] = f"token {self.__token}"
+            self.__local.session = session
+        return session
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        import requests
+
+        try:
+            response = self._session().request(method, self.url + API + path,
+                                               timeout=TIMEOUT, **kwargs)
+        except requests.RequestException as exc:
+            reason = type(exc).__name__
+            raise StoreError(f"cannot reach {self.where} ({reason}); is it running? Your "
+                             "answer is kept here") from None
+        try:
+            body = response.json()
+        except ValueError:
+            raise StoreError(f"{self.where} answered {response.status_code} without JSON; "
+                             "is that the workshop service's address?") from None
+        if "error" in body:
+            error = body["error"]
+            kind = _ERRORS.get(error.get("type", ""), StoreError)
+            raise kind(error.get("message", "the service refused the request"))
+        return decode(body.get("result"))
+
+    def _call(self, method: str, cohort: str, **args: Any) -> Any:
+        if cohort != self.cohort:
+            raise AccessError(f"this notebook is for cohort '{self.cohort}', not '{cohort}'")
+        sent = {k: (v.isoformat() if isinstance(v, datetime) else
+                    list(v) if isinstance(v, tuple) else v)
+                for k, v in args.items() if v is not None}
+        return self._request("POST", f"/{self.role}/{method}",
+                             json={"as": self.who, "args": sent})
+
+    def content_files(self) -> dict[str, str]:
+        """The cohort's content files, as the service serves them (this checks the
+        credential too)."""
+        return self._request("GET", "/content", params={"as": self.who})
+
+    def close(self) -> None:
+        session = getattr(self.__local, "session", None)
+        if session is not None:
+            session.close()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.who} of {self.cohort} at {self.url}>"
+
+    # -- calls both roles make ---------------------------------------------------------------
+    def submit(self, cohort: str, participant: str, module: str, exercise: str,
+               payload: dict[str, Any], **_ignored: Any) -> Answer:
+        return self._call("submit", cohort, participant=participant, module=module,
+                          exercise=exercise, payload=payload)
+
+    def latest_answer(self, cohort: str, participant: str, module: str,
+                      exercise: str) -> Answer | None:
+        return self._call("latest_answer", cohort, participant=participant, module=module,
+                          exercise=exercise)
+
+    def latest(self, cohort: str, participant: str, module: str | None = None) -> list[Answer]:
+        return self._call("latest", cohort, participant=participant, module=module)
+
+    def history(self, cohort: str, participant: str, module: str,
+                exercise: str) -> list[Answer]:
+        return self._call("history", cohort, participant=participant, module=module,
+                          exercise=exercise)
+
+    def latest_many(self, cohort: str, module: str, participants: list[str],
+                    exercise_prefix: str) -> list[Answer]:
+        return self._call("latest_many", cohort, module=module, participants=participants,
+                          exercise_prefix=exercise_prefix)
+
+    def exercise_state(self, cohort: str, module: str, exercise: str) -> ExerciseState:
+        return self._call("exercise_state", cohort, module=module, exercise=exercise)
+
+
+class ParticipantClient(_Client):
+    """A participant's notebook: their own answers, and what the room may show them."""
+
+    role = "participant"
+
+    def __init__(self, url: str, cohort: str, participant: str, token: str,
+                 personal_modules: frozenset[str] | set[str] = frozenset()):
+        super().__init__(url, cohort, participant, token, personal_modules)
+        self.participant = participant
+
+    def room_answers(self, cohort: str, module: str, exercise: str) -> Any:
+        return self._call("room_answers", cohort, module=module, exercise=exercise)
+
+    def peer_definitions(self, cohort: str, exercise: str, case: str) -> list[dict[str, Any]]:
+        return self._call("peer_definitions", cohort, exercise=exercise, case=case)
+
+    def gift_partners(self, cohort: str) -> list[str]:
+        return self._call("gift_partners", cohort)
+
+    def from_gift_partner(self, cohort: str, partner: str, exercise: str,
+                          plan_exercise: str) -> Answer | None:
+        return self._call("from_gift_partner", cohort, partner=partner, exercise=exercise,
+                          plan_exercise=plan_exercise)
+
+
+class FacilitatorClient(_Client):
+    """The facilitator's notebook: the room (personal answers as aggregates unless shared)
+    and the controls."""
+
+    role = "facilitator"
+
+    def __init__(self, url: str, cohort: str, token: str,
+                 personal_modules: frozenset[str] | set[str] = frozenset()):
+        super().__init__(url, cohort, FACILITATOR, token, personal_modules)
+
+    def module_answers(self, cohort: str, module: str, exercise: str | None = None) -> Any:
+        return self._call("module_answers", cohort, module=module, exercise=exercise)
+
+    def participants(self, cohort: str, exclude: tuple[str, ...] = ()) -> list[str]:
+        return self._call("participants", cohort, exclude=list(exclude))
+
+    def answers_since(self, cohort: str, module: str, after_id: int = 0,
+                      limit: int | None = None) -> list[Answer]:
+        return self._call("answers_since", cohort, module=module, after_id=int(after_id),
+                          limit=limit)
+
+    def registered(self, cohort: str) -> list[str]:
+        return self._call("registered", cohort)
+
+    def exercise_states(self, cohort: str, module: str | None = None
+                        ) -> dict[tuple[str, str], ExerciseState]:
+        return self._call("exercise_states", cohort, module=module)
+
+    def set_exercise_state(self, cohort: str, module: str, exercise: str, *,
+                           locked: bool | None = None, revealed: bool | None = None
+                           ) -> ExerciseState:
+        return self._call("set_exercise_state", cohort, module=module, exercise=exercise,
+                          locked=locked, revealed=revealed)
+
+    def reset_exercise(self, cohort: str, module: str, exercise: str) -> ExerciseState:
+        return self._call("reset_exercise", cohort, module=module, exercise=exercise)
+
+    def mark_module(self, cohort: str, module: str, *, started_at: datetime | None = None,
+                    ended_at: datetime | None = None) -> None:
+        self._call("mark_module", cohort, module=module, started_at=started_at,
+                   ended_at=ended_at)
+
+    def module_times(self, cohort: str) -> dict[str, tuple[datetime | None, datetime | None]]:
+        return {m: tuple(v) for m, v in self._call("module_times", cohort).items()}
+
+    def count(self, cohort: str | None = None) -> int:
+        return self._call("count", cohort or self.cohort)
+
+    def definition_keys(self, cohort: str) -> dict[str, str]:
+        return self._call("definition_keys", cohort)
+
+
+_CONTENT: dict[tuple[str, str], Any] = {}  # (service URL, cohort) → Content, per kernel
+
+
+def fetch_content(client: _Client) -> Any:
+    """The cohort's content as the service serves it, loaded once per kernel."""
+    from .content import load_content
+
+    key = (client.url, client.cohort)
+    files = client.content_files()  # every session checks its credential here
+    if key not in _CONTENT:
+        with tempfile.TemporaryDirectory(prefix="workshop-kit-content-") as folder:
+            for rel, text in files.items():
+                target = Path(folder) / rel
+                if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                    raise ContentError(f"the service sent a content file outside its folder: "
+                                       f"{rel[:80]}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            _CONTENT[key] = load_content(folder, check_notebooks=False)
+    return _CONTENT[key]

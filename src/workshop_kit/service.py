@@ -1,0 +1,395 @@
+"""`workshop-kit serve`: the response service, the only process that opens the store.
+
+Participants' and the facilitator's notebooks hold the service's URL and their own credential,
+never a database URL or a file path. Every rule of "who may see what" runs here, in this
+process, through the guards of `workshop_kit.access`; every answer is checked against its
+exercise's schema (`workshop_kit.answers`) before anything is written.
+
+The API is HTTP + JSON on Tornado (what Jupyter Server and JupyterHub services are written in,
+so it is already installed wherever the kit runs):
+
+- ``GET  /api/v1/health``: ``{"ok": true, "cohort": …}``, no credential needed;
+- ``GET  /api/v1/content``: the cohort's content files (YAML text), for a valid credential;
+- ``POST /api/v1/<role>/<method>``: one call of a guard, role ``participant`` or
+  ``facilitator``; header ``Authorization: token <token>``; body
+  ``{"as": "<participant id>", "args": {…}}``. Answers ``{"result": …}``, or an error
+  ``{"error": {"type": "AccessError", "message": "…"}}`` with 400, 403, 404, 409 or 503.
+
+Blocking store calls run on a small thread pool; each worker thread owns one `Store`
+(one connection), so PostgreSQL sees at most ``connections`` connections however many
+notebooks are open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+from .access import FacilitatorStore, ParticipantStore
+from .answers import check_answer
+from .checked import CheckedStore
+from .content import Content, load_content
+from .errors import (
+    AccessError,
+    ExerciseLockedError,
+    ParameterError,
+    StoreError,
+    WorkshopKitError,
+)
+from .store import FACILITATOR, Answer, ExerciseState
+
+log = logging.getLogger("workshop_kit.service")
+
+API = "/api/v1"
+MAX_BODY_BYTES = 256 * 1024  # a request body; an answer is limited further by its schema
+MAX_VERSIONS_PER_PARTICIPANT = 3_000  # answer versions one participant may store
+MAX_CHARS_PER_PARTICIPANT = 3_000_000  # their total size, in characters of JSON
+ID_CHARS = 200  # ids (participant, module, exercise, case, …) longer than this are refused
+
+
+@dataclass
+class ServiceConfig:
+    """What the service serves: one cohort of one store, with its content."""
+
+    store_url: str
+    content_dir: str
+    cohort: str
+    connections: int = 4
+    content: Content | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, connections: int = 4) -> ServiceConfig:
+        """The config of a built cohort folder (its cohort.json, readable by the trainer)."""
+        from .cohort import BuiltCohort
+
+        built = BuiltCohort.open(folder)
+        return cls(built.manifest["store_url"], built.manifest["content_dir"], built.cohort_id,
+                   connections)
+
+
+# -- the calls each role may make, and the type of each argument ---------------------------
+# {method: {argument: (type, required)}}; `cohort` is always the service's own.
+_S, _L, _D, _B, _I = str, list, dict, bool, int
+_ANSWER = {"participant": (_S, True), "module": (_S, True), "exercise": (_S, True)}
+_COMMON: dict[str, dict[str, tuple[type, bool]]] = {
+    "submit": {**_ANSWER, "payload": (_D, True)},
+    "latest_answer": _ANSWER,
+    "latest": {"participant": (_S, True), "module": (_S, False)},
+    "history": _ANSWER,
+    "latest_many": {"module": (_S, True), "participants": (_L, True),
+                    "exercise_prefix": (_S, True)},
+    "exercise_state": {"module": (_S, True), "exercise": (_S, True)},
+}
+METHODS: dict[str, dict[str, dict[str, tuple[type, bool]]]] = {
+    "participant": {
+        **_COMMON,
+        "room_answers": {"module": (_S, True), "exercise": (_S, True)},
+        "peer_definitions": {"exercise": (_S, True), "case": (_S, True)},
+        "gift_partners": {},
+        "from_gift_partner": {"partner": (_S, True), "exercise": (_S, True),
+                              "plan_exercise": (_S, True)},
+    },
+    "facilitator": {
+        **_COMMON,
+        "module_answers": {"module": (_S, True), "exercise": (_S, False)},
+        "participants": {"exclude": (_L, False)},
+        "answers_since": {"module": (_S, True), "after_id": (_I, False), "limit": (_I, False)},
+        "registered": {},
+        "exercise_states": {"module": (_S, False)},
+        "set_exercise_state": {"module": (_S, True), "exercise": (_S, True),
+                               "locked": (_B, False), "revealed": (_B, False)},
+        "reset_exercise": {"module": (_S, True), "exercise": (_S, True)},
+        "mark_module": {"module": (_S, True), "started_at": (_S, False),
+                        "ended_at": (_S, False)},
+        "module_times": {},
+        "count": {},
+        "definition_keys": {},
+    },
+}
+_TIMES = ("started_at", "ended_at")
+
+
+def _arguments(role: str, method: str, args: Any) -> dict[str, Any]:
+    """The call's arguments, each checked for its type and size (one-line errors)."""
+    spec = METHODS[role][method]
+    if not isinstance(args, dict):
+        raise ParameterError("'args' must be a JSON object of the call's arguments")
+    unknown = sorted(set(args) - set(spec))
+    if unknown:
+        raise ParameterError(f"{method}: unknown argument '{str(unknown[0])[:40]}'; it takes "
+                             f"{', '.join(spec) or 'no arguments'}")
+    kwargs: dict[str, Any] = {}
+    for name, (kind, required) in spec.items():
+        value = args.get(name)
+        if value is None:
+            if required:
+                raise ParameterError(f"{method}: argument '{name}' is missing")
+            continue
+        if (kind is _I and isinstance(value, bool)) or not isinstance(value, kind):
+            raise ParameterError(f"{method}: argument '{name}' must be a {kind.__name__}")
+        if kind is _S and len(value) > ID_CHARS:
+            raise ParameterError(f"{method}: argument '{name}' is {len(value)} characters "
+                                 f"long; ids are at most {ID_CHARS}")
+        if kind is _L and (len(value) > 2_000 or not all(
+                isinstance(v, str) and len(v) <= ID_CHARS for v in value)):
+            raise ParameterError(f"{method}: argument '{name}' must be a list of ids")
+        if name in _TIMES:
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                raise ParameterError(f"{method}: '{name}' is not an ISO time") from None
+        kwargs[name] = value
+    return kwargs
+
+
+# -- encoding results --------------------------------------------------------------------------
+def encode(value: Any) -> Any:
+    """A guard's result as JSON: answers, states, times and tables tagged with `_t`."""
+    import pandas as pd
+
+    if isinstance(value, Answer):
+        fields = asdict(value)
+        fields["submitted_at"] = value.submitted_at.isoformat()
+        return {"_t": "answer", **fields}
+    if isinstance(value, ExerciseState):
+        return {"_t": "state", **asdict(value)}
+    if isinstance(value, datetime):
+        return {"_t": "time", "v": value.isoformat()}
+    if isinstance(value, pd.DataFrame):
+        rows = [{"participant": r.participant, "exercise": r.exercise, "version": int(r.version),
+                 "submitted_at": r.submitted_at.isoformat(), "source": r.source,
+                 "payload": r.payload, "run": int(r.run)} for r in value.itertuples()]
+        return {"_t": "frame", "rows": rows}
+    if isinstance(value, dict):
+        if value and all(isinstance(k, tuple) for k in value):
+            return {"_t": "states", "items": [encode(v) for v in value.values()]}
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    return value
+
+
+# -- the service -----------------------------------------------------------------------------
+class Service:
+    """The rules: a guard per call, over this worker thread's own store connection."""
+
+    def __init__(self, config: ServiceConfig):
+        self.config = config
+        self.content = config.content or load_content(config.content_dir, check_notebooks=False)
+        self.personal = frozenset(m for m, c in self.content.modules.items()
+                                  if getattr(c, "personal", False))
+        self._local = threading.local()
+        self._stores: list[CheckedStore] = []
+        self._lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=config.connections,
+                                       thread_name_prefix="workshop-kit-store")
+
+    @property
+    def skipped(self) -> int:
+        """Malformed rows found in the store and left out of what was read, so far."""
+        return sum(s.skipped for s in self._stores)
+
+    def store(self) -> CheckedStore:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = CheckedStore(self.config.store_url, self.content)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        with self._lock:
+            for store in self._stores:
+                store.close()
+
+    def content_files(self) -> dict[str, str]:
+        root = Path(self.config.content_dir)
+        return {str(p.relative_to(root)): p.read_text(encoding="utf-8")
+                for p in sorted(root.rglob("*.yaml")) if p.is_file()}
+
+    def authenticate(self, who: Any, token: str) -> None:
+        """Any valid credential of the cohort (the content is not secret, the answers are)."""
+        if not isinstance(who, str) or len(who) > ID_CHARS:
+            raise AccessError("say who you are: 'as' must be your participant id")
+        self.store().check_token(self.config.cohort, who, token)
+
+    def call(self, role: str, who: Any, token: str, method: str, args: Any) -> Any:
+        kwargs = _arguments(role, method, args)
+        cohort = self.config.cohort
+        store = self.store()
+        if role == "participant":
+            if not isinstance(who, str) or not who or who == FACILITATOR or \
+                    len(who) > ID_CHARS:
+                raise AccessError("say who you are: 'as' must be your participant id")
+            guard: Any = ParticipantStore(store, cohort, who, token, self.personal)
+        else:
+            guard = FacilitatorStore(store, cohort, token, self.personal)
+            who = FACILITATOR
+        if method == "submit":
+            self._check_submit(store, who, kwargs)
+        if method == "count":
+            return guard.count(cohort)
+        return getattr(guard, method)(cohort, **kwargs)
+
+    def _check_submit(self, store: CheckedStore, who: str, kwargs: dict[str, Any]) -> None:
+        if kwargs["participant"] != who:
+            role = "the facilitator" if who == FACILITATOR else f"participant '{who}'"
+            raise AccessError(f"{role} cannot write the answers of "
+                              f"'{kwargs['participant'][:40]}': each writes only their own")
+        kwargs["payload"] = check_answer(self.content, kwargs["module"], kwargs["exercise"],
+                                         kwargs["payload"], participant=who)
+        if who != FACILITATOR:
+            versions, chars = store.usage(self.config.cohort, who)
+            if versions >= MAX_VERSIONS_PER_PARTICIPANT or chars >= MAX_CHARS_PER_PARTICIPANT:
+                raise ParameterError(
+                    f"participant '{who}' has stored {versions} answers ({chars} characters), "
+                    "the most one person may store in a day; ask the facilitator")
+
+
+def _status(exc: Exception) -> int:
+    if isinstance(exc, ExerciseLockedError):
+        return 409
+    if isinstance(exc, AccessError):
+        return 403
+    if isinstance(exc, StoreError):
+        return 503
+    return 400
+
+
+class _Handler(tornado.web.RequestHandler):
+    service: Service
+
+    def initialize(self, service: Service) -> None:
+        self.service = service
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+
+    def token(self) -> str:
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        return value.strip() if scheme.lower() in ("token", "bearer") else ""
+
+    def fail(self, status: int, kind: str, message: str) -> None:
+        self.set_status(status)
+        self.finish(json.dumps({"error": {"type": kind, "message": message}}))
+
+    async def run(self, work: Callable[[], Any]) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(self.service.pool, work)
+        except WorkshopKitError as exc:
+            self.fail(_status(exc), type(exc).__name__, str(exc).splitlines()[0][:500])
+            return
+        except Exception:
+            log.exception("unexpected error in %s", self.request.path)
+            self.fail(500, "ServiceError", "the workshop service failed on this request; "
+                      "try again, and tell the facilitator if it keeps failing")
+            return
+        self.finish(json.dumps({"result": encode(result)}, ensure_ascii=False,
+                               allow_nan=False))
+
+
+class HealthHandler(_Handler):
+    def get(self) -> None:
+        self.finish(json.dumps({"ok": True, "cohort": self.service.config.cohort}))
+
+
+class ContentHandler(_Handler):
+    async def get(self) -> None:
+        who = self.get_query_argument("as", "")
+        token = self.token()
+
+        def work() -> dict[str, str]:
+            self.service.authenticate(who, token)
+            return self.service.content_files()
+
+        await self.run(work)
+
+
+class CallHandler(_Handler):
+    async def post(self, role: str, method: str) -> None:
+        if method not in METHODS[role]:
+            self.fail(404, "ParameterError",
+                      f"'{method[:40]}' is not something a {role} can ask the service")
+            return
+        try:
+            body = json.loads(self.request.body or b"{}",
+                              parse_constant=_refuse_constant)
+        except (ValueError, RecursionError):
+            self.fail(400, "ParameterError", "the request is not valid JSON")
+            return
+        if not isinstance(body, dict):
+            self.fail(400, "ParameterError", "the request must be a JSON object")
+            return
+        token = self.token()
+        who = body.get("as", FACILITATOR if role == "facilitator" else None)
+        args = body.get("args", {})
+        await self.run(lambda: self.service.call(role, who, token, method, args))
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number an answer may hold")
+
+
+def make_app(service: Service) -> tornado.web.Application:
+    roles = "|".join(METHODS)
+    return tornado.web.Application([
+        (rf"{API}/health", HealthHandler, {"service": service}),
+        (rf"{API}/content", ContentHandler, {"service": service}),
+        (rf"{API}/({roles})/([a-z_]+)", CallHandler, {"service": service}),
+    ], default_handler_class=_NotFound, default_handler_args={"service": service})
+
+
+class _NotFound(_Handler):
+    def prepare(self) -> None:
+        self.fail(404, "ParameterError", "no such address in the workshop service API")
+
+
+def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
+          ready: Callable[[str], None] | None = None,
+          stop: threading.Event | None = None) -> None:
+    """Run the service until SIGINT/SIGTERM (or `stop` is set); `ready(url)` once listening."""
+    service = Service(config)
+
+    async def main() -> None:
+        server = tornado.httpserver.HTTPServer(make_app(service), max_body_size=MAX_BODY_BYTES,
+                                               xheaders=False)
+        sockets = tornado.netutil.bind_sockets(port, host)
+        server.add_sockets(sockets)
+        bound = sockets[0].getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        if ready:
+            ready(f"http://{shown}:{bound}")
+        done = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        if stop is None:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, done.set)
+        else:
+            loop.run_in_executor(None, lambda: (stop.wait(), loop.call_soon_threadsafe(
+                done.set)))
+        await done.wait()
+        server.stop()
+        await server.close_all_connections()
+
+    try:
+        asyncio.run(main())
+    finally:
+        service.close()
