@@ -9,9 +9,12 @@ read or write the store directly.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import tempfile
 import threading
+import urllib.parse
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,7 @@ from .store import FACILITATOR, Answer, ExerciseState, answers_frame
 
 ENV_SERVICE_URL = "WORKSHOP_KIT_SERVICE_URL"
 API = "/api/v1"
-TIMEOUT = (5, 60)  # seconds to connect, to wait for an answer
+TIMEOUT = 60  # seconds to wait for the service
 
 _ERRORS: dict[str, type[WorkshopKitError]] = {
     "AccessError": AccessError,
@@ -94,36 +97,51 @@ class _Client:
     def where(self) -> str:
         return f"the workshop service at {self.url}"
 
-    def _session(self) -> Any:
-        import requests
+    def _connection(self) -> http.client.HTTPConnection:
+        """This thread's connection to the service, kept alive between calls (the live game
+        and the cockpit poll from a thread of their own)."""
+        conn = getattr(self.__local, "conn", None)
+        if conn is None:
+            parts = urllib.parse.urlsplit(self.url)
+            kind = (http.client.HTTPSConnection if parts.scheme == "https"
+                    else http.client.HTTPConnection)
+            conn = kind(parts.hostname or "", parts.port, timeout=TIMEOUT)
+            self.__local.conn = conn
+        return conn
 
-        session = getattr(self.__local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.headers["Authorization"] = f"token {self.__token}"
-            self.__local.session = session
-        return session
-
-    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        import requests
-
+    def _request(self, method: str, path: str, body: Any = None) -> Any:
+        """One request; a connection the service closed meanwhile is reopened once."""
+        data = None if body is None else json.dumps(body, allow_nan=False).encode()
+        headers = {"Authorization": f"token {self.__token}", "Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        target = urllib.parse.urlsplit(self.url).path.rstrip("/") + API + path
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.request(method, target, body=data, headers=headers)
+                response = conn.getresponse()
+                raw, status = response.read(), response.status
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                self.__local.conn = None
+                stale = isinstance(exc, http.client.RemoteDisconnected | BrokenPipeError |
+                                   ConnectionResetError)
+                if attempt == 1 and stale:
+                    continue  # a kept-alive connection the service had closed: once more
+                raise StoreError(f"cannot reach {self.where} ({type(exc).__name__}); is it "
+                                 "running? Your answer is kept here") from None
         try:
-            response = self._session().request(method, self.url + API + path,
-                                               timeout=TIMEOUT, **kwargs)
-        except requests.RequestException as exc:
-            reason = type(exc).__name__
-            raise StoreError(f"cannot reach {self.where} ({reason}); is it running? Your "
-                             "answer is kept here") from None
-        try:
-            body = response.json()
+            answer = json.loads(raw)
         except ValueError:
-            raise StoreError(f"{self.where} answered {response.status_code} without JSON; "
-                             "is that the workshop service's address?") from None
-        if "error" in body:
-            error = body["error"]
+            raise StoreError(f"{self.where} answered {status} without JSON; is that the "
+                             "workshop service's address?") from None
+        if isinstance(answer, dict) and "error" in answer:
+            error = answer["error"]
             kind = _ERRORS.get(error.get("type", ""), StoreError)
             raise kind(error.get("message", "the service refused the request"))
-        return decode(body.get("result"))
+        return decode(answer.get("result") if isinstance(answer, dict) else None)
 
     def _call(self, method: str, cohort: str, **args: Any) -> Any:
         if cohort != self.cohort:
@@ -132,17 +150,18 @@ class _Client:
                     list(v) if isinstance(v, tuple) else v)
                 for k, v in args.items() if v is not None}
         return self._request("POST", f"/{self.role}/{method}",
-                             json={"as": self.who, "args": sent})
+                             {"as": self.who, "args": sent})
 
     def content_files(self) -> dict[str, str]:
         """The cohort's content files, as the service serves them (this checks the
         credential too)."""
-        return self._request("GET", "/content", params={"as": self.who})
+        return self._request("GET", "/content?" + urllib.parse.urlencode({"as": self.who}))
 
     def close(self) -> None:
-        session = getattr(self.__local, "session", None)
-        if session is not None:
-            session.close()
+        conn = getattr(self.__local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self.__local.conn = None
 
     def __enter__(self) -> Any:
         return self

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import signal
 import threading
 from collections.abc import Callable
@@ -195,6 +196,7 @@ class Service:
         self.personal = frozenset(m for m, c in self.content.modules.items()
                                   if getattr(c, "personal", False))
         self._local = threading.local()
+        self.salt = secrets.token_bytes(16)
         self._stores: list[CheckedStore] = []
         self._lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=config.connections,
@@ -261,6 +263,9 @@ class Service:
                 guard = ParticipantStore(store, self.config.cohort, who, token, self.personal)
             else:
                 guard = FacilitatorStore(store, self.config.cohort, token, self.personal)
+                # the cockpit follows pseudonyms ('private-3fa2c1') from call to call, on any
+                # worker: one secret salt for the service's life
+                guard._salt = self.salt
             if len(guards) >= GUARDS_PER_THREAD:
                 guards.clear()
             guards[key] = guard

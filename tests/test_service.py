@@ -1,0 +1,110 @@
+"""The response service as a program: `workshop-kit serve` starts, answers, stops; its errors
+are one-line JSON; rows no schema accepts, already in a store, never crash a view, `export` or
+`report` (they are skipped and counted)."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from workshop_kit.cohort import BuiltCohort, build, export
+from workshop_kit.session import FacilitatorSession
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def built(tmp_path, store_url):
+    out = tmp_path / "demo"
+    build(REPO / "data/cohorts/demo.yaml", REPO / "data", out, store_url)
+    built = BuiltCohort.open(out)
+    built.simulate(seed=1)
+    return built
+
+
+def _post(url: str, path: str, body: bytes, token: str = "") -> tuple[int, dict]:
+    request = urllib.request.Request(url + path, data=body, method="POST", headers={
+        "Authorization": f"token {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_serve_starts_answers_and_stops_on_sigterm(built):
+    service = subprocess.Popen(
+        [sys.executable, "-m", "workshop_kit.cli", "serve", str(built.folder), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = service.stdout.readline()
+        url = re.search(r"http://\S+", line).group(0)
+        assert "serving cohort 'demo'" in line
+        with urllib.request.urlopen(url + "/api/v1/health", timeout=10) as response:
+            assert json.loads(response.read()) == {"ok": True, "cohort": "demo"}
+        token = built.manifest["facilitator_token"]
+        status, body = _post(url, "/api/v1/facilitator/count", b'{"args": {}}', token)
+        assert status == 200 and body["result"] > 400
+        # one-line JSON errors, whatever is wrong with the request
+        assert _post(url, "/api/v1/facilitator/count", b'{"args": {}}', "wrong")[0] == 403
+        status, body = _post(url, "/api/v1/facilitator/drop_tables", b"{}", token)
+        assert status == 404 and "not something a facilitator can ask" in \
+            body["error"]["message"]
+        status, body = _post(url, "/api/v1/facilitator/count", b"{not json", token)
+        assert (status, body["error"]["message"]) == (400, "the request is not valid JSON")
+        status, body = _post(url, "/api/v1/facilitator/count", b'{"args": {"x": NaN}}', token)
+        assert status == 400
+        status, body = _post(url, "/api/v1/facilitator/module_answers",
+                             b'{"args": {"module": 7}}', token)
+        assert (status, body["error"]["message"]) == (
+            400, "module_answers: argument 'module' must be a str")
+    finally:
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+        service.stdout.close()
+        service.stderr.close()
+
+
+def test_serve_of_a_folder_that_is_not_a_cohort_says_so(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "workshop_kit.cli", "serve", str(tmp_path), "--port", "0"],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path} is not a built cohort (no cohort.json); run `workshop-kit build` "
+        "first"]
+
+
+def test_malformed_rows_already_in_the_store_are_skipped_everywhere(built, serve_store,
+                                                                    tmp_path):
+    """Rows an older kit (or a curious participant, before the service) wrote: a check-in with
+    two ratings in a list, a deep one, a rating of a million. Views, export and report skip
+    them and count them; nothing crashes."""
+    from workshop_kit.report import build_reports
+
+    with built.store() as store:
+        deep: dict = {}
+        for _ in range(150):
+            deep = {"x": deep}
+        for who, payload in (("p01", {"ratings": [1, 2]}), ("p02", deep),
+                             ("p03", {"ratings": {"cred_plain": 1_000_000},
+                                      "situation": "A client who wants the fee cut by half."})):
+            store.submit("demo", who, "checkin", "trust_profile", payload)
+    room = FacilitatorSession("demo", serve_store(built.manifest["store_url"], "demo"),
+                              token=built.manifest["facilitator_token"])
+    summary = room.trust_profile_summary()
+    assert summary["mean"].max() <= 5  # the million is not in the room's means
+    room.trust_profile_chart()
+    room.client_situations()
+    result = export(built.folder, tmp_path / "a.csv", built.manifest["facilitator_token"])
+    assert result.skipped >= 3
+    reports = build_reports(built.folder, tmp_path / "reports")
+    assert len(reports.participants) == 12
