@@ -348,8 +348,26 @@ class ContentHandler(_Handler):
         await self.run(work)
 
 
+@tornado.web.stream_request_body
 class CallHandler(_Handler):
+    def prepare(self) -> None:
+        # A body over the limit would otherwise get the HTTP server's bare 400 (no JSON), which
+        # a notebook can only report as "is that the service's address?". The body is streamed
+        # (`stream_request_body`), so this runs before any of it is read.
+        length = self.request.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            self.fail(413, "ParameterError",
+                      f"the request is {int(length):,} bytes, more than the {MAX_BODY_BYTES:,} "
+                      "the service takes; an answer or an id that big is not one the kit sends")
+            return
+        self.request.connection.set_max_body_size(MAX_BODY_BYTES)
+        self._chunks: list[bytes] = []
+
+    def data_received(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+
     async def post(self, role: str, method: str) -> None:
+        self.request.body = b"".join(self._chunks)
         if method not in METHODS[role]:
             self.fail(404, "ParameterError",
                       f"'{method[:40]}' is not something a {role} can ask the service")
