@@ -48,6 +48,7 @@ GIFT_MODULE = "gift"
 PAIRS_EXERCISE = "pairs"  # the facilitator's answer in the gift module: {"groups": [[ids]]}
 DEFINITION_SUFFIX = "_definition"
 VOTE_SUFFIX = "_vote"
+FEEDBACK_MARK = "_feedback:"  # gift feedback: '<gift exercise>_feedback:<whose plan>'
 
 
 DRILL_KEY = "drill-definitions"  # the name of the cohort key drill keys derive from
@@ -142,7 +143,19 @@ class ParticipantStore(_Guard):
         self._mine(cohort, participant, "write")
         if module == DRILL_MODULE and exercise.endswith(VOTE_SUFFIX):
             self._check_vote(cohort, exercise, payload)
+        if module == GIFT_MODULE and FEEDBACK_MARK in exercise:
+            self._check_feedback(cohort, exercise)
         return self._store.submit(cohort, participant, module, exercise, payload)
+
+    def _check_feedback(self, cohort: str, exercise: str) -> None:
+        """Feedback goes only on the plan of someone this participant is paired with (as
+        built): anyone else's plan is not shown to them, and their feedback would count in
+        the facilitator's gallery as a partner's."""
+        target = exercise.rsplit(":", 1)[1]
+        if target not in self.gift_partners(cohort):
+            raise AccessError(
+                f"participant '{self.participant}' is not paired with '{target[:40]}' in the "
+                "gift module; you can give feedback only on your own partner's plan")
 
     def _check_vote(self, cohort: str, exercise: str, payload: dict[str, Any]) -> None:
         """A vote goes to a definition that exists for the voter's own case, never their own
