@@ -436,6 +436,15 @@ def test_only_ones_own_gift_partner_is_readable(cohort):
         refused(probe(cohort, f"me.store.from_gift_partner('demo', {call})"))
 
 
+@pytest.mark.parametrize("whose", ["p02", "p12", "facilitator", "nobody"])
+def test_feedback_only_on_ones_own_partners_plan(cohort, whose):
+    """Feedback on a stranger's plan would count as a partner's in the facilitator's gallery."""
+    feedback = "{'fits': 'It fits their numbers well.', 'risk_right': 'The risk seems right.', " \
+               "'story_lands': 'The story lands well.'}"
+    refused(probe(cohort, f"me.store.submit('demo', 'p01', 'gift', 'gift_feedback:{whose}', "
+                          f"{feedback})"), "not paired with", "feedback")
+
+
 # -- export --------------------------------------------------------------------------------
 def test_export_leaves_out_unshared_personal_answers(cohort, tmp_path: Path):
     import pandas as pd
