@@ -238,7 +238,11 @@ class ParticipantStore(_Guard):
         random.SystemRandom().shuffle(order)
         frame = frame.iloc[order].reset_index(drop=True)
         frame["participant"] = [f"someone-{i}" for i in range(1, len(frame) + 1)]
-        frame["submitted_at"] = frame["submitted_at"].dt.floor("D")  # no timing trail
+        # no trail back to a person: when, how often and in which run they answered
+        frame["submitted_at"] = frame["submitted_at"].dt.floor("D")
+        frame["version"] = 1
+        frame["run"] = 1
+        frame["source"] = "participant"
         if module in self.personal_modules:
             frame["payload"] = frame["payload"].map(numbers_only)
         return frame

@@ -852,8 +852,9 @@ def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
 
 
 def forget(folder: str | Path, participant: str, token: str) -> int:
-    """Remove every answer (all versions) of one participant of a built cohort, for a privacy
-    request; returns how many were removed. Their token stays, so they can still take part."""
+    """Remove every row naming one participant of a built cohort, for a privacy request (see
+    `Store.forget`: their answers, answers about them, their token); returns how many answer
+    versions were removed. Their notebooks stop working; an unknown id is an error."""
     if not participant or not participant.strip():
         raise ParameterError("PARTICIPANT is empty; give the participant's id (see cohort.json)")
     built = BuiltCohort.open(folder)
