@@ -257,11 +257,13 @@ def run_direct(url: str, admin: str | None, people: list[str], args: argparse.Na
     return out
 
 
-def start_service(folder: Path, connections: int) -> tuple[subprocess.Popen, str]:
+def start_service(folder: Path, connections: int, processes: int
+                  ) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; from workshop_kit.cli import main; "
                                "sys.exit(main())",
-         "serve", str(folder), "--port", "0", "--connections", str(connections)],
+         "serve", str(folder), "--port", "0", "--connections", str(connections),
+         "--processes", str(processes)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     found = re.search(r" at (http://\S+)", line)
@@ -293,7 +295,7 @@ def run_service(url: str, admin: str | None, people: list[str], args: argparse.N
         "cohort": {"id": cohort}, "store_url": with_app(url, app), "content_dir": str(DATA),
         "modules": [], "participants": []}), encoding="utf-8")
     out = Outcome("service")
-    proc, service_url = start_service(folder, args.service_connections)
+    proc, service_url = start_service(folder, args.service_connections, args.service_processes)
     try:
         sampler = ConnectionSampler(admin, app)
         out.latencies, out.errors, out.wall = room("service", service_url, cohort, people,
@@ -326,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
                         "submits all its answers back to back (a stress test)")
     p.add_argument("--service-connections", type=int, default=4,
                    help="store connections of the service (serve's --connections; default 4)")
+    p.add_argument("--service-processes", type=int, default=1,
+                   help="processes of the service (serve's --processes; default 1)")
     p.add_argument("--only", choices=["direct", "service"],
                    help="run one path only (default: both, side by side)")
     args = p.parse_args(argv)
@@ -365,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     where = "temporary SQLite files" if args.backend == "sqlite" and not args.url else \
         redact(url).split("?")[0]
     print(f"store: a fresh one per path ({where}, backend {args.backend}); "
-          f"service: `workshop-kit serve --connections {args.service_connections}`")
+          f"service: `workshop-kit serve --connections {args.service_connections} "
+          f"--processes {args.service_processes}`")
     how = (f"in {args.answers} waves of {len(people)} simultaneous submits"
            if args.mode == "waves" else "each back to back, all released at once")
     print(f"participants: {len(people)} processes x {args.answers} answers = {total} submits "

@@ -107,4 +107,68 @@ def test_malformed_rows_already_in_the_store_are_skipped_everywhere(built, serve
     result = export(built.folder, tmp_path / "a.csv", built.manifest["facilitator_token"])
     assert result.skipped >= 3
     reports = build_reports(built.folder, tmp_path / "reports")
-    assert len(reports.participants) == 12
+    assert len(reports.participants) == 12 and reports.skipped >= 3
+
+
+def _start(folder: Path, port: int) -> subprocess.Popen:
+    service = subprocess.Popen(
+        [sys.executable, "-m", "workshop_kit.cli", "serve", str(folder), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert "serving cohort" in service.stdout.readline()
+    return service
+
+
+def _stop(service: subprocess.Popen, kill: bool = False) -> None:
+    service.kill() if kill else service.terminate()
+    service.wait(timeout=30)
+    service.stdout.close()
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_service_outage_keeps_the_answer_in_the_form_until_submit_works_again(built):
+    """The service killed mid-day: the form says "Not saved", keeps what was typed, and the
+    same Submit saves it once the service is back (on the same address)."""
+    import socket
+
+    from workshop_kit.client import ParticipantClient
+    from workshop_kit.widgets import TrustProfileForm
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    service = _start(built.folder, port)
+    person = built.manifest["participants"][0]
+    me = ParticipantClient(f"http://127.0.0.1:{port}", "demo", person["id"], person["token"])
+    form = TrustProfileForm(me, "demo", person["id"], built.content().checkin)
+    form.situation.value = "A partner who wants a second opinion before the board meets."
+    _stop(service, kill=True)
+    assert form.submit() is False
+    assert "Not saved: cannot reach the workshop service" in form.message.value
+    assert "press Submit to retry" in form.message.value
+    assert form.situation.value.startswith("A partner who wants")
+    service = _start(built.folder, port)
+    try:
+        assert form.submit() is True
+        assert me.latest_answer("demo", person["id"], "checkin", "trust_profile").payload[
+            "situation"].startswith("A partner who wants")
+    finally:
+        _stop(service)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_several_service_processes_share_the_port_and_stop_together(built):
+    service = subprocess.Popen(
+        [sys.executable, "-m", "workshop_kit.cli", "serve", str(built.folder), "--port", "0",
+         "--processes", "2"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = re.search(r"http://\S+", service.stdout.readline()).group(0)
+    token = built.manifest["facilitator_token"]
+    served_by = set()
+    for _ in range(40):  # new connections are spread over both processes
+        status, body = _post(url, "/api/v1/facilitator/count", b'{"args": {}}', token)
+        assert status == 200
+        with urllib.request.urlopen(url + "/api/v1/health", timeout=10) as response:
+            served_by.add(response.headers.get("X-Workshop-Process"))
+    assert len(served_by) == 2
+    _stop(service)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url + "/api/v1/health", timeout=5)

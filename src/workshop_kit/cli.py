@@ -98,6 +98,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = report.build_reports(args.folder, args.out)
     print(f"wrote {len(result.participants)} participant pages and {result.cohort.name} to "
           f"{result.folder} in {result.seconds:.1f} s")
+    if result.skipped:
+        print(f"note: {result.skipped} malformed answer row(s) in the store (no schema accepts "
+              "them) were left out")
     return 0
 
 
@@ -139,7 +142,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"serving cohort '{config.cohort}' at {url} (store: the cohort's, opened by "
               "this process only); stop with Ctrl-C", flush=True)
 
-    serve(config, args.host, args.port, ready)
+    serve(config, args.host, args.port, ready, processes=args.processes)
     return 0
 
 
@@ -226,6 +229,9 @@ def parser() -> argparse.ArgumentParser:
                                                           "one)")
     s.add_argument("--connections", type=int, default=4,
                    help="store connections the service keeps open (default: 4)")
+    s.add_argument("--processes", type=int, default=1,
+                   help="processes answering on the port (default: 1; up to the machine's "
+                        "cores for a large room), each with --connections connections")
     s.set_defaults(func=cmd_serve)
 
     c = sub.add_parser("cockpit", help="open a built cohort's cockpit (the facilitator's "

@@ -112,6 +112,7 @@ def collect(folder: str | Path) -> CohortData:
         people = sorted({p for g in games for p in g.players()})
         moves = store.latest_many(cid, "dilemma", people, "move:") if people else []
         drill_key = store.cohort_key(cid, DRILL_KEY)
+        skipped = store.skipped
     empty = pd.DataFrame(columns=["participant", "exercise", "payload"])
 
     def frame(module: str, exercise: str | None = None) -> pd.DataFrame:
@@ -138,7 +139,8 @@ def collect(folder: str | Path) -> CohortData:
     definitions = (analysis.drill_definitions(frame("drill"), content.drill, content.cases, keys)
                    if "drill" in content.modules else pd.DataFrame())
     return CohortData(built, content, answers, trust_before, trust_after, paths, observations,
-                      rounds, live, board, strategy_of, definitions)
+                      rounds, live, board, strategy_of, definitions,
+                      extras={"skipped": skipped})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,6 +430,7 @@ class ReportResult:
     participants: list[Path]
     cohort: Path
     seconds: float
+    skipped: int = 0  # rows in the store no answer schema accepts (left out)
 
 
 def _write(path: Path, text: str) -> Path:
@@ -446,7 +449,8 @@ def build_reports(folder: str | Path, out: str | Path | None = None) -> ReportRe
     pages = [_write(target / f"{p['id']}.html", participant_page(data, p))
              for p in data.built.manifest["participants"]]
     summary = _write(target / "cohort.html", cohort_page(data))
-    return ReportResult(target, pages, summary, time.perf_counter() - started)
+    return ReportResult(target, pages, summary, time.perf_counter() - started,
+                        data.extras.get("skipped", 0))
 
 
 def compare_table(cohorts: list[CohortData]) -> pd.DataFrame:

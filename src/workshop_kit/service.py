@@ -23,8 +23,10 @@ notebooks are open.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import secrets
 import signal
 import threading
@@ -304,6 +306,7 @@ class _Handler(tornado.web.RequestHandler):
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("X-Workshop-Process", str(os.getpid()))  # which of --processes
         self.set_header("Cache-Control", "no-store")
 
     def token(self) -> str:
@@ -407,19 +410,54 @@ class _NotFound(_Handler):
 
 def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
           ready: Callable[[str], None] | None = None,
-          stop: threading.Event | None = None) -> None:
-    """Run the service until SIGINT/SIGTERM (or `stop` is set); `ready(url)` once listening."""
+          stop: threading.Event | None = None, processes: int = 1) -> None:
+    """Run the service until SIGINT/SIGTERM (or `stop` is set); `ready(url)` once listening.
+
+    With `processes` > 1 the listening socket is opened once and the process forks: each
+    process answers on it with its own thread pool and store connections (a room's burst of
+    submits is spread over the machine's cores). SIGTERM to the first process stops them all.
+    """
+    sockets = tornado.netutil.bind_sockets(port, host)
+    bound = sockets[0].getsockname()[1]
+    children: list[int] = []
+    parent = os.getpid()
+    if processes > 1:
+        if stop is not None:
+            raise ParameterError("several processes are for `workshop-kit serve`, not a thread")
+        for _ in range(processes - 1):
+            pid = os.fork()
+            if pid == 0:  # a child: serve until told to stop, or until the first one is gone
+                code = 0
+                try:
+                    _serve_on(config, sockets, None, None, parent)
+                except BaseException:
+                    log.exception("a service process failed")
+                    code = 1
+                os._exit(code)
+            children.append(pid)
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        _serve_on(config, sockets, lambda: ready and ready(f"http://{shown}:{bound}"), stop,
+                  None)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | None,
+              stop: threading.Event | None, parent: int | None) -> None:
     service = Service(config)
 
     async def main() -> None:
         server = tornado.httpserver.HTTPServer(make_app(service), max_body_size=MAX_BODY_BYTES,
                                                xheaders=False)
-        sockets = tornado.netutil.bind_sockets(port, host)
         server.add_sockets(sockets)
-        bound = sockets[0].getsockname()[1]
-        shown = f"[{host}]" if ":" in host else host
         if ready:
-            ready(f"http://{shown}:{bound}")
+            ready()
         done = asyncio.Event()
         loop = asyncio.get_running_loop()
         if stop is None:
@@ -428,6 +466,14 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
         else:
             loop.run_in_executor(None, lambda: (stop.wait(), loop.call_soon_threadsafe(
                 done.set)))
+        if parent is not None:  # a forked child: stop with the process that started it
+            def orphaned() -> None:
+                if os.getppid() != parent:
+                    done.set()
+                else:
+                    loop.call_later(1.0, orphaned)
+
+            loop.call_later(1.0, orphaned)
         await done.wait()
         server.stop()
         await server.close_all_connections()
