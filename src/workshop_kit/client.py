@@ -31,6 +31,7 @@ from .store import FACILITATOR, Answer, ExerciseState, answers_frame
 
 ENV_SERVICE_URL = "WORKSHOP_KIT_SERVICE_URL"
 API = "/api/v1"
+MAX_BODY_BYTES = 256 * 1024  # a request body; an answer is limited further by its schema
 TIMEOUT = 60  # seconds to wait for the service
 
 _ERRORS: dict[str, type[WorkshopKitError]] = {
@@ -41,6 +42,11 @@ _ERRORS: dict[str, type[WorkshopKitError]] = {
     "ContentError": ContentError,
     "StoreError": StoreError,
 }
+
+
+def too_big(size: int) -> str:
+    return (f"the request is {size:,} bytes, more than the {MAX_BODY_BYTES:,} the service "
+            "takes; an answer or an id that big is not one the kit sends")
 
 
 def resolve_service_url(url: str | None) -> str:
@@ -112,6 +118,9 @@ class _Client:
     def _request(self, method: str, path: str, body: Any = None) -> Any:
         """One request; a connection the service closed meanwhile is reopened once."""
         data = None if body is None else json.dumps(body, allow_nan=False).encode()
+        if data is not None and len(data) > MAX_BODY_BYTES:
+            # the service refuses it too (413), but only after the notebook sent it all
+            raise ParameterError(too_big(len(data)))
         headers = {"Authorization": f"token {self.__token}", "Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = "application/json"

@@ -44,6 +44,7 @@ import tornado.web
 from .access import FacilitatorStore, ParticipantStore
 from .answers import check_answer
 from .checked import CheckedStore
+from .client import API, MAX_BODY_BYTES, too_big
 from .content import Content, load_content
 from .errors import (
     AccessError,
@@ -56,8 +57,6 @@ from .store import FACILITATOR, Answer, ExerciseState
 
 log = logging.getLogger("workshop_kit.service")
 
-API = "/api/v1"
-MAX_BODY_BYTES = 256 * 1024  # a request body; an answer is limited further by its schema
 MAX_VERSIONS_PER_PARTICIPANT = 3_000  # answer versions one participant may store
 MAX_CHARS_PER_PARTICIPANT = 3_000_000  # their total size, in characters of JSON
 ID_CHARS = 200  # ids (participant, module, exercise, case, …) longer than this are refused
@@ -359,9 +358,7 @@ class CallHandler(_Handler):
         # (`stream_request_body`), so this runs before any of it is read.
         length = self.request.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            self.fail(413, "ParameterError",
-                      f"the request is {int(length):,} bytes, more than the {MAX_BODY_BYTES:,} "
-                      "the service takes; an answer or an id that big is not one the kit sends")
+            self.fail(413, "ParameterError", too_big(int(length)))
             return
         self.request.connection.set_max_body_size(MAX_BODY_BYTES)
         self._chunks: list[bytes] = []
