@@ -172,3 +172,56 @@ def test_several_service_processes_share_the_port_and_stop_together(built):
     _stop(service)
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url + "/api/v1/health", timeout=5)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_check_says_one_line_per_step_and_stops_at_the_first_failure(built, serve_store):
+    """`workshop-kit check NOTEBOOK`, as a participant runs it on their own notebook."""
+    import shutil
+
+    notebook = built.folder / "participants/p01/01_checkin.ipynb"
+    url = serve_store(built.manifest["store_url"], "demo")
+    env = {**__import__("os").environ, "WORKSHOP_KIT_SERVICE_URL": url}
+
+    def check(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "workshop_kit.cli", "check", str(path)],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    done = check(notebook)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["service", "identity", "content", "kit"]
+    assert lines[1] == ("identity: the service accepts this notebook as participant 'p01' of "
+                        "cohort 'demo'")
+    assert lines[2].startswith("content: 7 modules readable (checkin, purpose")
+    # a notebook whose token is wrong (a copy someone edited): refused at the identity step
+    forged = notebook.parent / "forged.ipynb"
+    shutil.copy(notebook, forged)
+    text = forged.read_text()
+    token = built.manifest["participants"][0]["token"]
+    forged.write_text(text.replace(token, "0" * len(token)))
+    done = check(forged)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1].startswith(
+        "identity: FAILED: the token given for participant 'p01' of cohort 'demo' is not the "
+        "right one")
+    # no service at that address: the first line says so and what to do
+    env["WORKSHOP_KIT_SERVICE_URL"] = "http://127.0.0.1:9"
+    done = check(notebook)
+    assert (done.returncode, done.stdout.splitlines()) == (1, [
+        "service: FAILED: cannot reach the workshop service at http://127.0.0.1:9 "
+        "(ConnectionRefusedError); ask the facilitator whether it is running, and check the "
+        "address"])
+
+
+def test_two_builds_into_different_folders_give_identical_notebooks(tmp_path, monkeypatch):
+    """No notebook holds a path of the trainer's machine (the content comes from the service)."""
+    monkeypatch.setenv("WORKSHOP_KIT_SECRET", "one secret for both builds, long enough")
+    trees = []
+    for out in (tmp_path / "a", tmp_path / "elsewhere/b"):
+        build(REPO / "data/cohorts/demo.yaml", REPO / "data", out)
+        trees.append({str(p.relative_to(out)): p.read_bytes()
+                      for sub in ("participants", "facilitator")
+                      for p in sorted((out / sub).rglob("*.ipynb"))})
+    assert trees[0] == trees[1] and len(trees[0]) == 12 * 7 + 8
+    assert not any(str(tmp_path).encode() in data for data in trees[0].values())

@@ -146,6 +146,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import run_checks
+
+    return run_checks(args.notebook)
+
+
 def cmd_tournament(args: argparse.Namespace) -> int:
     from . import game
 
@@ -233,6 +239,12 @@ def parser() -> argparse.ArgumentParser:
                    help="processes answering on the port (default: 1; up to the machine's "
                         "cores for a large room), each with --connections connections")
     s.set_defaults(func=cmd_serve)
+
+    k = sub.add_parser("check", help="check that one of your notebooks can work here: the "
+                                     "service, your identity, the content, the kit")
+    k.add_argument("notebook", type=Path, help="one of your workshop notebooks, e.g. "
+                                               "~/workshop/01_checkin.ipynb")
+    k.set_defaults(func=cmd_check)
 
     c = sub.add_parser("cockpit", help="open a built cohort's cockpit (the facilitator's "
                                        "screen) in JupyterLab")
