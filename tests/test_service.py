@@ -164,7 +164,7 @@ def test_several_service_processes_share_the_port_and_stop_together(built):
     token = built.manifest["facilitator_token"]
     served_by = set()
     for _ in range(40):  # new connections are spread over both processes
-        status, body = _post(url, "/api/v1/facilitator/count", b'{"args": {}}', token)
+        status, _body = _post(url, "/api/v1/facilitator/count", b'{"args": {}}', token)
         assert status == 200
         with urllib.request.urlopen(url + "/api/v1/health", timeout=10) as response:
             served_by.add(response.headers.get("X-Workshop-Process"))
