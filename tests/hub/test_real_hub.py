@@ -287,9 +287,23 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         assert notebooks and all(n.stat().st_uid == uid for n in notebooks)
         assert all(stat.S_IMODE(n.stat().st_mode) == 0o600 for n in notebooks)
     assert (Path("/home/facil/workshop") / "00_cockpit.ipynb").exists()
+    # a rebuild (here: the service's URL in every notebook) replaces the handed-out notebooks,
+    # but not one a participant edited, nor their own files
+    port, hub_port, proxy_port, service_port = (_free_port() for _ in range(4))
+    mine = Path("/home/p01/workshop")
+    with open(mine / "02_purpose.ipynb", "a", encoding="utf-8") as edited:
+        edited.write("\n")
+    (mine / "notes.txt").write_text("my own notes\n", encoding="utf-8")
+    _cli("build", str(tmp_path / "in/hubday.yaml"), "--data", str(REPO / "data"),
+         "--out", str(folder), "--service-url", f"http://127.0.0.1:{service_port}")
+    rehanded = _cli("handout", str(folder), "--home", "/home/{user}/workshop")
+    assert ("p01: 6 written, 0 unchanged, kept 1 they edited (02_purpose.ipynb) in "
+            "/home/p01/workshop") in rehanded, rehanded
+    assert rehanded.count(" 7 written, 0 unchanged in ") == 2, rehanded
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "my own notes\n"
+    assert (mine / "02_purpose.ipynb").read_text(encoding="utf-8").endswith("}\n\n")
 
     # -- the hub: the service as hub-config says, an admin service for the test ------------
-    port, hub_port, proxy_port, service_port = (_free_port() for _ in range(4))
     admin_token = secrets.token_hex(32)
     config = tmp_path / "jupyterhub_config.py"
     config.write_text("\n".join([
