@@ -173,3 +173,14 @@ def test_hub_config_registers_the_service_and_grants_the_server_tokens(hub_built
         {"name": "user", "scopes": ["self", "access:services!service=workshop"]}]
     assert config["Spawner"]["environment"] == {
         "WORKSHOP_KIT_SERVICE_URL": "http://127.0.0.1:9123"}
+
+
+def test_the_trainer_runs_a_hub_builds_facilitator_notebooks_with_the_token_of_cohort_json(
+        hub_built, monkeypatch):
+    from workshop_kit.cohort import run
+
+    monkeypatch.delenv("WORKSHOP_KIT_TOKEN", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    [checkin] = run(hub_built.folder, "checkin", simulate=True)
+    assert checkin.error is None and checkin.html.is_file()
+    assert "WORKSHOP_KIT_TOKEN" not in __import__("os").environ

@@ -737,6 +737,26 @@ def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> Mod
     return ModuleRun(module["id"], target, page, time.perf_counter() - started, error)
 
 
+@contextlib.contextmanager
+def _facilitator_token_for_hub_build(built: BuiltCohort) -> Iterator[None]:
+    """The facilitator's notebooks of a hub build carry no token (on the hub the facilitator's
+    kernel has the hub's credential); the trainer's `run` gives its kernels the token from
+    cohort.json instead, through $WORKSHOP_KIT_TOKEN, while it runs."""
+    name = "WORKSHOP_KIT_TOKEN"  # what session.resolve_token reads
+    if not built.manifest.get("hub"):
+        yield
+        return
+    before = os.environ.get(name)
+    os.environ[name] = built.manifest["facilitator_token"]
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 def run(folder: str | Path, modules: str | None = None, simulate: bool = False, seed: int = 1,
         progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> list[ModuleRun]:
     """Execute the facilitator's modules of a built cohort (all, or a comma list).
@@ -750,7 +770,7 @@ def run(folder: str | Path, modules: str | None = None, simulate: bool = False, 
     results = built.folder / "results"
     results.mkdir(exist_ok=True)
     runs = []
-    with local_service(built):
+    with local_service(built), _facilitator_token_for_hub_build(built):
         for module in progress(chosen) if progress else chosen:
             runs.append(run_module(built, module, results))
     failures = [r.error for r in runs if r.error]
