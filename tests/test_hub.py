@@ -184,3 +184,17 @@ def test_the_trainer_runs_a_hub_builds_facilitator_notebooks_with_the_token_of_c
     [checkin] = run(hub_built.folder, "checkin", simulate=True)
     assert checkin.error is None and checkin.html.is_file()
     assert "WORKSHOP_KIT_TOKEN" not in __import__("os").environ
+
+
+def test_the_trainers_cockpit_of_a_hub_build_gets_the_facilitators_token(hub_built, monkeypatch):
+    import os
+
+    from workshop_kit import cohort
+
+    seen = {}
+    monkeypatch.delenv("WORKSHOP_KIT_TOKEN", raising=False)
+    monkeypatch.setattr(cohort, "launch_jupyter_lab", lambda folder, notebook: seen.update(
+        token=os.environ.get("WORKSHOP_KIT_TOKEN")) or 0)
+    assert cohort.cockpit(hub_built.folder) == 0
+    assert seen["token"] == hub_built.manifest["facilitator_token"]
+    assert "WORKSHOP_KIT_TOKEN" not in os.environ

@@ -835,7 +835,7 @@ def cockpit(folder: str | Path) -> int:
     if not (built.folder / COCKPIT_NOTEBOOK).is_file():
         raise ParameterError(f"{built.folder / COCKPIT_NOTEBOOK} is missing; run "
                              "`workshop-kit build` again for this cohort")
-    with local_service(built):
+    with local_service(built), _facilitator_token_for_hub_build(built):
         return launch_jupyter_lab(built.folder, COCKPIT_NOTEBOOK)
 
 
