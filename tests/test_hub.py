@@ -4,6 +4,7 @@ hub-config lines. tests/hub/ runs the same against a real JupyterHub with real L
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import ClassVar
@@ -183,12 +184,10 @@ def test_the_trainer_runs_a_hub_builds_facilitator_notebooks_with_the_token_of_c
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
     [checkin] = run(hub_built.folder, "checkin", simulate=True)
     assert checkin.error is None and checkin.html.is_file()
-    assert "WORKSHOP_KIT_TOKEN" not in __import__("os").environ
+    assert "WORKSHOP_KIT_TOKEN" not in os.environ
 
 
 def test_the_trainers_cockpit_of_a_hub_build_gets_the_facilitators_token(hub_built, monkeypatch):
-    import os
-
     from workshop_kit import cohort
 
     seen = {}
