@@ -58,7 +58,8 @@ def test_a_hub_build_needs_the_facilitators_login(tmp_path):
 
 @pytest.fixture
 def hub_built(tmp_path) -> BuiltCohort:
-    cohort_file = write_cohort(tmp_path / "in", extra="facilitator_hub_user: facil\n")
+    cohort_file = write_cohort(tmp_path / "in", extra="facilitator_hub_user: facil\n"
+                                                      "facilitator_hub_group: facilitators\n")
     build(cohort_file, REPO / "data", tmp_path / "hubday", hub=True)
     return BuiltCohort.open(tmp_path / "hubday")
 
@@ -87,6 +88,8 @@ class FakeHubAuth:
         "tok-p02": {"kind": "user", "name": "p02", "scopes": ["access:services!service=workshop"]},
         "tok-facil": {"kind": "user", "name": "facil",
                       "scopes": ["access:services!service=workshop"]},
+        "tok-cofacil": {"kind": "user", "name": "cofacil", "groups": ["facilitators"],
+                        "scopes": ["access:services!service=workshop"]},
         "tok-noscope": {"kind": "user", "name": "p03", "scopes": ["access:servers!server"]},
         "tok-stranger": {"kind": "user", "name": "eve",
                          "scopes": ["access:services!service=workshop"]},
@@ -126,6 +129,7 @@ def test_a_hub_credential_acts_as_its_roster_participant_only(service):
     with pytest.raises(AccessError, match="'ann' is not the facilitator"):
         call("facilitator", FACILITATOR, "tok-ann", "count", {}, hub=True)
     assert call("facilitator", FACILITATOR, "tok-facil", "count", {}, hub=True) >= 0
+    assert call("facilitator", FACILITATOR, "tok-cofacil", "count", {}, hub=True) >= 0
     service.authenticate("p02", "tok-p02", hub=True)  # the content, for a hub credential
 
 

@@ -431,7 +431,8 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
             }
             for p in cohort.participants
         ],
-        **({"hub": True, "facilitator_hub_user": cohort.facilitator_hub_user} if hub else {}),
+        **({"hub": True, "facilitator_hub_user": cohort.facilitator_hub_user,
+            "facilitator_hub_group": cohort.facilitator_hub_group} if hub else {}),
         "pairing_notes": pairings.notes,
         **({"roleplay_groups": roleplay_plan, "roleplay_notes": groups.notes}
            if groups.groups else {}),

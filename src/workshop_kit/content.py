@@ -1087,6 +1087,8 @@ class CohortFile(_Model):
     # the facilitator is this hub user.
     hub: bool = False
     facilitator_hub_user: str = Field(default="", pattern=r"^([a-z_][a-z0-9_.@-]{0,63})?$")
+    # members of this hub group have the facilitator's rights too (a co-facilitator)
+    facilitator_hub_group: str = Field(default="", pattern=r"^([A-Za-z0-9_.@-]{1,64})?$")
 
     @field_validator("date")
     @classmethod
@@ -1109,6 +1111,7 @@ class Cohort(_Model):
     participants: tuple[Participant, ...]
     hub: bool = False
     facilitator_hub_user: str = ""
+    facilitator_hub_group: str = ""
 
 
 ROSTER_COLUMNS = ("id", "name", "email", "practice_area")
@@ -1253,4 +1256,5 @@ def load_cohort(path: str | Path) -> Cohort:
         participants=tuple(people),
         hub=spec.hub,
         facilitator_hub_user=spec.facilitator_hub_user,
+        facilitator_hub_group=spec.facilitator_hub_group,
     )

@@ -72,8 +72,10 @@ def hub_config(folder: str | Path, service_url: str = "", port: int = DEFAULT_PO
         f"c.Spawner.server_token_scopes = {[*SERVER_SCOPES, access]!r}",
         "# Where the kernels find the service (the notebooks of a --hub build carry no token).",
         f"c.Spawner.environment = {{'WORKSHOP_KIT_SERVICE_URL': {url!r}}}",
-        f"# The facilitator logs in as {manifest['facilitator_hub_user']!r}; participants as "
-        "their roster's hub_user.",
+        f"# The facilitator logs in as {manifest['facilitator_hub_user']!r}"
+        + (f" (and members of the hub group {manifest['facilitator_hub_group']!r})"
+           if manifest.get("facilitator_hub_group") else "")
+        + "; participants as their roster's hub_user.",
     ]
     return "\n".join(lines) + "\n"
 

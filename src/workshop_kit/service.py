@@ -21,7 +21,8 @@ own credential, its kernel's ``JUPYTERHUB_API_TOKEN``, with the header
 (`jupyterhub.services.auth.HubAuth.user_for_token`, the hub's own helper, cached), requires the
 token to carry ``access:services!service=<this service>``, and maps the hub login to a
 participant through the roster's ``hub_user`` (or to the facilitator: the cohort's
-``facilitator_hub_user``). The rules then run exactly as for that person's kit token.
+``facilitator_hub_user``, or a member of its ``facilitator_hub_group``). The rules then run
+exactly as for that person's kit token.
 
 Blocking store calls run on a small thread pool; each worker thread owns one `Store`
 (one connection), so PostgreSQL sees at most ``connections`` connections however many
@@ -107,6 +108,7 @@ class HubIdentities:
     participants: dict[str, tuple[str, str]]
     facilitator_user: str
     facilitator_token: str
+    facilitator_group: str = ""
     _auth: Any = field(default=None, repr=False)
 
     @classmethod
@@ -117,7 +119,8 @@ class HubIdentities:
                 "--hub` (and 'facilitator_hub_user' in the cohort file), then serve it with --hub")
         people = {p.get("hub_user") or p["id"]: (p["id"], p["token"])
                   for p in manifest["participants"]}
-        return cls(people, manifest["facilitator_hub_user"], manifest["facilitator_token"])
+        return cls(people, manifest["facilitator_hub_user"], manifest["facilitator_token"],
+                   manifest.get("facilitator_hub_group", ""))
 
     def auth(self) -> Any:
         """The hub's own auth helper, configured from the environment the hub gives its
@@ -159,7 +162,9 @@ class HubIdentities:
                 f"(it lacks {', '.join(sorted(auth.access_scopes))}); the hub's "
                 "c.Spawner.server_token_scopes must grant it (see `workshop-kit hub-config`)")
         if role == "facilitator" or who == FACILITATOR:
-            if name != self.facilitator_user:
+            groups = user.get("groups") or []  # the hub's identify model carries them
+            in_group = bool(self.facilitator_group) and self.facilitator_group in groups
+            if name != self.facilitator_user and not in_group:
                 raise AccessError(f"hub user '{name[:40]}' is not the facilitator of cohort "
                                   f"'{cohort}'")
             return FACILITATOR, self.facilitator_token

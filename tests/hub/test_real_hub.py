@@ -37,7 +37,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PARTICIPANTS = ("p01", "p02", "p03")
 FACILITATOR = "facil"
-USERS = (*PARTICIPANTS, FACILITATOR)
+CO_FACILITATOR = "cofacil"  # in the hub group the cohort names: the facilitator's rights too
+USERS = (*PARTICIPANTS, FACILITATOR, CO_FACILITATOR)
+HANDED = (*PARTICIPANTS, FACILITATOR)  # the co-facilitator gets no notebooks
 COHORT = "hubday"
 BIN = Path(sys.executable).parent
 
@@ -268,7 +270,8 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         "p03,Cy,cy@example.com,accounting,\n", encoding="utf-8")
     (tmp_path / "in/hubday.yaml").write_text(
         f'id: {COHORT}\nname: Hub day\ndate: "2026-12-03"\nroster: roster.csv\nhub: true\n'
-        f"facilitator_hub_user: {FACILITATOR}\n", encoding="utf-8")
+        f"facilitator_hub_user: {FACILITATOR}\nfacilitator_hub_group: facilitators\n",
+        encoding="utf-8")
     folder = tmp_path / COHORT
     _cli("build", str(tmp_path / "in/hubday.yaml"), "--data", str(REPO / "data"),
          "--out", str(folder))
@@ -279,7 +282,7 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
     assert handed.count("home made 0700 (was 0755)") == 4, handed
     again = _cli("handout", str(folder), "--home", "/home/{user}/workshop", "--fix-modes")
     assert again.count(": unchanged,") == 4, again
-    for user in USERS:
+    for user in HANDED:
         home = Path(f"/home/{user}")
         uid = pwd.getpwnam(user).pw_uid
         assert stat.S_IMODE(home.stat().st_mode) == 0o700
@@ -316,6 +319,7 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         f"c.ConfigurableHTTPProxy.pid_file = '{tmp_path}/proxy.pid'",
         "c.JupyterHub.authenticator_class = 'dummy'",
         f"c.Authenticator.allowed_users = {set(USERS)!r}",
+        f"c.JupyterHub.load_groups = {{'facilitators': {{'users': [{CO_FACILITATOR!r}]}}}}",
         f"c.Spawner.cmd = [{str(BIN / 'jupyterhub-singleuser')!r}]",
         "c.Spawner.start_timeout = 180; c.Spawner.http_timeout = 180",
         "c.JupyterHub.services.append({'name': 'test-admin', 'api_token': "
@@ -362,6 +366,9 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         assert "as p02: hub user 'p01' is participant 'p01' and cannot act as 'p02'" in out, out
         out = _in_kernel(hub, FACILITATOR, FACILITATOR_VIEW.format(
             cohort=COHORT, participants=PARTICIPANTS))
+        assert "none" not in out and all(f"{p} [" in out for p in PARTICIPANTS), out
+        out = _in_kernel(hub, CO_FACILITATOR, FACILITATOR_VIEW.replace(
+            '"facil"', repr(CO_FACILITATOR)).format(cohort=COHORT, participants=PARTICIPANTS))
         assert "none" not in out and all(f"{p} [" in out for p in PARTICIPANTS), out
         # a participant's server may not open the facilitator's views
         out = _in_kernel(hub, "p02", NOT_FACILITATOR.format(cohort=COHORT))
