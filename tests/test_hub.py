@@ -201,3 +201,12 @@ def test_the_trainers_cockpit_of_a_hub_build_gets_the_facilitators_token(hub_bui
     assert cohort.cockpit(hub_built.folder) == 0
     assert seen["token"] == hub_built.manifest["facilitator_token"]
     assert "WORKSHOP_KIT_TOKEN" not in os.environ
+
+
+def test_handout_refuses_a_home_pattern_that_names_no_one_or_someone_unknown(hub_built):
+    from workshop_kit.hub import handout
+
+    with pytest.raises(ParameterError, match="names no one"):
+        handout(hub_built.folder, "/home/workshop")
+    with pytest.raises(ParameterError, match=r"only \{user\} and \{id\} may be filled in"):
+        handout(hub_built.folder, "/home/{user}/{name}")

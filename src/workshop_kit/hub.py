@@ -116,6 +116,11 @@ def handout(folder: str | Path, home: str, fix_modes: bool = False) -> list[str]
     if "{user}" not in home and "{id}" not in home:
         raise ParameterError(f"--home '{home}' names no one: put {{user}} (or {{id}}) in it, "
                              "like '/home/{user}/workshop'")
+    try:
+        home.format(user="u", id="i")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ParameterError(f"--home '{home}': only {{user}} and {{id}} may be filled in "
+                             f"({type(exc).__name__}: {exc})") from None
     if os.geteuid() != 0:
         raise ParameterError("handout writes into other users' homes: run it as root")
     lines = []
@@ -182,6 +187,8 @@ def _as_user(pw: pwd.struct_passwd, work: Any) -> dict[str, Any]:
                 result = work()
             except OSError as exc:
                 result = {"error": f"{exc.strerror}: {exc.filename}"}
+            except Exception as exc:
+                result = {"error": f"{type(exc).__name__}: {exc}"}
             os.write(write, json.dumps(result).encode())
         except BaseException:
             code = 1

@@ -110,6 +110,7 @@ class HubIdentities:
     facilitator_token: str
     facilitator_group: str = ""
     _auth: Any = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any], folder: Path) -> HubIdentities:
@@ -125,6 +126,10 @@ class HubIdentities:
     def auth(self) -> Any:
         """The hub's own auth helper, configured from the environment the hub gives its
         services (JUPYTERHUB_API_TOKEN, JUPYTERHUB_API_URL, JUPYTERHUB_SERVICE_NAME)."""
+        with self._lock:
+            return self._auth or self._make_auth()
+
+    def _make_auth(self) -> Any:
         if self._auth is None:
             try:
                 from jupyterhub.services.auth import HubAuth
