@@ -55,7 +55,8 @@ def hub_config(folder: str | Path, service_url: str = "", port: int = DEFAULT_PO
         f"# The workshop service for cohort '{manifest['cohort']['id']}' "
         f"(`workshop-kit hub-config {folder}`).",
         "# The hub starts and stops it, and gives it JUPYTERHUB_API_TOKEN, _API_URL and",
-        "# _SERVICE_NAME: it checks each kernel's credential with the hub's HubAuth.",
+        "# _SERVICE_NAME: it checks each kernel's credential with the hub's HubAuth, which",
+        "# asks the hub with that credential itself, so the service needs no role of its own.",
         "c.JupyterHub.services = [",
         "    {",
         f"        {'name'!r}: {name!r},",

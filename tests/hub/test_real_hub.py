@@ -355,6 +355,10 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
                 raise AssertionError(f"{user}'s server did not start: "
                                      + (tmp_path / "hub.log").read_text()[-3000:])
         servers_up = time.monotonic() - started
+        # the service answers through the hub's proxy too, under its /services/ prefix
+        with urllib.request.urlopen(f"{hub.url}/services/workshop/api/v1/health",
+                                    timeout=30) as response:
+            assert json.loads(response.read()) == {"ok": True, "cohort": COHORT}
 
         # -- each participant, in their own server, as their own OS user ------------------
         for user in PARTICIPANTS:
@@ -373,7 +377,7 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         # a participant's server may not open the facilitator's views
         out = _in_kernel(hub, "p02", NOT_FACILITATOR.format(cohort=COHORT))
         assert "hub user 'p02' is not the facilitator" in out, out
-        timings = (f"hub up {hub_up:.1f} s, 4 servers ready {servers_up:.1f} s, "
+        timings = (f"hub up {hub_up:.1f} s, {len(USERS)} servers ready {servers_up:.1f} s, "
                    f"3 check-ins saved {saved:.1f} s after the hub started")
         print(timings)
         (tmp_path / "timings.txt").write_text(timings + "\n", encoding="utf-8")
