@@ -120,8 +120,12 @@ def linux_users(preconditions):
             made.append(user)
         yield made
     finally:
-        for user in made:
-            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
+        for user in made:  # whatever still runs as a user made here was started by this test
+            found = subprocess.run(["ps", "-o", "pid=", "-u", user], capture_output=True,
+                                   text=True).stdout.split()
+            for pid in found:
+                with contextlib.suppress(ProcessLookupError, ValueError):
+                    os.kill(int(pid), signal.SIGKILL)
         for user in made:
             subprocess.run(["userdel", "-r", user], capture_output=True)
 
