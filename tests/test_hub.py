@@ -210,3 +210,14 @@ def test_handout_refuses_a_home_pattern_that_names_no_one_or_someone_unknown(hub
         handout(hub_built.folder, "/home/workshop")
     with pytest.raises(ParameterError, match=r"only \{user\} and \{id\} may be filled in"):
         handout(hub_built.folder, "/home/{user}/{name}")
+
+
+def test_validate_checks_a_hub_cohorts_logins(tmp_path):
+    from workshop_kit.cohort import validate
+
+    good = write_cohort(tmp_path / "good", extra="hub: true\nfacilitator_hub_user: facil\n")
+    lines = validate(REPO / "data", [good])
+    assert f"{good}: 3 participants, on a JupyterHub (facilitator: facil)" in lines
+    bad = write_cohort(tmp_path / "bad", extra="hub: true\n")
+    with pytest.raises(ContentError, match="needs 'facilitator_hub_user"):
+        validate(REPO / "data", [bad])

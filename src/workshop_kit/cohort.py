@@ -963,7 +963,15 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         except ContentError as exc:
             problems.append(str(exc))
             continue
-        lines.append(f"{cohort_file}: {len(cohort.participants)} participants")
+        if cohort.hub:
+            try:
+                check_hub_users(cohort)
+            except ParameterError as exc:
+                problems.append(str(exc))
+                continue
+        lines.append(f"{cohort_file}: {len(cohort.participants)} participants"
+                     + (f", on a JupyterHub (facilitator: {cohort.facilitator_hub_user})"
+                        if cohort.hub else ""))
         if content is None:
             continue
         pairings = make_pairings([p.id for p in cohort.participants],
