@@ -45,8 +45,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    hub = {"hub": True} if args.hub else {}  # else as the cohort file says
     result = cohort.build(args.cohort_file, args.data, args.out, args.store_url,
-                          args.service_url)
+                          args.service_url, **hub)
     seconds = time.perf_counter() - started
     for note in result.notes:
         print(f"note: {note}")
@@ -135,14 +136,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .service import ServiceConfig, serve
 
-    config = ServiceConfig.from_folder(args.folder, connections=args.connections)
+    config = ServiceConfig.from_folder(args.folder, connections=args.connections, hub=args.hub)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    host, port = args.host, args.port
+    hub_url = os.environ.get("JUPYTERHUB_SERVICE_URL", "") if args.hub else ""
+    if port is None and hub_url:  # a hub-managed service listens where the hub says
+        import urllib.parse
+
+        where = urllib.parse.urlsplit(hub_url)
+        host, port = where.hostname or host, where.port or 80
 
     def ready(url: str) -> None:
         print(f"serving cohort '{config.cohort}' at {url} (store: the cohort's, opened by "
               "this process only); stop with Ctrl-C", flush=True)
 
-    serve(config, args.host, args.port, ready, processes=args.processes)
+    serve(config, host, 8765 if port is None else port, ready, processes=args.processes)
+    return 0
+
+
+def cmd_hub_config(args: argparse.Namespace) -> int:
+    from .hub import hub_config
+
+    print(hub_config(args.folder, args.service_url or "", args.port, args.name), end="")
+    return 0
+
+
+def cmd_handout(args: argparse.Namespace) -> int:
+    from .hub import handout
+
+    for line in handout(args.folder, args.home, args.fix_modes):
+        print(line)
     return 0
 
 
@@ -182,6 +205,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--service-url",
                    help="the response service's URL the notebooks talk to (default: the one "
                         "`workshop-kit cockpit` starts on this machine)")
+    b.add_argument("--hub", action="store_true",
+                   help="for a JupyterHub: no token in any notebook; each kernel is known by "
+                        "its hub login (needs facilitator_hub_user in the cohort file)")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="execute the facilitator's modules of a built cohort")
@@ -231,13 +257,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("folder", type=Path, help="a built cohort folder, e.g. build/demo")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
                                                        "127.0.0.1)")
-    s.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 for a free "
-                                                          "one)")
+    s.add_argument("--port", type=int, default=None,
+                   help="port (default: 8765, or the hub's service URL with --hub; 0 for a "
+                        "free one)")
     s.add_argument("--connections", type=int, default=4,
                    help="store connections the service keeps open (default: 4)")
     s.add_argument("--processes", type=int, default=1,
                    help="processes answering on the port (default: 1; up to the machine's "
                         "cores for a large room), each with --connections connections")
+    s.add_argument("--hub", action="store_true",
+                   help="run as a JupyterHub service: also accept a kernel's "
+                        "JUPYTERHUB_API_TOKEN, checked with the hub (a cohort built with --hub)")
     s.set_defaults(func=cmd_serve)
 
     k = sub.add_parser("check", help="check that one of your notebooks can work here: the "
@@ -245,6 +275,25 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("notebook", type=Path, help="one of your workshop notebooks, e.g. "
                                                "~/workshop/01_checkin.ipynb")
     k.set_defaults(func=cmd_check)
+
+    h = sub.add_parser("hub-config", help="print the jupyterhub_config.py lines that run a "
+                                          "built cohort's service on a JupyterHub")
+    h.add_argument("folder", type=Path, help="a cohort folder built with --hub")
+    h.add_argument("--service-url", help="where kernels reach the service (default: "
+                                         "http://127.0.0.1:PORT)")
+    h.add_argument("--port", type=int, default=8765, help="the service's port (default: 8765)")
+    h.add_argument("--name", default="workshop", help="the hub service's name "
+                                                      "(default: workshop)")
+    h.set_defaults(func=cmd_hub_config)
+
+    o = sub.add_parser("handout", help="copy each person's notebooks of a --hub cohort into "
+                                       "their home (as root)")
+    o.add_argument("folder", type=Path, help="a cohort folder built with --hub")
+    o.add_argument("--home", required=True,
+                   help="where, with {user} (hub login) or {id}: e.g. '/home/{user}/workshop'")
+    o.add_argument("--fix-modes", action="store_true",
+                   help="make homes and workshop folders others can read private (0700)")
+    o.set_defaults(func=cmd_handout)
 
     c = sub.add_parser("cockpit", help="open a built cohort's cockpit (the facilitator's "
                                        "screen) in JupyterLab")

@@ -30,6 +30,10 @@ from .errors import (
 from .store import FACILITATOR, Answer, ExerciseState, answers_frame
 
 ENV_SERVICE_URL = "WORKSHOP_KIT_SERVICE_URL"
+# On a JupyterHub a kernel's own credential, given it by its single-user server: sent when the
+# notebook holds no kit token (a hub build), and checked by the service against the hub.
+ENV_HUB_TOKEN = "JUPYTERHUB_API_TOKEN"
+HUB_HEADER = "X-Workshop-Credential"
 API = "/api/v1"
 MAX_BODY_BYTES = 256 * 1024  # a request body; an answer is limited further by its schema
 TIMEOUT = 60  # seconds to wait for the service
@@ -96,7 +100,9 @@ class _Client:
         self.url = resolve_service_url(url)
         self.cohort, self.who = cohort, who
         self.personal_modules = frozenset(personal_modules)
-        self.__token = token
+        hub_token = "" if token else os.environ.get(ENV_HUB_TOKEN, "")
+        self.__token = token or hub_token
+        self.__hub = bool(hub_token)
         self.__local = threading.local()  # one HTTP session (kept alive) per thread
 
     @property
@@ -122,6 +128,8 @@ class _Client:
             # the service refuses it too (413), but only after the notebook sent it all
             raise ParameterError(too_big(len(data)))
         headers = {"Authorization": f"token {self.__token}", "Accept": "application/json"}
+        if self.__hub:
+            headers[HUB_HEADER] = "jupyterhub"
         if data is not None:
             headers["Content-Type"] = "application/json"
         target = urllib.parse.urlsplit(self.url).path.rstrip("/") + API + path

@@ -323,10 +323,18 @@ td{{vertical-align:top;padding:.4rem .8rem;border-bottom:1px solid #ddd}}</style
 
 
 def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
-               store_url: str | None = None, service_url: str | None = None
-               ) -> tuple[Path, dict[Path, bytes], list[str]]:
-    """Validate everything and compute every file of the build, in memory (nothing written)."""
+               store_url: str | None = None, service_url: str | None = None,
+               hub: bool = False) -> tuple[Path, dict[Path, bytes], list[str]]:
+    """Validate everything and compute every file of the build, in memory (nothing written).
+
+    A hub build (`hub`, or `hub: true` in the cohort file) writes no token into any notebook:
+    there a kernel proves who it is with the hub's own credential (its JUPYTERHUB_API_TOKEN),
+    which the service checks against the hub and maps to a participant through the roster's
+    hub_user (or to the facilitator through the cohort's facilitator_hub_user)."""
     cohort = load_cohort(cohort_file)
+    hub = hub or cohort.hub
+    if hub:
+        check_hub_users(cohort)
     data_dir = Path(data_dir)
     content = load_content(data_dir)
     check_game_names(content)
@@ -353,6 +361,9 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     def make_token_for(who: str) -> str:
         return make_token(secret, cohort.id, who)
 
+    def notebook_token(who: str) -> str:  # on a hub, the hub's credential is the kernel's
+        return "" if hub else make_token_for(who)
+
     files: dict[Path, bytes] = {}
     if new_secret:
         files[Path(SECRET_FILE)] = (secret + "\n").encode()
@@ -371,7 +382,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     # a path of this machine. An empty URL means "the service `workshop-kit cockpit` (or
     # run, demo) starts on this machine" ($WORKSHOP_KIT_SERVICE_URL).
     facilitator_parameters = {"cohort_id": cohort.id, "service_url": service_url,
-                              "token": make_token_for(FACILITATOR)}
+                              "token": notebook_token(FACILITATOR)}
     files[COCKPIT_NOTEBOOK] = _prepare(repo / COCKPIT_NOTEBOOK, facilitator_parameters)
     for i, module in enumerate(content.agenda.modules):
         name = _nb_name(i, module.id)
@@ -383,7 +394,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
             parameters: dict[str, Any] = {
                 "participant_id": person.id,
                 "cohort_id": cohort.id,
-                "token": make_token_for(person.id),
+                "token": notebook_token(person.id),
                 "practice_area": person.practice_area,
                 "partners": pairings.partners(i, person.id),
                 "service_url": service_url,
@@ -416,9 +427,12 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
                 **({"roleplay": {"group": groups.group_of(p.id).id,
                                  "roles": groups.group_of(p.id).roles_of(p.id)}}
                    if groups.groups else {}),
+                **({"hub_user": p.hub_user or p.id} if hub else {}),
             }
             for p in cohort.participants
         ],
+        **({"hub": True, "facilitator_hub_user": cohort.facilitator_hub_user,
+            "facilitator_hub_group": cohort.facilitator_hub_group} if hub else {}),
         "pairing_notes": pairings.notes,
         **({"roleplay_groups": roleplay_plan, "roleplay_notes": groups.notes}
            if groups.groups else {}),
@@ -429,8 +443,23 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     return out_dir, files, notes
 
 
+def check_hub_users(cohort: Any) -> None:
+    """A hub day needs the facilitator's hub login, and no participant may log in as them."""
+    if not cohort.facilitator_hub_user:
+        raise ParameterError(
+            f"{cohort.source}: a JupyterHub build needs 'facilitator_hub_user: <hub login>' in "
+            "the cohort file (who may open the facilitator's views)")
+    clash = [p.id for p in cohort.participants
+             if (p.hub_user or p.id) == cohort.facilitator_hub_user]
+    if clash:
+        raise ParameterError(
+            f"{cohort.source}: facilitator_hub_user '{cohort.facilitator_hub_user}' is also the "
+            f"hub login of participant '{clash[0]}'; the facilitator needs a login of their own")
+
+
 def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
-          store_url: str | None = None, service_url: str | None = None) -> BuildResult:
+          store_url: str | None = None, service_url: str | None = None,
+          hub: bool = False) -> BuildResult:
     """Build a cohort's notebooks. Validates everything first: bad input writes nothing.
 
     Files whose bytes are unchanged are left alone; notebooks no longer part of the day (say,
@@ -441,7 +470,7 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
     answers and the results are kept. The secret, `cohort.json`, the facilitator's and the
     participants' notebooks (each holds a credential) are readable by the trainer only.
     """
-    out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url, service_url)
+    out_dir, files, notes = plan_build(cohort_file, data_dir, out, store_url, service_url, hub)
     manifest = json.loads(files[Path(MANIFEST)])
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
@@ -709,6 +738,26 @@ def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> Mod
     return ModuleRun(module["id"], target, page, time.perf_counter() - started, error)
 
 
+@contextlib.contextmanager
+def _facilitator_token_for_hub_build(built: BuiltCohort) -> Iterator[None]:
+    """The facilitator's notebooks of a hub build carry no token (on the hub the facilitator's
+    kernel has the hub's credential); the trainer's `run` gives its kernels the token from
+    cohort.json instead, through $WORKSHOP_KIT_TOKEN, while it runs."""
+    name = "WORKSHOP_KIT_TOKEN"  # what session.resolve_token reads
+    if not built.manifest.get("hub"):
+        yield
+        return
+    before = os.environ.get(name)
+    os.environ[name] = built.manifest["facilitator_token"]
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 def run(folder: str | Path, modules: str | None = None, simulate: bool = False, seed: int = 1,
         progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> list[ModuleRun]:
     """Execute the facilitator's modules of a built cohort (all, or a comma list).
@@ -722,7 +771,7 @@ def run(folder: str | Path, modules: str | None = None, simulate: bool = False, 
     results = built.folder / "results"
     results.mkdir(exist_ok=True)
     runs = []
-    with local_service(built):
+    with local_service(built), _facilitator_token_for_hub_build(built):
         for module in progress(chosen) if progress else chosen:
             runs.append(run_module(built, module, results))
     failures = [r.error for r in runs if r.error]
@@ -787,7 +836,7 @@ def cockpit(folder: str | Path) -> int:
     if not (built.folder / COCKPIT_NOTEBOOK).is_file():
         raise ParameterError(f"{built.folder / COCKPIT_NOTEBOOK} is missing; run "
                              "`workshop-kit build` again for this cohort")
-    with local_service(built):
+    with local_service(built), _facilitator_token_for_hub_build(built):
         return launch_jupyter_lab(built.folder, COCKPIT_NOTEBOOK)
 
 
@@ -914,7 +963,15 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         except ContentError as exc:
             problems.append(str(exc))
             continue
-        lines.append(f"{cohort_file}: {len(cohort.participants)} participants")
+        if cohort.hub:
+            try:
+                check_hub_users(cohort)
+            except ParameterError as exc:
+                problems.append(str(exc))
+                continue
+        lines.append(f"{cohort_file}: {len(cohort.participants)} participants"
+                     + (f", on a JupyterHub (facilitator: {cohort.facilitator_hub_user})"
+                        if cohort.hub else ""))
         if content is None:
             continue
         pairings = make_pairings([p.id for p in cohort.participants],

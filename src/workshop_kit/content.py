@@ -1070,6 +1070,11 @@ class Participant(_Model):
     email: str
     practice_area: str
     team: str = ""
+    # their JupyterHub login, when the day runs on a hub (defaults to the id)
+    hub_user: str = ""
+
+
+HUB_USER = re.compile(r"^[a-z_][a-z0-9_.@-]{0,63}$")
 
 
 class CohortFile(_Model):
@@ -1078,6 +1083,12 @@ class CohortFile(_Model):
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     roster: Text
     odd_one_out: Literal["trio", "facilitator"] = "trio"
+    # On a JupyterHub: participants are known by their hub login (no token in any notebook);
+    # the facilitator is this hub user.
+    hub: bool = False
+    facilitator_hub_user: str = Field(default="", pattern=r"^([a-z_][a-z0-9_.@-]{0,63})?$")
+    # members of this hub group have the facilitator's rights too (a co-facilitator)
+    facilitator_hub_group: str = Field(default="", pattern=r"^([A-Za-z0-9_.@-]{1,64})?$")
 
     @field_validator("date")
     @classmethod
@@ -1098,6 +1109,9 @@ class Cohort(_Model):
     source: str
     roster_path: str
     participants: tuple[Participant, ...]
+    hub: bool = False
+    facilitator_hub_user: str = ""
+    facilitator_hub_group: str = ""
 
 
 ROSTER_COLUMNS = ("id", "name", "email", "practice_area")
@@ -1112,7 +1126,8 @@ def _normalise_area(value: str) -> str:
 
 
 def read_roster(path: str | Path) -> list[Participant]:
-    """Read a roster CSV (id, name, email, practice_area[, team]) and check every row."""
+    """Read a roster CSV (id, name, email, practice_area[, team][, hub_user]) and check every
+    row; a blank hub_user is the participant's id (their JupyterHub login)."""
     path = Path(path)
     text = _read_text(path, "utf-8-sig", "roster file", "check the cohort's 'roster'",
                       "save the roster as UTF-8 CSV")
@@ -1131,18 +1146,19 @@ def _check_roster(path: Path, reader: csv.DictReader) -> list[Participant]:
     if missing:
         raise ContentError(
             f"{path}:1: roster header lacks column(s) {', '.join(missing)}; the header must be "
-            "id,name,email,practice_area[,team]"
+            "id,name,email,practice_area[,team][,hub_user]"
         )
-    unknown = [c for c in header if c not in (*ROSTER_COLUMNS, "team")]
+    unknown = [c for c in header if c not in (*ROSTER_COLUMNS, "team", "hub_user")]
     if unknown:
         raise ContentError(
             f"{path}:1: roster header has unknown column(s) {', '.join(unknown)}; "
-            "allowed: id,name,email,practice_area,team"
+            "allowed: id,name,email,practice_area,team,hub_user"
         )
     problems: list[str] = []
     people: list[Participant] = []
     ids: dict[str, int] = {}
     emails: dict[str, int] = {}
+    hub_users: dict[str, int] = {}
     for raw in reader:
         row_no = reader.line_num  # the file's line (blank lines are skipped, not counted)
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
@@ -1191,10 +1207,22 @@ def _check_roster(path: Path, reader: csv.DictReader) -> list[Participant]:
                 f"{path}:{row_no}: field 'practice_area' '{row.get('practice_area', '')}' is not "
                 f"known; use one of: {', '.join(PRACTICE_AREAS)}"
             )
+        hub_user = row.get("hub_user", "") or pid
+        if hub_user != pid and not HUB_USER.match(hub_user):  # an id is checked above
+            problems.append(
+                f"{path}:{row_no}: field 'hub_user' '{hub_user[:40]}' is not a JupyterHub login; "
+                "use lower-case letters, digits, _ . @ or - (or leave it blank for the id)")
+        elif hub_user in hub_users and (hub_user != pid or ids.get(pid) == row_no):
+            problems.append(
+                f"{path}:{row_no}: field 'hub_user' '{hub_user}' already used on line "
+                f"{hub_users[hub_user]}; each participant logs in as themselves")
+        else:
+            hub_users[hub_user] = row_no
         if not problems:
             people.append(
                 Participant(
-                    id=pid, name=name, email=email, practice_area=area, team=row.get("team", "")
+                    id=pid, name=name, email=email, practice_area=area, team=row.get("team", ""),
+                    hub_user=hub_user,
                 )
             )
     if problems:
@@ -1226,4 +1254,7 @@ def load_cohort(path: str | Path) -> Cohort:
         source=str(path),
         roster_path=str(roster_path),
         participants=tuple(people),
+        hub=spec.hub,
+        facilitator_hub_user=spec.facilitator_hub_user,
+        facilitator_hub_group=spec.facilitator_hub_group,
     )

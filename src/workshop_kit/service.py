@@ -15,6 +15,15 @@ so it is already installed wherever the kit runs):
   ``{"as": "<participant id>", "args": {…}}``. Answers ``{"result": …}``, or an error
   ``{"error": {"type": "AccessError", "message": "…"}}`` with 400, 403, 404, 409 or 503.
 
+On a JupyterHub (`serve --hub`, a hub-managed service) a notebook may instead send the hub's
+own credential, its kernel's ``JUPYTERHUB_API_TOKEN``, with the header
+``X-Workshop-Credential: jupyterhub``: the service asks the hub who that is
+(`jupyterhub.services.auth.HubAuth.user_for_token`, the hub's own helper, cached), requires the
+token to carry ``access:services!service=<this service>``, and maps the hub login to a
+participant through the roster's ``hub_user`` (or to the facilitator: the cohort's
+``facilitator_hub_user``, or a member of its ``facilitator_hub_group``). The rules then run
+exactly as for that person's kit token.
+
 Blocking store calls run on a small thread pool; each worker thread owns one `Store`
 (one connection), so PostgreSQL sees at most ``connections`` connections however many
 notebooks are open.
@@ -72,15 +81,105 @@ class ServiceConfig:
     cohort: str
     connections: int = 4
     content: Content | None = field(default=None, repr=False)
+    hub: HubIdentities | None = field(default=None, repr=False)
 
     @classmethod
-    def from_folder(cls, folder: str | Path, connections: int = 4) -> ServiceConfig:
-        """The config of a built cohort folder (its cohort.json, readable by the trainer)."""
+    def from_folder(cls, folder: str | Path, connections: int = 4,
+                    hub: bool = False) -> ServiceConfig:
+        """The config of a built cohort folder (its cohort.json, readable by the trainer);
+        with `hub`, who is who on the JupyterHub too."""
         from .cohort import BuiltCohort
 
         built = BuiltCohort.open(folder)
+        identities = HubIdentities.from_manifest(built.manifest, built.folder) if hub else None
         return cls(built.manifest["store_url"], built.manifest["content_dir"], built.cohort_id,
-                   connections)
+                   connections, hub=identities)
+
+
+HUB_HEADER = "X-Workshop-Credential"  # "jupyterhub": the Authorization token is the hub's
+
+
+@dataclass
+class HubIdentities:
+    """Hub login → (participant id, their kit token); the facilitator's login and token. The
+    tokens never leave the service: a hub-authenticated call runs as that person's token."""
+
+    participants: dict[str, tuple[str, str]]
+    facilitator_user: str
+    facilitator_token: str
+    facilitator_group: str = ""
+    _auth: Any = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def from_manifest(cls, manifest: dict[str, Any], folder: Path) -> HubIdentities:
+        if not manifest.get("hub") or not manifest.get("facilitator_hub_user"):
+            raise ParameterError(
+                f"{folder} was not built for a JupyterHub: rebuild it with `workshop-kit build "
+                "--hub` (and 'facilitator_hub_user' in the cohort file), then serve it with --hub")
+        people = {p.get("hub_user") or p["id"]: (p["id"], p["token"])
+                  for p in manifest["participants"]}
+        return cls(people, manifest["facilitator_hub_user"], manifest["facilitator_token"],
+                   manifest.get("facilitator_hub_group", ""))
+
+    def auth(self) -> Any:
+        """The hub's own auth helper, configured from the environment the hub gives its
+        services (JUPYTERHUB_API_TOKEN, JUPYTERHUB_API_URL, JUPYTERHUB_SERVICE_NAME)."""
+        with self._lock:
+            return self._auth or self._make_auth()
+
+    def _make_auth(self) -> Any:
+        if self._auth is None:
+            try:
+                from jupyterhub.services.auth import HubAuth
+            except ImportError:
+                raise StoreError("`serve --hub` needs the jupyterhub package installed "
+                                 "beside the kit") from None
+            auth = HubAuth(cache_max_age=60)
+            if not auth.access_scopes:
+                raise StoreError("no JUPYTERHUB_SERVICE_NAME: run `serve --hub` as a service "
+                                 "the hub starts (see `workshop-kit hub-config`)")
+            self._auth = auth
+        return self._auth
+
+    def identify(self, cohort: str, role: str, who: Any, hub_token: str) -> tuple[str, str]:
+        """(participant id or FACILITATOR, their kit token) for a hub credential, or
+        AccessError. Runs on a worker thread: HubAuth blocks on its own thread."""
+        if not hub_token:
+            raise AccessError("no JupyterHub credential: open this notebook from your own "
+                              "server on the hub")
+        auth = self.auth()
+        try:
+            user = auth.user_for_token(hub_token, sync=True)
+        except Exception as exc:  # the hub down, or refusing us: not the participant's fault
+            raise StoreError(f"cannot check who you are with the JupyterHub "
+                             f"({str(exc).splitlines()[0][:200]}); try again") from None
+        if not user or not isinstance(user.get("name"), str):
+            raise AccessError("the JupyterHub does not know this credential; restart your "
+                              "server from the hub's home page")
+        name = user["name"]
+        if user.get("kind", "user") != "user":
+            raise AccessError(f"'{name[:40]}' is not a hub user")
+        if not auth.check_scopes(auth.access_scopes, user):
+            raise AccessError(
+                f"hub user '{name[:40]}': this credential may not use the workshop service "
+                f"(it lacks {', '.join(sorted(auth.access_scopes))}); the hub's "
+                "c.Spawner.server_token_scopes must grant it (see `workshop-kit hub-config`)")
+        if role == "facilitator" or who == FACILITATOR:
+            groups = user.get("groups") or []  # the hub's identify model carries them
+            in_group = bool(self.facilitator_group) and self.facilitator_group in groups
+            if name != self.facilitator_user and not in_group:
+                raise AccessError(f"hub user '{name[:40]}' is not the facilitator of cohort "
+                                  f"'{cohort}'")
+            return FACILITATOR, self.facilitator_token
+        found = self.participants.get(name)
+        if found is None:
+            raise AccessError(f"hub user '{name[:40]}' is not in the roster of cohort "
+                              f"'{cohort}'")
+        if who != found[0]:
+            raise AccessError(f"hub user '{name[:40]}' is participant '{found[0]}' and cannot "
+                              f"act as '{str(who)[:40]}'")
+        return found
 
 
 # -- the calls each role may make, and the type of each argument ---------------------------
@@ -228,15 +327,28 @@ class Service:
         return {str(p.relative_to(root)): p.read_text(encoding="utf-8")
                 for p in sorted(root.rglob("*.yaml")) if p.is_file()}
 
-    def authenticate(self, who: Any, token: str) -> None:
+    def from_hub(self, role: str, who: Any, token: str) -> tuple[str, str]:
+        """The person a hub credential belongs to, and their kit token."""
+        if self.config.hub is None:
+            raise AccessError("this workshop service does not run under a JupyterHub; open the "
+                              "notebook built for you (its parameters carry your token)")
+        return self.config.hub.identify(self.config.cohort, role, who, token)
+
+    def authenticate(self, who: Any, token: str, hub: bool = False) -> None:
         """Any valid credential of the cohort (the content is not secret, the answers are)."""
         if not isinstance(who, str) or len(who) > ID_CHARS:
             raise AccessError("say who you are: 'as' must be your participant id")
+        if hub:
+            who, token = self.from_hub("facilitator" if who == FACILITATOR else "participant",
+                                       who, token)
         self.store().check_token(self.config.cohort, who, token)
 
-    def call(self, role: str, who: Any, token: str, method: str, args: Any) -> Any:
+    def call(self, role: str, who: Any, token: str, method: str, args: Any,
+             hub: bool = False) -> Any:
         kwargs = _arguments(role, method, args)
         cohort = self.config.cohort
+        if hub:
+            who, token = self.from_hub(role, who, token)
         store = self.store()
         if role == "participant":
             if not isinstance(who, str) or not who or who == FACILITATOR or \
@@ -313,6 +425,10 @@ class _Handler(tornado.web.RequestHandler):
         scheme, _, value = header.partition(" ")
         return value.strip() if scheme.lower() in ("token", "bearer") else ""
 
+    def hub(self) -> bool:
+        """Whether the token is the hub's credential (a kernel's JUPYTERHUB_API_TOKEN)."""
+        return self.request.headers.get(HUB_HEADER, "").strip().lower() == "jupyterhub"
+
     def fail(self, status: int, kind: str, message: str) -> None:
         self.set_status(status)
         self.finish(json.dumps({"error": {"type": kind, "message": message}}))
@@ -341,10 +457,10 @@ class HealthHandler(_Handler):
 class ContentHandler(_Handler):
     async def get(self) -> None:
         who = self.get_query_argument("as", "")
-        token = self.token()
+        token, hub = self.token(), self.hub()
 
         def work() -> dict[str, str]:
-            self.service.authenticate(who, token)
+            self.service.authenticate(who, token, hub)
             return self.service.content_files()
 
         await self.run(work)
@@ -381,23 +497,29 @@ class CallHandler(_Handler):
         if not isinstance(body, dict):
             self.fail(400, "ParameterError", "the request must be a JSON object")
             return
-        token = self.token()
+        token, hub = self.token(), self.hub()
         who = body.get("as", FACILITATOR if role == "facilitator" else None)
         args = body.get("args", {})
-        await self.run(lambda: self.service.call(role, who, token, method, args))
+        await self.run(lambda: self.service.call(role, who, token, method, args, hub))
 
 
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number an answer may hold")
 
 
-def make_app(service: Service) -> tornado.web.Application:
+def make_app(service: Service, prefix: str = "") -> tornado.web.Application:
+    """The API at /api/v1, and under `prefix` too (a hub service's /services/<name>/, for
+    requests that come through the hub's proxy)."""
     roles = "|".join(METHODS)
-    return tornado.web.Application([
-        (rf"{API}/health", HealthHandler, {"service": service}),
-        (rf"{API}/content", ContentHandler, {"service": service}),
-        (rf"{API}/({roles})/([a-z_]+)", CallHandler, {"service": service}),
-    ], default_handler_class=_NotFound, default_handler_args={"service": service})
+    routes: list[Any] = []
+    for base in sorted({"", prefix.rstrip("/")}):
+        routes += [
+            (rf"{base}{API}/health", HealthHandler, {"service": service}),
+            (rf"{base}{API}/content", ContentHandler, {"service": service}),
+            (rf"{base}{API}/({roles})/([a-z_]+)", CallHandler, {"service": service}),
+        ]
+    return tornado.web.Application(
+        routes, default_handler_class=_NotFound, default_handler_args={"service": service})
 
 
 class _NotFound(_Handler):
@@ -450,7 +572,9 @@ def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | N
     service = Service(config)
 
     async def main() -> None:
-        server = tornado.httpserver.HTTPServer(make_app(service), max_body_size=MAX_BODY_BYTES,
+        prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") if config.hub else ""
+        server = tornado.httpserver.HTTPServer(make_app(service, prefix),
+                                               max_body_size=MAX_BODY_BYTES,
                                                xheaders=False)
         server.add_sockets(sockets)
         if ready:
