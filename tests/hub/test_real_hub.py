@@ -15,6 +15,7 @@ run; skips otherwise (fails instead with WORKSHOP_KIT_REQUIRE_HUB=1).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -202,7 +203,10 @@ async def _execute(hub: Hub, user: str, kernel: str, code: str, timeout: float =
 def _in_kernel(hub: Hub, user: str, code: str) -> str:
     kernel = hub.server(user, "POST", "/kernels", {"name": "python3"})["id"]
     try:
-        return asyncio.run(_execute(hub, user, kernel, code))
+        # in a thread of its own: the browser tests' Playwright keeps an event loop running in
+        # this one for the whole session
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, _execute(hub, user, kernel, code)).result()
     finally:
         hub.server(user, "DELETE", f"/kernels/{kernel}")
 
