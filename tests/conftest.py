@@ -87,6 +87,18 @@ def store(store_url: str):
 
 
 @pytest.fixture
+def built(tmp_path: Path, store_url: str):
+    """The demo cohort built against the store under test, with simulated answers."""
+    from workshop_kit.cohort import BuiltCohort, build
+
+    out = tmp_path / "demo"
+    build(DATA / "cohorts/demo.yaml", DATA, out, store_url)
+    built = BuiltCohort.open(out)
+    built.simulate(seed=1)
+    return built
+
+
+@pytest.fixture
 def content():
     from workshop_kit.content import load_content
 

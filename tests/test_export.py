@@ -9,20 +9,10 @@ import pytest
 from test_store import AWKWARD_TEXTS
 from workshop_kit import cli, cohort
 from workshop_kit.access import OPT_IN
-from workshop_kit.cohort import BuiltCohort, build, export, forget
+from workshop_kit.cohort import export, forget
 from workshop_kit.errors import AccessError, ParameterError
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def built(tmp_path, store_url):
-    """The demo cohort built against the store under test, with simulated answers."""
-    out = tmp_path / "demo"
-    build(REPO / "data/cohorts/demo.yaml", REPO / "data", out, store_url)
-    built = BuiltCohort.open(out)
-    built.simulate(seed=1)
-    return built
 
 
 def test_export_csv_keeps_every_text_verbatim_and_leaves_out_private_answers(built, tmp_path):

@@ -15,19 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from workshop_kit.cohort import BuiltCohort, build, export
+from workshop_kit.cohort import build, export
 from workshop_kit.session import FacilitatorSession
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def built(tmp_path, store_url):
-    out = tmp_path / "demo"
-    build(REPO / "data/cohorts/demo.yaml", REPO / "data", out, store_url)
-    built = BuiltCohort.open(out)
-    built.simulate(seed=1)
-    return built
 
 
 def _post(url: str, path: str, body: bytes, token: str = "") -> tuple[int, dict]:
