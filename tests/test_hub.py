@@ -221,3 +221,122 @@ def test_validate_checks_a_hub_cohorts_logins(tmp_path):
     bad = write_cohort(tmp_path / "bad", extra="hub: true\n")
     with pytest.raises(ContentError, match="needs 'facilitator_hub_user"):
         validate(REPO / "data", [bad])
+
+
+# -- fetch: each person takes their own notebooks from the service --------------------------
+@pytest.fixture
+def serve_folder():
+    """`serve` of a built folder in this process (hub credentials checked by FakeHubAuth)."""
+    import threading
+
+    from workshop_kit.service import serve
+
+    stops = []
+
+    def start(folder: Path, hub: bool = False) -> str:
+        config = ServiceConfig.from_folder(folder, connections=1, hub=hub)
+        if hub:
+            config.hub._auth = FakeHubAuth()
+        stop, started, ready = threading.Event(), threading.Event(), []
+        thread = threading.Thread(target=serve, daemon=True, kwargs={
+            "config": config, "stop": stop,
+            "ready": lambda url: (ready.append(url), started.set())})
+        thread.start()
+        assert started.wait(30)
+        stops.append((stop, thread))
+        return ready[0]
+
+    yield start
+    for stop, thread in stops:
+        stop.set()
+        thread.join(30)
+
+
+def _mode(path: Path) -> int:
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_fetch_with_a_kit_token_writes_only_ones_own_notebooks_privately(tmp_path, serve_folder):
+    from workshop_kit.cli import main
+    from workshop_kit.hub import fetch
+
+    shutil.copytree(REPO / "data/cohorts", tmp_path / "cohorts")
+    build(tmp_path / "cohorts/demo.yaml", REPO / "data", tmp_path / "demo")
+    built = BuiltCohort.open(tmp_path / "demo")
+    url = serve_folder(built.folder)
+    p01, p02 = built.manifest["participants"][:2]
+    into = tmp_path / "home/workshop"
+    line = fetch(into, url, p01["id"], p01["token"])
+    mine = sorted(p.name for p in (built.folder / "participants" / p01["id"]).glob("*.ipynb"))
+    assert line == f"{p01['id']}'s notebooks: {len(mine)} written, 0 unchanged in {into}"
+    assert sorted(p.name for p in into.glob("*.ipynb")) == mine
+    assert _mode(into) == 0o700 and all(_mode(p) == 0o600 for p in into.glob("*.ipynb"))
+    for name in mine:
+        assert (into / name).read_bytes() == (
+            built.folder / "participants" / p01["id"] / name).read_bytes()
+    # a re-run changes nothing and says so; an edited notebook is kept
+    assert fetch(into, url, p01["id"], p01["token"]) == (
+        f"{p01['id']}'s notebooks: unchanged, {len(mine)} notebooks in {into}")
+    with open(into / mine[0], "a", encoding="utf-8") as edited:
+        edited.write("\n")
+    (into / mine[1]).unlink()
+    assert fetch(into, url, p01["id"], p01["token"]) == (
+        f"{p01['id']}'s notebooks: 1 written, {len(mine) - 2} unchanged, kept 1 you edited "
+        f"({mine[0]}) in {into}")
+    assert (into / mine[0]).read_text(encoding="utf-8").endswith("\n\n")
+    # another's id with my token, or no token: refused, nothing written
+    with pytest.raises(AccessError, match="token"):
+        fetch(tmp_path / "other", url, p02["id"], p01["token"])
+    with pytest.raises(AccessError):
+        fetch(tmp_path / "other", url, "facilitator", p01["token"])
+    assert not (tmp_path / "other").exists()
+    # the facilitator gets the facilitator's notebooks, through the command
+    fac = tmp_path / "fac"
+    assert main(["fetch", "--into", str(fac), "--service-url", url, "--as", "facilitator",
+                 "--token", built.manifest["facilitator_token"]]) == 0
+    assert sorted(p.name for p in fac.glob("*.ipynb")) == sorted(
+        p.name for p in (built.folder / "facilitator").glob("*.ipynb"))
+    # a folder others may read is refused unless --fix-modes
+    open_dir = tmp_path / "open"
+    open_dir.mkdir(mode=0o755)
+    open_dir.chmod(0o755)
+    with pytest.raises(ParameterError, match="readable by others"):
+        fetch(open_dir, url, p01["id"], p01["token"])
+    assert "open made 0700 (was 0755)" in fetch(open_dir, url, p01["id"], p01["token"],
+                                                fix_modes=True)
+
+
+def test_fetch_with_a_hub_credential_gets_that_persons_notebooks_only(
+        hub_built, serve_folder, tmp_path, monkeypatch, capsys):
+    from workshop_kit.cli import main
+    from workshop_kit.hub import fetch
+
+    url = serve_folder(hub_built.folder, hub=True)
+    monkeypatch.setenv("WORKSHOP_KIT_SERVICE_URL", url)
+    monkeypatch.delenv("WORKSHOP_KIT_TOKEN", raising=False)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-ann")
+    assert main(["fetch", "--into", str(tmp_path / "ann")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("p01's notebooks: ") and out.count("\n") == 1, out
+    for name in (hub_built.folder / "participants/p01").glob("*.ipynb"):
+        assert (tmp_path / "ann" / name.name).read_bytes() == name.read_bytes()
+    with pytest.raises(AccessError, match="is participant 'p01' and cannot fetch the "
+                                          "notebooks of 'p02'"):
+        fetch(tmp_path / "x", who="p02")
+    with pytest.raises(AccessError, match="cannot fetch the notebooks of 'facilitator'"):
+        fetch(tmp_path / "x", who="facilitator")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-stranger")
+    with pytest.raises(AccessError, match="'eve' is not in the roster"):
+        fetch(tmp_path / "x")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-noscope")
+    with pytest.raises(AccessError, match="lacks access:services"):
+        fetch(tmp_path / "x")
+    assert not (tmp_path / "x").exists()
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-cofacil")  # the facilitator's group
+    assert fetch(tmp_path / "co").startswith("the facilitator's notebooks: ")
+    assert (tmp_path / "co/00_cockpit.ipynb").exists()
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN")
+    with pytest.raises(ParameterError, match="no credential"):
+        fetch(tmp_path / "x")

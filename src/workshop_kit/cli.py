@@ -169,6 +169,14 @@ def cmd_handout(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .hub import fetch
+
+    print(fetch(args.into, args.service_url or "", args.who or "", _token(args),
+                args.fix_modes))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_checks
 
@@ -294,6 +302,18 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("--fix-modes", action="store_true",
                    help="make homes and workshop folders others can read private (0700)")
     o.set_defaults(func=cmd_handout)
+
+    g = sub.add_parser("fetch", help="take your own notebooks from the workshop service into "
+                                     "a private folder (run in your server on the hub)")
+    g.add_argument("--into", default="~/workshop", help="where (default: ~/workshop)")
+    g.add_argument("--service-url", help="the service (default: $WORKSHOP_KIT_SERVICE_URL)")
+    g.add_argument("--as", dest="who", help="your participant id, or facilitator (with a kit "
+                                            "token; a hub credential says who you are)")
+    g.add_argument("--token", default="", help=f"a kit token (default: ${ENV_TOKEN}; without "
+                                               "one: the hub's $JUPYTERHUB_API_TOKEN)")
+    g.add_argument("--fix-modes", action="store_true",
+                   help="make the folder private (0700) if others can read it")
+    g.set_defaults(func=cmd_fetch)
 
     c = sub.add_parser("cockpit", help="open a built cohort's cockpit (the facilitator's "
                                        "screen) in JupyterLab")

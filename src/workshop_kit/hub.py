@@ -256,3 +256,75 @@ def _write_files(dest: Path, files: dict[str, bytes], fix_modes: bool) -> dict[s
         record_path.write_text(json.dumps(new_record, indent=1, sort_keys=True) + "\n",
                                encoding="utf-8")
     return {"written": written, "unchanged": unchanged, "kept": kept, "fixed": fixed}
+
+
+# -- fetch: each user takes their own notebooks from the service --------------------------------
+def fetch(into: str | Path = "~/workshop", service_url: str = "", who: str = "",
+          token: str = "", fix_modes: bool = False) -> str:
+    """Ask the service for the caller's own notebooks and write them into `into` (0700, files
+    0600), as `handout` would: a re-run writes nothing, a notebook edited since the last fetch
+    is kept. The credential is `token` (a kit token, with `who`), else the server's
+    $JUPYTERHUB_API_TOKEN. One line saying what happened."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from .client import API, ENV_HUB_TOKEN, HUB_HEADER, resolve_service_url
+
+    url = resolve_service_url(service_url or None)
+    headers = {}
+    if token:
+        if not who:
+            raise ParameterError("a kit token needs --as: your participant id (or facilitator)")
+    else:
+        token = os.environ.get(ENV_HUB_TOKEN, "")
+        if not token:
+            raise ParameterError(f"no credential: run this in your own server on the hub (it "
+                                 f"sets ${ENV_HUB_TOKEN}), or give --as and --token")
+        headers[HUB_HEADER] = "jupyterhub"
+    headers["Authorization"] = f"token {token}"
+    query = f"?as={urllib.parse.quote(who)}" if who else ""
+    request = urllib.request.Request(f"{url}{API}/notebooks{query}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            error = json.loads(exc.read())["error"]
+        except (ValueError, KeyError, TypeError):
+            raise ParameterError(f"the workshop service at {url} answered {exc.code}; is that "
+                                 "its address?") from None
+        from .client import _ERRORS
+
+        kind = _ERRORS.get(error.get("type", ""), ParameterError)
+        raise kind(str(error.get("message", "refused")).splitlines()[0][:500]) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ParameterError(f"cannot reach the workshop service at {url}: {reason}") from None
+    result = body.get("result") if isinstance(body, dict) else None
+    if not isinstance(result, dict) or not isinstance(result.get("notebooks"), dict):
+        raise ParameterError(f"the workshop service at {url} sent no notebooks")
+    person = str(result.get("person", ""))
+    files: dict[str, bytes] = {}
+    for name, text in result["notebooks"].items():
+        if (not isinstance(name, str) or not isinstance(text, str) or "/" in name
+                or "\\" in name or name.startswith(".") or not name.endswith(".ipynb")):
+            raise ParameterError(f"the workshop service sent a file name the kit does not "
+                                 f"write: {str(name)[:60]!r}")
+        files[name] = text.encode("utf-8")
+    dest = Path(os.path.expanduser(str(into))).absolute()
+    old = os.umask(0o077)
+    try:
+        done = _write_files(dest, files, fix_modes)
+    finally:
+        os.umask(old)
+    whose = "the facilitator's" if person == "facilitator" else f"{person}'s"
+    if "error" in done:
+        raise ParameterError(done["error"])
+    written, kept, same = done["written"], done["kept"], done["unchanged"]
+    what = (f"unchanged, {same} notebooks" if not written and not done["fixed"]
+            else f"{written} written, {same} unchanged")
+    if kept:
+        what += f", kept {len(kept)} you edited ({', '.join(kept[:3])})"
+    fixed = f", {done['fixed']}" if done["fixed"] else ""
+    return f"{whose} notebooks: {what} in {dest}{fixed}"

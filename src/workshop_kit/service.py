@@ -10,6 +10,8 @@ so it is already installed wherever the kit runs):
 
 - ``GET  /api/v1/health``: ``{"ok": true, "cohort": …}``, no credential needed;
 - ``GET  /api/v1/content``: the cohort's content files (YAML text), for a valid credential;
+- ``GET  /api/v1/notebooks?as=<id>``: the caller's own built notebooks (``workshop-kit
+  fetch``), for a hub where the trainer cannot write into the users' homes;
 - ``POST /api/v1/<role>/<method>``: one call of a guard, role ``participant`` or
   ``facilitator``; header ``Authorization: token <token>``; body
   ``{"as": "<participant id>", "args": {…}}``. Answers ``{"result": …}``, or an error
@@ -82,6 +84,7 @@ class ServiceConfig:
     connections: int = 4
     content: Content | None = field(default=None, repr=False)
     hub: HubIdentities | None = field(default=None, repr=False)
+    folder: str = ""  # the built cohort folder: its notebooks, for `GET /api/v1/notebooks`
 
     @classmethod
     def from_folder(cls, folder: str | Path, connections: int = 4,
@@ -93,7 +96,7 @@ class ServiceConfig:
         built = BuiltCohort.open(folder)
         identities = HubIdentities.from_manifest(built.manifest, built.folder) if hub else None
         return cls(built.manifest["store_url"], built.manifest["content_dir"], built.cohort_id,
-                   connections, hub=identities)
+                   connections, hub=identities, folder=str(built.folder))
 
 
 HUB_HEADER = "X-Workshop-Credential"  # "jupyterhub": the Authorization token is the hub's
@@ -142,9 +145,8 @@ class HubIdentities:
             self._auth = auth
         return self._auth
 
-    def identify(self, cohort: str, role: str, who: Any, hub_token: str) -> tuple[str, str]:
-        """(participant id or FACILITATOR, their kit token) for a hub credential, or
-        AccessError. Runs on a worker thread: HubAuth blocks on its own thread."""
+    def _user(self, hub_token: str) -> tuple[str, dict[str, Any]]:
+        """The hub login of a credential that may use this service, or AccessError."""
         if not hub_token:
             raise AccessError("no JupyterHub credential: open this notebook from your own "
                               "server on the hub")
@@ -165,10 +167,31 @@ class HubIdentities:
                 f"hub user '{name[:40]}': this credential may not use the workshop service "
                 f"(it lacks {', '.join(sorted(auth.access_scopes))}); the hub's "
                 "c.Spawner.server_token_scopes must grant it (see `workshop-kit hub-config`)")
+        return name, user
+
+    def person(self, cohort: str, hub_token: str) -> tuple[str, str]:
+        """(participant id or FACILITATOR, their kit token) for a hub credential, whoever it
+        is: the facilitator's login or group first, else the roster."""
+        name, user = self._user(hub_token)
+        if self._is_facilitator(name, user):
+            return FACILITATOR, self.facilitator_token
+        found = self.participants.get(name)
+        if found is None:
+            raise AccessError(f"hub user '{name[:40]}' is not in the roster of cohort "
+                              f"'{cohort}'")
+        return found
+
+    def _is_facilitator(self, name: str, user: dict[str, Any]) -> bool:
+        groups = user.get("groups") or []  # the hub's identify model carries them
+        in_group = bool(self.facilitator_group) and self.facilitator_group in groups
+        return name == self.facilitator_user or in_group
+
+    def identify(self, cohort: str, role: str, who: Any, hub_token: str) -> tuple[str, str]:
+        """(participant id or FACILITATOR, their kit token) for a hub credential, or
+        AccessError. Runs on a worker thread: HubAuth blocks on its own thread."""
+        name, user = self._user(hub_token)
         if role == "facilitator" or who == FACILITATOR:
-            groups = user.get("groups") or []  # the hub's identify model carries them
-            in_group = bool(self.facilitator_group) and self.facilitator_group in groups
-            if name != self.facilitator_user and not in_group:
+            if not self._is_facilitator(name, user):
                 raise AccessError(f"hub user '{name[:40]}' is not the facilitator of cohort "
                                   f"'{cohort}'")
             return FACILITATOR, self.facilitator_token
@@ -327,6 +350,39 @@ class Service:
         return {str(p.relative_to(root)): p.read_text(encoding="utf-8")
                 for p in sorted(root.rglob("*.yaml")) if p.is_file()}
 
+    def notebooks(self, who: Any, token: str, hub: bool = False) -> dict[str, Any]:
+        """The caller's own built notebooks, {"person": id, "notebooks": {name: text}}: a
+        participant's participants/<id>/*.ipynb, the facilitator's facilitator/*.ipynb, and
+        never anyone else's. A hub credential says who it is; `who`, if given, must match."""
+        if not self.config.folder:
+            raise ParameterError("this workshop service was not started from a built cohort "
+                                 "folder (`workshop-kit serve FOLDER`): it has no notebooks")
+        if who is not None and (not isinstance(who, str) or len(who) > ID_CHARS):
+            raise AccessError("say who you are: 'as' must be your participant id")
+        if hub:
+            if self.config.hub is None:
+                self.from_hub("participant", who, token)  # raises: not on a hub
+            person, kit_token = self.config.hub.person(self.config.cohort, token)
+            if who and who != person:
+                raise AccessError(f"your hub credential is {_whom(person)} and cannot fetch "
+                                  f"the notebooks of '{who[:40]}'")
+        else:
+            if not who:
+                raise AccessError("say who you are: 'as' must be your participant id (or "
+                                  "'facilitator')")
+            person, kit_token = who, token
+        self.store().check_token(self.config.cohort, person, kit_token)
+        root = Path(self.config.folder)
+        sub = root / "facilitator" if person == FACILITATOR else root / "participants" / person
+        if person != FACILITATOR and (person in ("", ".", "..") or "/" in person):
+            raise AccessError(f"'{person[:40]}' is not a participant id")
+        found = {p.name: p.read_text(encoding="utf-8") for p in sorted(sub.glob("*.ipynb"))
+                 if p.is_file() and not p.is_symlink()}
+        if not found:
+            raise ParameterError(f"no notebooks built for {_whom(person)}; ask the facilitator "
+                                 "to run `workshop-kit build` again")
+        return {"person": person, "notebooks": found}
+
     def from_hub(self, role: str, who: Any, token: str) -> tuple[str, str]:
         """The person a hub credential belongs to, and their kit token."""
         if self.config.hub is None:
@@ -399,6 +455,10 @@ class Service:
                     "the most one person may store in a day; ask the facilitator")
 
 
+def _whom(person: str) -> str:
+    return "the facilitator" if person == FACILITATOR else f"participant '{person}'"
+
+
 def _status(exc: Exception) -> int:
     if isinstance(exc, ExerciseLockedError):
         return 409
@@ -466,6 +526,13 @@ class ContentHandler(_Handler):
         await self.run(work)
 
 
+class NotebooksHandler(_Handler):
+    async def get(self) -> None:
+        who = self.get_query_argument("as", None)
+        token, hub = self.token(), self.hub()
+        await self.run(lambda: self.service.notebooks(who, token, hub))
+
+
 @tornado.web.stream_request_body
 class CallHandler(_Handler):
     def prepare(self) -> None:
@@ -516,6 +583,7 @@ def make_app(service: Service, prefix: str = "") -> tornado.web.Application:
         routes += [
             (rf"{base}{API}/health", HealthHandler, {"service": service}),
             (rf"{base}{API}/content", ContentHandler, {"service": service}),
+            (rf"{base}{API}/notebooks", NotebooksHandler, {"service": service}),
             (rf"{base}{API}/({roles})/([a-z_]+)", CallHandler, {"service": service}),
         ]
     return tornado.web.Application(
