@@ -100,15 +100,38 @@ def _people(folder: Path, manifest: dict[str, Any]) -> list[Person]:
     if manifest.get("facilitator_hub_user"):
         people.append(Person(manifest["facilitator_hub_user"], "facilitator",
                              files_of(folder / "facilitator")))
+        taken = {p.user for p in people}
+        for member in _group_members(manifest.get("facilitator_hub_group") or ""):
+            if member not in taken:  # a participant in the group keeps their own notebooks
+                people.append(Person(member, "facilitator", people[-1].files))
+                taken.add(member)
     return people
+
+
+def _group_members(group: str) -> list[str]:
+    """The members of the machine's group of that name (the hub group mirrored as a Unix
+    group, as on a LocalProcessSpawner hub), in order; none if there is no such group."""
+    import grp
+
+    if not group:
+        return []
+    try:
+        found = grp.getgrnam(group)
+    except KeyError:
+        return []
+    members = set(found.gr_mem)
+    members |= {pw.pw_name for pw in pwd.getpwall() if pw.pw_gid == found.gr_gid}
+    return sorted(members)
 
 
 def handout(folder: str | Path, home: str, fix_modes: bool = False) -> list[str]:
     """Copy each participant's notebooks (and the facilitator's) into their home; one line per
-    user. Users that do not exist are skipped; a home others can read is refused (or made
-    0700 with `fix_modes`). Files are written by a child process running as the user, mode
-    0600 in folders of mode 0700. A re-run writes nothing; after a rebuild only the notebooks
-    that changed are replaced, and one the user has edited since the last hand-out is kept."""
+    user. The members of the machine's group named like the cohort's facilitator_hub_group
+    get the facilitator's notebooks too. Users that do not exist are skipped; a home others
+    can read is refused (or made 0700 with `fix_modes`). Files are written by a child process
+    running as the user, mode 0600 in folders of mode 0700. A re-run writes nothing; after a
+    rebuild only the notebooks that changed are replaced, and one the user has edited since
+    the last hand-out is kept."""
     folder = Path(folder)
     manifest = _manifest(folder)
     if not manifest.get("hub"):
@@ -127,6 +150,11 @@ def handout(folder: str | Path, home: str, fix_modes: bool = False) -> list[str]
     lines = []
     for person in _people(folder, manifest):
         lines.append(_hand_to(person, home, fix_modes))
+    group = manifest.get("facilitator_hub_group") or ""
+    if group and not _group_members(group):
+        lines.append(f"note: no user of this machine is in a group '{group}': the hub group's "
+                     "members get the facilitator's notebooks with `workshop-kit fetch` in "
+                     "their own server")
     return lines
 
 
