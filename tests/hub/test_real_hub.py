@@ -1,12 +1,17 @@
 """The day on a real JupyterHub 6 with real Linux users.
 
-Creates users p01-p03 and `facil` (useradd -m), builds a --hub cohort, hands the notebooks out
-(`workshop-kit handout --fix-modes`), starts a JupyterHub (LocalProcessSpawner; the workshop
-service registered with the lines `workshop-kit hub-config` prints), starts each user's server
-through the hub API, and in each participant's own server, in a kernel running as their OS
-user with the credential the hub gave that server, runs their notebook's injected parameters,
-a session and a check-in submit. Then the facilitator, in their own server, sees the three
-answers; p01's kernel cannot read p02's home nor act as p02. Users and processes are removed.
+Creates users p01-p03, `facil` and `cofacil` (useradd -m; cofacil in the Unix group named like
+the cohort's facilitator_hub_group), builds a --hub cohort, hands the notebooks out
+(`workshop-kit handout --fix-modes`; cofacil gets the facilitator's), starts a JupyterHub
+(LocalProcessSpawner; the workshop service registered with the lines `workshop-kit hub-config`
+prints), starts each user's server through the hub API, and in each participant's own server,
+in a kernel running as their OS user with the credential the hub gave that server, runs their
+notebook's injected parameters, a session and a check-in submit. Then the facilitator, in
+their own server, sees the three answers; p01's kernel cannot read p02's home nor act as p02,
+and every probe of the service from it (p02's answers, submitting as p02, each facilitator
+action, a malformed check-in, p02's notebooks) is refused in one line with the store's rows
+unchanged. p03 takes its notebooks with `workshop-kit fetch` in its own server. Users, the
+group and processes are removed.
 
 Needs root, useradd, jupyterhub and configurable-http-proxy, and a Python the new users may
 run; skips otherwise (fails instead with WORKSHOP_KIT_REQUIRE_HUB=1).
@@ -40,7 +45,8 @@ PARTICIPANTS = ("p01", "p02", "p03")
 FACILITATOR = "facil"
 CO_FACILITATOR = "cofacil"  # in the hub group the cohort names: the facilitator's rights too
 USERS = (*PARTICIPANTS, FACILITATOR, CO_FACILITATOR)
-HANDED = (*PARTICIPANTS, FACILITATOR)  # the co-facilitator gets no notebooks
+HANDED = USERS  # the co-facilitator gets the facilitator's notebooks (the Unix group)
+GROUP = "facilitators"
 COHORT = "hubday"
 BIN = Path(sys.executable).parent
 
@@ -74,6 +80,11 @@ def _why_not() -> str:
                     f"{stat.S_IMODE(blocked.stat().st_mode):04o}), so the hub's users cannot "
                     f"run this Python ({sys.executable}); make the venv from a Python outside "
                     "/root, in a folder others may enter")
+    import grp
+
+    with contextlib.suppress(KeyError):
+        grp.getgrnam(GROUP)
+        return f"group {GROUP} already exists here; the test makes and removes its own"
     taken = [u for u in USERS if _exists(u)]
     if taken:
         return (f"user(s) {', '.join(taken)} already exist here; the test makes and removes "
@@ -119,6 +130,9 @@ def linux_users(preconditions):
             subprocess.run(["useradd", "-m", "-s", "/bin/bash", user], check=True,
                            capture_output=True)
             made.append(user)
+        subprocess.run(["groupadd", GROUP], check=True, capture_output=True)
+        subprocess.run(["gpasswd", "-a", CO_FACILITATOR, GROUP], check=True,
+                       capture_output=True)
         yield made
     finally:
         for user in made:  # whatever still runs as a user made here was started by this test
@@ -129,6 +143,7 @@ def linux_users(preconditions):
                     os.kill(int(pid), signal.SIGKILL)
         for user in made:
             subprocess.run(["userdel", "-r", user], capture_output=True)
+        subprocess.run(["groupdel", GROUP], capture_output=True)
 
 
 class Hub:
@@ -269,6 +284,107 @@ except AccessError as exc:
 '''
 
 
+PROBES = '''
+import json, os, urllib.error, urllib.request
+url = os.environ["WORKSHOP_KIT_SERVICE_URL"] + "/api/v1"
+headers = {{"Authorization": "token " + os.environ["JUPYTERHUB_API_TOKEN"],
+           "X-Workshop-Credential": "jupyterhub", "Content-Type": "application/json"}}
+C = {cohort!r}
+answer = {{"participant": "p02", "module": "checkin", "exercise": "trust_profile"}}
+def call(path, who=None, args=None):
+    data = None if args is None else json.dumps({{"as": who, "args": args}}).encode()
+    request = urllib.request.Request(url + path, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return "ALLOWED " + response.read().decode()[:200]
+    except urllib.error.HTTPError as exc:
+        error = json.loads(exc.read())["error"]
+        one = "" if "\\n" not in error["message"] else " MULTI-LINE"
+        return f"{{exc.code}} {{error['type']}}: {{error['message']}}{{one}}"
+probes = [
+    ("read p02", "/participant/latest", "p01", {{"participant": "p02"}}),
+    ("read p02's check-in", "/participant/latest_answer", "p01", answer),
+    ("p02's history", "/participant/history", "p01", answer),
+    ("read as p02", "/participant/latest", "p02", {{"participant": "p02"}}),
+    ("submit as p02", "/participant/submit", "p02",
+     {{**answer, "payload": {{"ratings": {{}}}}}}),
+    ("submit p02's answer", "/participant/submit", "p01",
+     {{**answer, "payload": {{"ratings": {{}}}}}}),
+    ("module_answers", "/facilitator/module_answers", "facilitator", {{"module": "checkin"}}),
+    ("set_exercise_state", "/facilitator/set_exercise_state", "facilitator",
+     {{"module": "checkin", "exercise": "trust_profile", "locked": True}}),
+    ("reset_exercise", "/facilitator/reset_exercise", "facilitator",
+     {{"module": "checkin", "exercise": "trust_profile"}}),
+    ("registered", "/facilitator/registered", "facilitator", {{}}),
+    ("participants", "/facilitator/participants", "facilitator", {{}}),
+    ("mark_module", "/facilitator/mark_module", "facilitator",
+     {{"module": "checkin", "started_at": "2026-12-03T09:00:00"}}),
+    ("answers_since", "/facilitator/answers_since", "facilitator", {{"module": "checkin"}}),
+    ("malformed check-in", "/participant/submit", "p01",
+     {{**answer, "participant": "p01", "payload": {{"ratings": [1, 2]}}}}),
+]
+for name, path, who, args in probes:
+    print(name, "->", call(path, who, args))
+print("p02's notebooks ->", call("/notebooks?as=p02"))
+print("the facilitator's notebooks ->", call("/notebooks?as=facilitator"))
+'''
+CANNOT_READ = "403 AccessError: participant 'p01' cannot read the answers of 'p02'"
+NOT_THE_FACILITATOR = "403 AccessError: hub user 'p01' is not the facilitator of cohort"
+EXPECTED = {
+    "read p02": CANNOT_READ,
+    "read p02's check-in": CANNOT_READ,
+    "p02's history": CANNOT_READ,
+    "read as p02": "403 AccessError: hub user 'p01' is participant 'p01' and cannot act as 'p02'",
+    "submit as p02": "403 AccessError: hub user 'p01' is participant 'p01' and cannot act as",
+    "submit p02's answer": "403 AccessError: participant 'p01' cannot write the answers of 'p02'",
+    "module_answers": NOT_THE_FACILITATOR,
+    "set_exercise_state": NOT_THE_FACILITATOR,
+    "reset_exercise": NOT_THE_FACILITATOR,
+    "registered": NOT_THE_FACILITATOR,
+    "participants": NOT_THE_FACILITATOR,
+    "mark_module": NOT_THE_FACILITATOR,
+    "answers_since": NOT_THE_FACILITATOR,
+    "malformed check-in": "400 AnswerError: answer to checkin/trust_profile: field 'ratings' is "
+                          "[1, 2], must be a JSON object",
+    "p02's notebooks": "403 AccessError: your hub credential is participant 'p01' and cannot "
+                       "fetch the notebooks of 'p02'",
+    "the facilitator's notebooks": "403 AccessError: your hub credential is participant 'p01' "
+                                   "and cannot fetch the notebooks of 'facilitator'",
+}
+
+FETCH = '''
+import os, pwd, subprocess, sys
+assert pwd.getpwuid(os.getuid()).pw_name == {user!r}
+for _ in range(2):
+    done = subprocess.run([sys.executable, "-m", "workshop_kit.cli", "fetch", "--into",
+                           "~/fetched"], capture_output=True, text=True)
+    print(done.returncode, done.stdout.strip(), done.stderr.strip())
+'''
+
+FETCH_OTHERS = '''
+import subprocess, sys
+for extra in ([], ["--as", "p02"]):
+    done = subprocess.run([sys.executable, "-m", "workshop_kit.cli", "fetch", "--into",
+                           "~/fetched", *extra], capture_output=True, text=True)
+    print(done.returncode, done.stdout.strip(), done.stderr.strip())
+'''
+
+
+def _snapshot(store_url: str) -> dict[str, list[tuple]]:
+    """Every row of every table of the SQLite store, read as root (not through the kit)."""
+    import sqlite3
+
+    assert store_url.startswith("sqlite:///"), store_url
+    conn = sqlite3.connect(store_url[len("sqlite:///"):])
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted(tuple(str(v) for v in r) for r in conn.execute(f"SELECT * FROM {t}"))
+                for t in tables}
+    finally:
+        conn.close()
+
+
 def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
     # -- the trainer: roster, hub build, hand-out -----------------------------------------
     (tmp_path / "in").mkdir()
@@ -284,12 +400,12 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
     _cli("build", str(tmp_path / "in/hubday.yaml"), "--data", str(REPO / "data"),
          "--out", str(folder))
     refused = _cli("handout", str(folder), "--home", "/home/{user}/workshop")
-    assert refused.count("is readable by others (mode 0755)") == 4, refused
+    assert refused.count("is readable by others (mode 0755)") == 5, refused
     handed = _cli("handout", str(folder), "--home", "/home/{user}/workshop", "--fix-modes")
     print(handed)
-    assert handed.count("home made 0700 (was 0755)") == 4, handed
+    assert handed.count("home made 0700 (was 0755)") == 5, handed
     again = _cli("handout", str(folder), "--home", "/home/{user}/workshop", "--fix-modes")
-    assert again.count(": unchanged,") == 4, again
+    assert again.count(": unchanged,") == 5, again
     for user in HANDED:
         home = Path(f"/home/{user}")
         uid = pwd.getpwnam(user).pw_uid
@@ -297,7 +413,8 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         notebooks = sorted((home / "workshop").glob("*.ipynb"))
         assert notebooks and all(n.stat().st_uid == uid for n in notebooks)
         assert all(stat.S_IMODE(n.stat().st_mode) == 0o600 for n in notebooks)
-    assert (Path("/home/facil/workshop") / "00_cockpit.ipynb").exists()
+    for user in (FACILITATOR, CO_FACILITATOR):
+        assert (Path(f"/home/{user}/workshop") / "00_cockpit.ipynb").exists()
     # a rebuild (here: the service's URL in every notebook) replaces the handed-out notebooks,
     # but not one a participant edited, nor their own files
     port, hub_port, proxy_port, service_port = (_free_port() for _ in range(4))
@@ -376,6 +493,37 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         out = _in_kernel(hub, "p01", STRANGER.format(cohort=COHORT))
         assert "p02's folder: permission denied" in out, out
         assert "as p02: hub user 'p01' is participant 'p01' and cannot act as 'p02'" in out, out
+        # every probe of the service from p01's kernel is refused, and the store is unchanged
+        store = json.loads((folder / "cohort.json").read_text(encoding="utf-8"))["store_url"]
+        before = _snapshot(store)
+        out = _in_kernel(hub, "p01", PROBES.format(cohort=COHORT))
+        print(out)
+        lines = out.strip().splitlines()
+        assert len(lines) == len(EXPECTED), out
+        for line, (name, expected) in zip(lines, EXPECTED.items(), strict=True):
+            assert line.startswith(f"{name} -> "), out
+            assert expected in line and "ALLOWED" not in line, line
+        assert _snapshot(store) == before
+        # p03 takes its notebooks itself, with its server's credential
+        out = _in_kernel(hub, "p03", FETCH.format(user="p03"))
+        count = len(list((folder / "participants/p03").glob("*.ipynb")))
+        assert f"p03's notebooks: {count} written, 0 unchanged in /home/p03/fetched" in out, out
+        assert f"p03's notebooks: unchanged, {count} notebooks in /home/p03/fetched" in out, out
+        fetched = Path("/home/p03/fetched")
+        assert stat.S_IMODE(fetched.stat().st_mode) == 0o700
+        for built in (folder / "participants/p03").glob("*.ipynb"):
+            got = fetched / built.name
+            assert got.read_bytes() == built.read_bytes()
+            assert got.stat().st_uid == pwd.getpwnam("p03").pw_uid
+            assert stat.S_IMODE(got.stat().st_mode) == 0o600
+        # p01's credential fetches p01's notebooks, never p02's
+        out = _in_kernel(hub, "p01", FETCH_OTHERS)
+        assert "p01's notebooks: " in out and "cannot fetch the notebooks of 'p02'" in out, out
+        assert sorted(p.name for p in Path("/home/p01/fetched").iterdir()
+                      if p.name.endswith(".ipynb")) == sorted(
+            p.name for p in (folder / "participants/p01").glob("*.ipynb"))
+        for got in Path("/home/p01/fetched").glob("*.ipynb"):
+            assert got.read_bytes() == (folder / "participants/p01" / got.name).read_bytes()
         out = _in_kernel(hub, FACILITATOR, FACILITATOR_VIEW.format(
             cohort=COHORT, participants=PARTICIPANTS))
         assert "none" not in out and all(f"{p} [" in out for p in PARTICIPANTS), out
