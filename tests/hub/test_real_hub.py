@@ -445,7 +445,10 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
         "c.JupyterHub.authenticator_class = 'dummy'",
         f"c.Authenticator.allowed_users = {set(USERS)!r}",
         f"c.JupyterHub.load_groups = {{'facilitators': {{'users': [{CO_FACILITATOR!r}]}}}}",
-        f"c.Spawner.cmd = [{str(BIN / 'jupyterhub-singleuser')!r}]",
+        # each server takes its person's notebooks as it starts, as the README shows
+        "c.Spawner.cmd = ['sh', '-c', "
+        f"'{BIN / 'workshop-kit'} fetch --into ~/at-start || true; "
+        f"exec {BIN / 'jupyterhub-singleuser'} \"$@\"', 'sh']",
         "c.Spawner.start_timeout = 180; c.Spawner.http_timeout = 180",
         "c.JupyterHub.services.append({'name': 'test-admin', 'api_token': "
         f"{admin_token!r}}})",
@@ -516,6 +519,13 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
             assert got.read_bytes() == built.read_bytes()
             assert got.stat().st_uid == pwd.getpwnam("p03").pw_uid
             assert stat.S_IMODE(got.stat().st_mode) == 0o600
+        # each server fetched its person's notebooks as it started (c.Spawner.cmd)
+        for user, sub in [*((p, f"participants/{p}") for p in PARTICIPANTS),
+                          (FACILITATOR, "facilitator"), (CO_FACILITATOR, "facilitator")]:
+            at_start = Path(f"/home/{user}/at-start")
+            assert sorted(p.name for p in at_start.glob("*.ipynb")) == sorted(
+                p.name for p in (folder / sub).glob("*.ipynb")), user
+            assert stat.S_IMODE(at_start.stat().st_mode) == 0o700
         # p01's credential fetches p01's notebooks, never p02's
         out = _in_kernel(hub, "p01", FETCH_OTHERS)
         assert "p01's notebooks: " in out and "cannot fetch the notebooks of 'p02'" in out, out
