@@ -260,6 +260,12 @@ try:
     print("acted as p02")
 except AccessError as exc:
     print("as p02:", exc)
+for name in ("cohort.json", "trainer-secret.txt", "responses.sqlite", "facilitator"):
+    try:
+        os.stat(os.path.join({folder!r}, name))
+        print("reached the trainer's", name)
+    except PermissionError:
+        print("trainer's", name + ": permission denied")
 '''
 
 FACILITATOR_VIEW = '''
@@ -493,8 +499,10 @@ def test_a_day_on_a_real_jupyterhub(tmp_path, linux_users):
             out = _in_kernel(hub, user, CHECK_IN.format(user=user))
             assert f"saved {user} 1" in out, out
         saved = time.monotonic() - started
-        out = _in_kernel(hub, "p01", STRANGER.format(cohort=COHORT))
+        out = _in_kernel(hub, "p01", STRANGER.format(cohort=COHORT, folder=str(folder)))
         assert "p02's folder: permission denied" in out, out
+        assert "reached the trainer's" not in out, out
+        assert out.count("trainer's") == 4 and "cohort.json: permission denied" in out, out
         assert "as p02: hub user 'p01' is participant 'p01' and cannot act as 'p02'" in out, out
         # every probe of the service from p01's kernel is refused, and the store is unchanged
         store = json.loads((folder / "cohort.json").read_text(encoding="utf-8"))["store_url"]
