@@ -12,7 +12,7 @@ from typing import ClassVar
 import nbformat
 import pytest
 
-from workshop_kit.cohort import BuiltCohort, build
+from workshop_kit.cohort import BuiltCohort, build, token_of
 from workshop_kit.content import read_roster
 from workshop_kit.errors import AccessError, ContentError, ParameterError
 from workshop_kit.hub import hub_config
@@ -70,7 +70,15 @@ def test_a_hub_build_writes_no_token_into_any_notebook(hub_built):
     assert [p["hub_user"] for p in manifest["participants"]] == ["ann", "p02", "p03"]
     notebooks = sorted(hub_built.folder.rglob("*.ipynb"))
     assert len(notebooks) > 10
-    secrets = [p["token"] for p in manifest["participants"]] + [manifest["facilitator_token"]]
+    # no per-person token in any file: cohort.json keeps none either; the service and the
+    # trainer's commands derive them from the cohort's secret
+    assert "facilitator_token" not in manifest
+    assert not any("token" in p for p in manifest["participants"])
+    secrets = [token_of(manifest, hub_built.folder, p["id"]) for p in manifest["participants"]]
+    secrets.append(token_of(manifest, hub_built.folder, "facilitator"))
+    for path in sorted(hub_built.folder.rglob("*")):
+        if path.is_file() and path.name != "responses.sqlite":
+            assert not any(s in path.read_text(errors="replace") for s in secrets), path
     for path in notebooks:
         text = path.read_text(encoding="utf-8")
         assert not any(s in text for s in secrets), path
@@ -141,7 +149,7 @@ def test_a_service_not_on_a_hub_refuses_hub_credentials(hub_built):
             service.call("participant", "p01", "tok-ann", "latest", {"participant": "p01"},
                          hub=True)
         # the kit token still works as ever
-        token = hub_built.manifest["participants"][0]["token"]
+        token = token_of(hub_built.manifest, hub_built.folder, "p01")
         assert service.call("participant", "p01", token, "latest",
                             {"participant": "p01"}) == []
     finally:
@@ -199,7 +207,7 @@ def test_the_trainers_cockpit_of_a_hub_build_gets_the_facilitators_token(hub_bui
     monkeypatch.setattr(cohort, "launch_jupyter_lab", lambda folder, notebook: seen.update(
         token=os.environ.get("WORKSHOP_KIT_TOKEN")) or 0)
     assert cohort.cockpit(hub_built.folder) == 0
-    assert seen["token"] == hub_built.manifest["facilitator_token"]
+    assert seen["token"] == token_of(hub_built.manifest, hub_built.folder, "facilitator")
     assert "WORKSHOP_KIT_TOKEN" not in os.environ
 
 

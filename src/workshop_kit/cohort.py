@@ -219,6 +219,19 @@ def cohort_secret(out_dir: Path) -> tuple[str, bool]:
     return secret, new
 
 
+def stored_secret(folder: Path) -> str:
+    """The secret a built cohort's tokens derive from: $WORKSHOP_KIT_SECRET, else the file
+    `build` generated into the cohort folder (trainer-only)."""
+    secret = os.environ.get(ENV_SECRET, "")
+    if not secret and (folder / SECRET_FILE).is_file():
+        secret = (folder / SECRET_FILE).read_text(encoding="utf-8").strip()
+    if not secret:
+        raise ParameterError(
+            f"{folder / SECRET_FILE} is missing and {ENV_SECRET} is not set: the cohort's "
+            "tokens cannot be derived; set the secret it was built with, or rebuild it")
+    return secret
+
+
 def make_token(secret: str, cohort_id: str, who: str) -> str:
     """A participant's (or the facilitator's) token: HMAC of cohort and id with the secret."""
     return hmac.new(secret.encode(), f"{cohort_id}:{who}".encode(),
@@ -415,12 +428,14 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
         "store_url": url,
         "service_url": service_url,
         "content_dir": str(content_dir),
-        "facilitator_token": make_token_for(FACILITATOR),
+        # a hub build keeps no per-person token in any file: the service and the trainer's
+        # commands derive them from the secret when they need them
+        **({} if hub else {"facilitator_token": make_token_for(FACILITATOR)}),
         "modules": manifest_modules,
         "participants": [
             {
                 "id": p.id, "name": p.name, "email": p.email, "practice_area": p.practice_area,
-                "team": p.team, "token": make_token_for(p.id),
+                "team": p.team, **({} if hub else {"token": make_token_for(p.id)}),
                 "partners": {m.id: (pairings.partners(i, p.id) if m.id != "roleplay" else
                                     [q for q in groups.group_of(p.id).members if q != p.id])
                              for i, m in enumerate(content.agenda.modules)},
@@ -513,12 +528,23 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
                        notes)
 
 
+def token_of(manifest: dict[str, Any], folder: Path, who: str) -> str:
+    """One person's kit token: from cohort.json, or (a hub build, which stores none) derived
+    from the cohort's secret."""
+    if who == FACILITATOR and manifest.get("facilitator_token"):
+        return manifest["facilitator_token"]
+    for person in manifest["participants"]:
+        if person["id"] == who and person.get("token"):
+            return person["token"]
+    return make_token(stored_secret(folder), manifest["cohort"]["id"], who)
+
+
 def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
     """Register the hash of every participant's token and the facilitator's in the store
     (creating or upgrading it): the store then accepts each notebook's reads and writes.
     Answers already in the store are left alone."""
-    tokens = {p["id"]: p["token"] for p in manifest["participants"]}
-    tokens[FACILITATOR] = manifest["facilitator_token"]
+    tokens = {who: token_of(manifest, out_dir, who)
+              for who in [p["id"] for p in manifest["participants"]] + [FACILITATOR]}
     url = manifest["store_url"]
     if url.startswith("sqlite:///"):
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -596,6 +622,8 @@ class BuiltCohort:
 
     def facilitator(self, token: str) -> FacilitatorStore:
         """The store as the facilitator's token opens it (personal answers as aggregates)."""
+        if not token and self.manifest.get("hub"):  # the trainer's machine holds the secret
+            token = token_of(self.manifest, self.folder, FACILITATOR)
         if not token:
             raise ParameterError(
                 "--token is empty: give the facilitator's token (facilitator_token in "
@@ -741,14 +769,14 @@ def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> Mod
 @contextlib.contextmanager
 def _facilitator_token_for_hub_build(built: BuiltCohort) -> Iterator[None]:
     """The facilitator's notebooks of a hub build carry no token (on the hub the facilitator's
-    kernel has the hub's credential); the trainer's `run` gives its kernels the token from
-    cohort.json instead, through $WORKSHOP_KIT_TOKEN, while it runs."""
+    kernel has the hub's credential); the trainer's `run` gives its kernels the token derived
+    from the cohort's secret instead, through $WORKSHOP_KIT_TOKEN, while it runs."""
     name = "WORKSHOP_KIT_TOKEN"  # what session.resolve_token reads
     if not built.manifest.get("hub"):
         yield
         return
     before = os.environ.get(name)
-    os.environ[name] = built.manifest["facilitator_token"]
+    os.environ[name] = token_of(built.manifest, built.folder, FACILITATOR)
     try:
         yield
     finally:

@@ -120,10 +120,14 @@ class HubIdentities:
             raise ParameterError(
                 f"{folder} was not built for a JupyterHub: rebuild it with `workshop-kit build "
                 "--hub` (and 'facilitator_hub_user' in the cohort file), then serve it with --hub")
-        people = {p.get("hub_user") or p["id"]: (p["id"], p["token"])
+        from .cohort import FACILITATOR as ROLE
+        from .cohort import token_of
+
+        # derived from the cohort's secret here: a hub build keeps no token in any file
+        people = {p.get("hub_user") or p["id"]: (p["id"], token_of(manifest, folder, p["id"]))
                   for p in manifest["participants"]}
-        return cls(people, manifest["facilitator_hub_user"], manifest["facilitator_token"],
-                   manifest.get("facilitator_hub_group", ""))
+        return cls(people, manifest["facilitator_hub_user"],
+                   token_of(manifest, folder, ROLE), manifest.get("facilitator_hub_group", ""))
 
     def auth(self) -> Any:
         """The hub's own auth helper, configured from the environment the hub gives its
