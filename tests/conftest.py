@@ -136,27 +136,20 @@ def simulate_demo(tmp_path, content):
 
 
 @pytest.fixture
-def serve_store():
-    """Start the response service (in this process, on a free port) for a store, a content
-    folder and a cohort; returns its URL. Stopped after the test."""
+def serve_config():
+    """Start the response service (in this process, on a free port) for a `ServiceConfig`;
+    returns its URL. Every service started is stopped after the test."""
     import threading
 
-    from workshop_kit.service import ServiceConfig, serve
+    from workshop_kit.service import serve
 
     stops: list[tuple[threading.Event, threading.Thread]] = []
 
-    def start(store_url: str, cohort: str, content_dir: str | Path = DATA) -> str:
-        stop = threading.Event()
-        ready: list[str] = []
-        started = threading.Event()
-
-        def on_ready(url: str) -> None:
-            ready.append(url)
-            started.set()
-
+    def start(config) -> str:
+        stop, started, ready = threading.Event(), threading.Event(), []
         thread = threading.Thread(target=serve, daemon=True, kwargs={
-            "config": ServiceConfig(store_url, str(content_dir), cohort),
-            "ready": on_ready, "stop": stop})
+            "config": config, "stop": stop,
+            "ready": lambda url: (ready.append(url), started.set())})
         thread.start()
         assert started.wait(30), "the service did not start"
         stops.append((stop, thread))
@@ -166,3 +159,14 @@ def serve_store():
     for stop, thread in stops:
         stop.set()
         thread.join(30)
+
+
+@pytest.fixture
+def serve_store(serve_config):
+    """The response service for a store, a content folder and a cohort; returns its URL."""
+    from workshop_kit.service import ServiceConfig
+
+    def start(store_url: str, cohort: str, content_dir: str | Path = DATA) -> str:
+        return serve_config(ServiceConfig(store_url, str(content_dir), cohort))
+
+    return start

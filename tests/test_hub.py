@@ -233,31 +233,16 @@ def test_validate_checks_a_hub_cohorts_logins(tmp_path):
 
 # -- fetch: each person takes their own notebooks from the service --------------------------
 @pytest.fixture
-def serve_folder():
+def serve_folder(serve_config):
     """`serve` of a built folder in this process (hub credentials checked by FakeHubAuth)."""
-    import threading
-
-    from workshop_kit.service import serve
-
-    stops = []
 
     def start(folder: Path, hub: bool = False) -> str:
         config = ServiceConfig.from_folder(folder, connections=1, hub=hub)
         if hub:
             config.hub._auth = FakeHubAuth()
-        stop, started, ready = threading.Event(), threading.Event(), []
-        thread = threading.Thread(target=serve, daemon=True, kwargs={
-            "config": config, "stop": stop,
-            "ready": lambda url: (ready.append(url), started.set())})
-        thread.start()
-        assert started.wait(30)
-        stops.append((stop, thread))
-        return ready[0]
+        return serve_config(config)
 
-    yield start
-    for stop, thread in stops:
-        stop.set()
-        thread.join(30)
+    return start
 
 
 def _mode(path: Path) -> int:
