@@ -62,6 +62,12 @@ def definition_key(key: bytes, cohort: str, case: str, participant: str) -> str:
                     hashlib.sha256).hexdigest()[:12]
 
 
+def personal_modules(content: Any) -> frozenset[str]:
+    """The modules whose answers are personal (content `personal: true`): the facilitator
+    sees them as numbers without names unless shared."""
+    return frozenset(m for m, c in content.modules.items() if getattr(c, "personal", False))
+
+
 def shared(payload: dict[str, Any]) -> bool:
     """True if the participant opted in to show this answer to the facilitator."""
     return payload.get(OPT_IN) is True

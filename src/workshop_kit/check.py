@@ -49,7 +49,12 @@ def notebook_parameters(path: str | Path) -> dict[str, Any]:
 
 def checks(notebook: str | Path) -> Iterator[tuple[str, Callable[[], str]]]:
     """(what, check) pairs, in order; each check returns the line to print or raises."""
-    from .client import FacilitatorClient, ParticipantClient, resolve_service_url
+    from .client import (
+        FacilitatorClient,
+        ParticipantClient,
+        load_served_content,
+        resolve_service_url,
+    )
 
     params = notebook_parameters(notebook)
     state: dict[str, Any] = {}
@@ -89,16 +94,7 @@ def checks(notebook: str | Path) -> Iterator[tuple[str, Callable[[], str]]]:
         return f"identity: the service accepts this notebook as {role} of cohort '{cohort}'"
 
     def content() -> str:
-        import tempfile
-
-        from .content import load_content
-
-        with tempfile.TemporaryDirectory(prefix="workshop-kit-check-") as folder:
-            for rel, text in state["files"].items():
-                target = Path(folder) / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-            loaded = load_content(folder, check_notebooks=False)
+        loaded = load_served_content(state["files"])
         return (f"content: {len(loaded.agenda.modules)} modules readable "
                 f"({', '.join(m.id for m in loaded.agenda.modules)})")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .answers import stored_answer_ok
 from .content import Content
-from .store import FACILITATOR, Answer, Store, answers_frame
+from .store import FACILITATOR, Answer, Store
 
 log = logging.getLogger("workshop_kit.checked")
 
@@ -42,25 +42,17 @@ class CheckedStore(Store):
         answer = super().latest_answer(*args, **kwargs)
         return answer if answer is None or self._ok(answer) else None
 
-    def latest(self, *args: Any, **kwargs: Any) -> list[Answer]:
-        return self._keep(super().latest(*args, **kwargs))
-
     def history(self, *args: Any, **kwargs: Any) -> list[Answer]:
         return self._keep(super().history(*args, **kwargs))
 
     def answers(self, *args: Any, **kwargs: Any) -> list[Answer]:
         return self._keep(super().answers(*args, **kwargs))
 
-    def latest_many(self, *args: Any, **kwargs: Any) -> list[Answer]:
-        return self._keep(super().latest_many(*args, **kwargs))
-
     def answers_since(self, *args: Any, **kwargs: Any) -> list[Answer]:
         return self._keep(super().answers_since(*args, **kwargs))
 
     def _current(self, cohort: str, answers: list[Answer], module: str | None = None
                  ) -> list[Answer]:
-        # module_answers, latest and latest_many all pass through here
+        # module_answers, latest and latest_many read through here (each row checked once)
         return super()._current(cohort, self._keep(answers), module)
 
-
-__all__ = ["CheckedStore", "answers_frame"]

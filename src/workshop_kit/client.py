@@ -299,18 +299,24 @@ _CONTENT: dict[tuple[str, str], Any] = {}  # (service URL, cohort) → Content, 
 
 def fetch_content(client: _Client) -> Any:
     """The cohort's content as the service serves it, loaded once per kernel."""
-    from .content import load_content
-
     key = (client.url, client.cohort)
     files = client.content_files()  # every session checks its credential here
     if key not in _CONTENT:
-        with tempfile.TemporaryDirectory(prefix="workshop-kit-content-") as folder:
-            for rel, text in files.items():
-                target = Path(folder) / rel
-                if Path(rel).is_absolute() or ".." in Path(rel).parts:
-                    raise ContentError(f"the service sent a content file outside its folder: "
-                                       f"{rel[:80]}")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-            _CONTENT[key] = load_content(folder, check_notebooks=False)
+        _CONTENT[key] = load_served_content(files)
     return _CONTENT[key]
+
+
+def load_served_content(files: dict[str, str]) -> Any:
+    """Content from the files the service sent ({relative path: YAML text}), loaded through
+    the same checks as the trainer's folder."""
+    from .content import load_content
+
+    with tempfile.TemporaryDirectory(prefix="workshop-kit-content-") as folder:
+        for rel, text in files.items():
+            if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                raise ContentError(f"the service sent a content file outside its folder: "
+                                   f"{rel[:80]}")
+            target = Path(folder) / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return load_content(folder, check_notebooks=False)

@@ -25,7 +25,7 @@ from typing import Any
 
 import nbformat
 
-from .access import FacilitatorStore
+from .access import FacilitatorStore, personal_modules
 from .content import (
     CASES_DIR,
     SCRIPTS_DIR,
@@ -629,8 +629,7 @@ class BuiltCohort:
                 "--token is empty: give the facilitator's token (facilitator_token in "
                 f"{self.folder / MANIFEST}) with --token or $WORKSHOP_KIT_TOKEN")
         content = self.content()
-        personal = {m for m, c in content.modules.items() if getattr(c, "personal", False)}
-        return FacilitatorStore(self.store(), self.cohort_id, token, personal)
+        return FacilitatorStore(self.store(), self.cohort_id, token, personal_modules(content))
 
     def content(self) -> Content:
         return load_content(self.manifest["content_dir"], check_notebooks=False)

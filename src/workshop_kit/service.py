@@ -52,7 +52,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from .access import FacilitatorStore, ParticipantStore
+from .access import FacilitatorStore, ParticipantStore, personal_modules
 from .answers import check_answer
 from .checked import CheckedStore
 from .client import API, MAX_BODY_BYTES, too_big
@@ -320,8 +320,7 @@ class Service:
     def __init__(self, config: ServiceConfig):
         self.config = config
         self.content = config.content or load_content(config.content_dir, check_notebooks=False)
-        self.personal = frozenset(m for m, c in self.content.modules.items()
-                                  if getattr(c, "personal", False))
+        self.personal = personal_modules(self.content)
         self._local = threading.local()
         self.salt = secrets.token_bytes(16)
         self._stores: list[CheckedStore] = []

@@ -16,10 +16,10 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import analysis, charts
-from .access import GAME_EXERCISE, MIN_GROUP
+from .access import GAME_EXERCISE, MIN_GROUP, personal_modules
 from .client import FacilitatorClient, ParticipantClient, fetch_content
 from .cockpit import Cockpit
-from .content import Content, Script
+from .content import Script
 from .errors import ParameterError
 from .store import FACILITATOR
 from .widgets import (
@@ -67,7 +67,7 @@ class _Session:
             raise ParameterError("cohort_id is empty; build the cohort with `workshop-kit build`")
         self.cohort_id = cohort_id
         self.content = fetch_content(client)
-        client.personal_modules = _personal(self.content)
+        client.personal_modules = personal_modules(self.content)
         self.store = client
         use_static_charts()
 
@@ -262,11 +262,6 @@ class ParticipantSession(_Session):
             part = ObserverForm(self.store, self.cohort_id, self.participant_id, roleplay,
                                 script, round_no, self.group, clock=clock)
         return widgets.VBox([header, part])
-
-
-def _personal(content: Content) -> frozenset[str]:
-    """The modules whose answers are personal (content `personal: true`)."""
-    return frozenset(m for m, c in content.modules.items() if getattr(c, "personal", False))
 
 
 def _trade_offs(dilemma) -> HTML:
