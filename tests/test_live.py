@@ -7,6 +7,7 @@ import pytest
 
 from workshop_kit.errors import ParameterError
 from workshop_kit.game.live import BOT, LiveGame, bot_move, outcome, plan_game
+from workshop_kit.names import publish
 from workshop_kit.widgets import GameControl, LiveRounds
 
 PEOPLE = [f"p{i:02d}" for i in range(1, 11)]
@@ -77,10 +78,11 @@ def start(store, content, condition, people, probability=0.9, max_rounds=30):
 
 def test_two_participants_play_a_partners_game_to_the_end(store, content):
     control, game = start(store, content, "partners", ["p1", "p2"], 0.9, max_rounds=4)
+    publish(store, "c", {"p1": "Ana", "p2": "Zoë"}, {})
     one = LiveRounds(store, "c", "p1", content.dilemma, poll_seconds=0)
     two = LiveRounds(store, "c", "p2", content.dilemma, poll_seconds=0)
     assert one.round_no == 1 and not one.share.disabled
-    assert "your partner (p2)" in one.status
+    assert "your partner, Zoë" in one.status and "p2" not in one.status
     plays = [("C", "D"), ("D", "D"), ("C", "C"), ("C", "C")][: game.rounds]
     expected = {"p1": 0.0, "p2": 0.0}
     for r, (a, b) in enumerate(plays, start=1):

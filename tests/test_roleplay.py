@@ -20,6 +20,7 @@ from workshop_kit.content import (
     load_simulation,
 )
 from workshop_kit.errors import ContentError
+from workshop_kit.names import publish
 from workshop_kit.rotation import make_roleplay_groups
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.simulate import simulate
@@ -341,6 +342,8 @@ def test_participant_gets_the_part_for_their_role(serve_store, tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     with Store(url) as store:
         store.register_tokens("c", {"p1": "tok-p1"})
+        publish(store, "c", {"p1": "Ana", "p2": "Bea", "p3": "Chloé", "p4": "Dan"},
+                {"p1": ["p2", "p3"]})
     me = ParticipantSession("p1", "c", serve_store(url, "c"), token="tok-p1", practice_area="legal",
                             partners=["p2", "p3"], group="g2",
                             roles=["observer", "seller", "buyer"],
@@ -354,7 +357,7 @@ def test_participant_gets_the_part_for_their_role(serve_store, tmp_path):
     assert "a team that has done nothing but mainframe moves" in buyer.value  # seller's area
     assert "no role-play in this round" in me.roleplay_round(4).value
     table = me.roleplay_roles().data
-    assert "group g2, with p2, p3" in table and "<td><b>observer</b></td>" in table
+    assert "group g2, with Bea and Chloé" in table and "<td><b>observer</b></td>" in table
     with pytest.raises(Exception, match="roles contains 'judge'"):
         ParticipantSession("p1", "c", serve_store(url, "c"), token="tok-p1", roles=["judge"])
 
@@ -493,7 +496,7 @@ def test_build_passes_group_roles_and_round_areas(tmp_path):
         "observers": ["p09"]}
     assert manifest["roleplay_groups"][1]["rounds"][2]["script"] == "better_elsewhere"
     assert (out / "content/roleplays/lunch_first.yaml").is_file()
-    assert "p01 sells to p05, p09 observe" in (out / "agenda.html").read_text()
+    assert "Amara sells to Elena, Ines observe" in (out / "agenda.html").read_text()
 
 
 def test_thirteen_make_a_group_of_four_with_a_fourth_round(repo_copy, tmp_path):

@@ -15,6 +15,10 @@ the token against the store, so a notebook cannot reach past what its token allo
   with in that module, and the feedback those partners wrote on their own plan
   (`from_gift_partner`); the pairs are the ones `workshop-kit build` published to the store,
   not whatever a notebook's parameters claim;
+- names: a participant reads the display name (`names`, never the roster's full list) only of
+  themselves and of the people they already work with: their partners and role-play group as
+  built, and their partner in the current live game when it is played between partners (never
+  a stranger's); the facilitator reads everyone's;
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer);
@@ -297,6 +301,38 @@ class ParticipantStore(_Guard):
                 "module; you can read only your own partner's plan")
         return self._store.latest_answer(cohort, partner, GIFT_MODULE, exercise)
 
+    def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
+        """{id: display name} for `ids`, each of whom this participant already works with
+        (`may_see`): anyone else is refused, and there is no list of everyone."""
+        self._check(cohort)
+        if ids is None:
+            raise AccessError("name the people you want to see: only your own partners' and "
+                              "group's names are shown to you")
+        refused = sorted(set(ids) - self.may_see(cohort))
+        if refused:
+            raise AccessError(
+                f"participant '{self.participant}' cannot read the name of "
+                f"{', '.join(repr(p[:40]) for p in refused[:5])}: only the names of your "
+                "partners and your group are shown to you")
+        return self._store.names(cohort, list(ids))
+
+    def may_see(self, cohort: str) -> set[str]:
+        """Whose names this participant may read: themselves, the people they are paired or
+        grouped with as built (published with the names), and their partner in the current
+        live game when it is played between partners."""
+        from .game.live import LiveGame
+        from .names import published
+
+        sees = published(self._store, cohort).get("sees", {}).get(self.participant, [])
+        allowed = {self.participant, *sees, *self.gift_partners(cohort)}
+        answer = self._store.latest_answer(cohort, FACILITATOR, GAME_MODULE, GAME_EXERCISE)
+        if answer is not None:
+            game = LiveGame.from_payload(answer.payload)
+            if game.condition == "partners":
+                allowed |= {game.partner(r, self.participant)
+                            for r in range(1, game.rounds + 1)} - {None}
+        return allowed
+
     def module_answers(self, *args: Any, **kwargs: Any) -> Any:
         raise self._facilitator_only("see the answers of the room")
 
@@ -418,6 +454,11 @@ class FacilitatorStore(_Guard):
     def registered(self, cohort: str) -> list[str]:
         self._check(cohort)
         return self._store.registered(cohort)
+
+    def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
+        """{id: display name} of the cohort (of `ids` only, if given)."""
+        self._check(cohort)
+        return self._store.names(cohort, ids)
 
     def exercise_state(self, cohort: str, module: str, exercise: str) -> ExerciseState:
         self._check(cohort)

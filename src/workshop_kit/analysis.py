@@ -388,11 +388,13 @@ def condition_summary(live: pd.DataFrame, conditions: dict[str, str]) -> pd.Data
     return table
 
 
-def cohort_strategies(answers: pd.DataFrame) -> tuple[list, list[str]]:
+def cohort_strategies(answers: pd.DataFrame, names: dict[str, str] | None = None
+                      ) -> tuple[list, list[str]]:
     """The participants' built strategies, with names made unique, and the problems found.
 
     `answers` are the store's latest answers to the 'strategy' exercise. A payload that no
-    longer validates is left out and reported (participant and reason), never guessed at.
+    longer validates is left out and reported (participant and reason), never guessed at;
+    the participant by their display name where `names` has one.
     """
     from dataclasses import replace
 
@@ -404,7 +406,7 @@ def cohort_strategies(answers: pd.DataFrame) -> tuple[list, list[str]]:
         try:
             spec = BuiltStrategy(**payload)
         except (ParameterError, TypeError) as exc:
-            problems.append(f"{participant}: {exc}")
+            problems.append(f"{(names or {}).get(participant, participant)}: {exc}")
             continue
         name, n = spec.name, 2
         while name in seen:

@@ -236,6 +236,9 @@ class ParticipantClient(_Client):
     def gift_partners(self, cohort: str) -> list[str]:
         return self._call("gift_partners", cohort)
 
+    def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
+        return self._call("names", cohort, ids=list(ids or []))
+
     def from_gift_partner(self, cohort: str, partner: str, exercise: str,
                           plan_exercise: str) -> Answer | None:
         return self._call("from_gift_partner", cohort, partner=partner, exercise=exercise,
@@ -265,6 +268,9 @@ class FacilitatorClient(_Client):
 
     def registered(self, cohort: str) -> list[str]:
         return self._call("registered", cohort)
+
+    def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
+        return self._call("names", cohort, ids=None if ids is None else list(ids))
 
     def exercise_states(self, cohort: str, module: str | None = None
                         ) -> dict[tuple[str, str], ExerciseState]:

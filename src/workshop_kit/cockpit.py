@@ -27,6 +27,7 @@ import traitlets
 from . import analysis, charts
 from .content import Content
 from .errors import ParameterError, WorkshopKitError
+from .names import lookup
 from .store import FACILITATOR, Answer, ExerciseState, answers_frame, exercise_key
 from .widgets import _clock_text, _Poller
 
@@ -207,7 +208,7 @@ class Cockpit(widgets.VBox):
 
     module = traitlets.Unicode("", help="The module followed now (agenda id).")
     exercise = traitlets.Unicode("", help="The exercise key followed now.")
-    show_ids = traitlets.Bool(False, help="List who is missing by id (not for personal "
+    show_ids = traitlets.Bool(False, help="List who is missing by name (not for personal "
                                           "exercises); off: counts only.")
     projector = traitlets.Bool(True, help="Projector view: large type, results shown only "
                                           "once revealed. Off: compact, results always shown.")
@@ -228,6 +229,7 @@ class Cockpit(widgets.VBox):
         self._quiet = False  # while select() sets the pickers, their observers stay still
         self.chart: Any = None  # the results chart shown now (None: no chart)
         self.expected = self._expected()
+        self.names = lookup(store, cohort, self.expected)  # {id: display name}
         agenda = content.agenda.modules
         self.timer = Countdown(agenda[0].minutes, clock)
         self.projector = projector
@@ -237,7 +239,7 @@ class Cockpit(widgets.VBox):
         self.module_picker = widgets.Dropdown(description="Module",
                                               options=[(m.title, m.id) for m in agenda])
         self.exercise_picker = widgets.Dropdown(description="Exercise")
-        self.ids_toggle = widgets.Checkbox(description="Show who is missing (ids)",
+        self.ids_toggle = widgets.Checkbox(description="Show who is missing (names)",
                                            indent=False)
         self.projector_toggle = widgets.Checkbox(description="Projector view", indent=False,
                                                  value=projector)
@@ -429,7 +431,8 @@ class Cockpit(widgets.VBox):
                if state.run > 1 else ""))
         who = ""
         if self.show_ids and not self.personal and self.missing:
-            who = "<br>Missing: " + ", ".join(html.escape(p) for p in self.missing)
+            who = "<br>Missing: " + ", ".join(html.escape(self.names.get(p, p))
+                                              for p in self.missing)
         elif self.personal:
             who = "<br><small>A personal exercise: counts only, never names.</small>"
         label = next((c.label for c in cockpit_exercises(self.content, self.module)

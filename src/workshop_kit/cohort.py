@@ -36,6 +36,8 @@ from .content import (
     load_simulation,
 )
 from .errors import ContentError, ParameterError, RunError
+from .names import display_names, publish
+from .names import shown as shown_as
 from .rotation import RoleplayGroups, make_roleplay_groups
 from .store import Store
 
@@ -291,14 +293,18 @@ def _roleplay_plan(content: Content, groups: RoleplayGroups) -> list[dict[str, A
     return plan
 
 
-def _groups_html(plan: list[dict[str, Any]]) -> str:
+def _groups_html(plan: list[dict[str, Any]], shown: dict[str, str]) -> str:
     if not plan:
         return ""
+
+    def who(ids: list[str]) -> str:
+        return html.escape(", ".join(shown_as(shown, p) for p in ids))
+
     rows = "".join(
-        f"<tr><td>{g['id']}</td><td>{html.escape(', '.join(g['members']))}</td><td>"
-        + "<br>".join(f"{r['round']}: {html.escape(r['script'])}, {html.escape(r['seller'])} "
-                      f"sells to {html.escape(r['buyer'])}"
-                      + (f", {html.escape(', '.join(r['observers']))} observe"
+        f"<tr><td>{g['id']}</td><td>{who(g['members'])}</td><td>"
+        + "<br>".join(f"{r['round']}: {html.escape(r['script'])}, {who([r['seller']])} "
+                      f"sells to {who([r['buyer']])}"
+                      + (f", {who(r['observers'])} observe"
                          if r["observers"] else ", the facilitator observes")
                       for r in g["rounds"])
         + "</td></tr>" for g in plan)
@@ -307,7 +313,8 @@ def _groups_html(plan: list[dict[str, Any]]) -> str:
 
 
 def _agenda_page(cohort: Cohort, content: Content, pairing_notes: list[str],
-                 roleplay_plan: list[dict[str, Any]] | None = None) -> bytes:
+                 roleplay_plan: list[dict[str, Any]] | None = None,
+                 shown: dict[str, str] | None = None) -> bytes:
     start = datetime.fromisoformat(f"{cohort.date}T{content.agenda.starts_at}")
     rows = []
     for i, m in enumerate(content.agenda.modules):
@@ -329,7 +336,7 @@ td{{vertical-align:top;padding:.4rem .8rem;border-bottom:1px solid #ddd}}</style
 <tr><td>{start:%H:%M}</td><td></td><td>End of the day</td><td></td></tr></table>
 <h2>Pairings</h2><ul>{notes or "<li>Even cohort: everybody has a new partner in each module."
 "</li>"}</ul>
-{_groups_html(roleplay_plan or [])}
+{_groups_html(roleplay_plan or [], shown or {})}
 </body></html>
 """
     return page.encode()
@@ -364,6 +371,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
               else RoleplayGroups([]))
     roleplay_plan = _roleplay_plan(content, groups) if groups.groups else []
     areas = {p.id: p.practice_area for p in cohort.participants}
+    shown = display_names((p.id, p.name) for p in cohort.participants)
     secret, new_secret = cohort_secret(out_dir)
     notes = [*pairings.notes, *groups.notes]
     service_url = (service_url or "").rstrip("/")
@@ -434,8 +442,9 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
         "modules": manifest_modules,
         "participants": [
             {
-                "id": p.id, "name": p.name, "email": p.email, "practice_area": p.practice_area,
-                "team": p.team, **({} if hub else {"token": make_token_for(p.id)}),
+                "id": p.id, "name": p.name, "display_name": shown[p.id], "email": p.email,
+                "practice_area": p.practice_area, "team": p.team,
+                **({} if hub else {"token": make_token_for(p.id)}),
                 "partners": {m.id: (pairings.partners(i, p.id) if m.id != "roleplay" else
                                     [q for q in groups.group_of(p.id).members if q != p.id])
                              for i, m in enumerate(content.agenda.modules)},
@@ -454,7 +463,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     }
     files[Path(MANIFEST)] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     files[Path("agenda.html")] = _agenda_page(cohort, content, [*pairings.notes, *groups.notes],
-                                              roleplay_plan)
+                                              roleplay_plan, shown)
     return out_dir, files, notes
 
 
@@ -514,6 +523,7 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
             os.chmod(out_dir / sub, 0o700)
     register_tokens(manifest, out_dir)
     publish_gift_pairs(manifest)
+    publish_names(manifest)
     removed = 0
     for sub in ("participants", "facilitator", "content"):
         for path in sorted((out_dir / sub).rglob("*")) if (out_dir / sub).is_dir() else []:
@@ -582,6 +592,18 @@ def publish_gift_pairs(manifest: dict[str, Any]) -> bool:
         store.submit(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, payload,
                      source="build")
     return True
+
+
+def publish_names(manifest: dict[str, Any]) -> bool:
+    """Record the display names in the store, with whom each participant works (their
+    partners and group in any module, as built): the service shows a participant those
+    names and no others. True if it wrote."""
+    people = manifest["participants"]
+    names = {p["id"]: p.get("display_name") or p["name"] for p in people}
+    sees = {p["id"]: {q for partners in p["partners"].values() for q in partners
+                      if q in names} for p in people}
+    with Store(manifest["store_url"]) as store:
+        return publish(store, manifest["cohort"]["id"], names, sees)
 
 
 # ---------------------------------------------------------------------------------------------

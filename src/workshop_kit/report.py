@@ -26,6 +26,7 @@ from .access import DRILL_KEY, GAME_EXERCISE, definition_key
 from .cohort import BuiltCohort
 from .content import Content
 from .errors import ParameterError
+from .names import display_names, shown
 from .store import FACILITATOR
 
 REPORTS_DIR = "reports"
@@ -65,6 +66,13 @@ class CohortData:
     @property
     def cohort_id(self) -> str:
         return self.built.cohort_id
+
+    @property
+    def names(self) -> dict[str, str]:
+        """{id: display name} as the build computed it (computed again for an older build)."""
+        people = self.built.manifest["participants"]
+        computed = display_names((p["id"], p["name"]) for p in people)
+        return {p["id"]: p.get("display_name") or computed[p["id"]] for p in people}
 
     def module(self, module: str, exercise: str | None = None) -> pd.DataFrame:
         frame = self.answers.get(module)
@@ -322,9 +330,11 @@ def _gift_section(data: CohortData, pid: str) -> str:
     plan = "".join(f"<p><b>{_e(f.label)}:</b> {_e(payload.get(f.id, ''))}</p>"
                    for f in gift.plan)
     frame = data.module("gift", gift.feedback_exercise(pid))
+    names = data.names
     feedback = "".join(
-        "<li>" + "<br>".join(f"<b>{_e(f.label)}:</b> {_e(p.get(f.id, ''))}" for f in gift.feedback)
-        + "</li>" for p in frame["payload"])
+        f"<li><b>From {_e(shown(names, who, 'your partner'))}</b><br>"
+        + "<br>".join(f"<b>{_e(f.label)}:</b> {_e(p.get(f.id, ''))}" for f in gift.feedback)
+        + "</li>" for who, p in zip(frame["participant"], frame["payload"], strict=True))
     return (f"<h2>Your risky gift</h2>{plan}"
             + (f"<p>What your partner wrote about it:</p><ul>{feedback}</ul>" if feedback
                else "<p class='muted'>No partner feedback recorded.</p>"))

@@ -21,6 +21,7 @@ from .client import FacilitatorClient, ParticipantClient, fetch_content
 from .cockpit import Cockpit
 from .content import Script
 from .errors import ParameterError
+from .names import listed, lookup, shown
 from .store import FACILITATOR
 from .widgets import (
     CommitmentsForm,
@@ -185,14 +186,18 @@ class ParticipantSession(_Session):
         """What your partner(s) wrote about your plan; run the cell again to see new feedback."""
         gift = self.content.gift
         parts = []
-        for partner in self.store.gift_partners(self.cohort_id):
+        partners = self.store.gift_partners(self.cohort_id)
+        names = lookup(self.store, self.cohort_id, partners)
+        for partner in partners:
             answer = self.store.from_gift_partner(self.cohort_id, partner,
                                                   gift.feedback_exercise(self.participant_id),
                                                   gift.plan_exercise)
+            who = shown(names, partner, "your partner")
             if answer is None:
-                parts.append(f"<p><i>{html.escape(partner)} has not written yet.</i></p>")
+                parts.append(f"<p><i>{html.escape(who[:1].upper() + who[1:])} has not "
+                             "written yet.</i></p>")
                 continue
-            parts.append(f"<h4>From {html.escape(partner)}</h4>" + "".join(
+            parts.append(f"<h4>From {html.escape(who)}</h4>" + "".join(
                 f"<p><b>{html.escape(f.label)}:</b> {html.escape(answer.payload.get(f.id, ''))}"
                 "</p>" for f in gift.feedback))
         return HTML("".join(parts) or "<p><i>No partner in this module.</i></p>")
@@ -234,7 +239,12 @@ class ParticipantSession(_Session):
             f"<td><b>{html.escape(role)}</b></td></tr>"
             for n, role in enumerate(self.roles, start=1))
         group = f"group {html.escape(self.group)}, with " if self.group else ""
-        others = ", ".join(self.partners) or "your group"
+        names = lookup(self.store, self.cohort_id, self.partners)
+        known = [shown(names, p, "?") for p in self.partners]
+        unknown = known.count("?")  # a template, or a store no build wrote: no names to show
+        known = [k for k in known if k != "?"] + (
+            [f"{unknown} colleague{'s' if unknown > 1 else ''}"] if unknown else [])
+        others = listed(known) or "your group"
         return HTML(
             f"<p>You play in {group}{html.escape(others)}.</p>"
             f"<table><tr><th>Round</th><th>Script</th><th>Your role</th></tr>{rows}</table>"
@@ -395,7 +405,8 @@ class FacilitatorSession(_Session):
 
         answers = self.store.module_answers(self.cohort_id, "dilemma",
                                             self.content.dilemma.exercise)
-        strategies, problems = analysis.cohort_strategies(answers)
+        names = lookup(self.store, self.cohort_id, answers["participant"])
+        strategies, problems = analysis.cohort_strategies(answers, names)
         rows = [{"strategy": s.name, "in words": describe(s)} for s in strategies]
         rows += [{"strategy": "(not entered)", "in words": p} for p in problems]
         return pd.DataFrame(rows, columns=["strategy", "in words"])

@@ -796,6 +796,14 @@ class Store:
             rows = self._query(sql, (cohort, name))
         return bytes.fromhex(rows[0][0])
 
+    def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
+        """The display names `workshop-kit build` published ({id: name}, see `names`), of
+        `ids` only if given; {} for a store no build wrote."""
+        from .names import published
+
+        names = published(self, cohort).get("names", {})
+        return {p: n for p, n in names.items() if ids is None or p in ids}
+
     # -- reading ---------------------------------------------------------------------------
     _COLUMNS = ("cohort, participant, module, exercise, version, payload, submitted_at, "
                 "source, run, id")

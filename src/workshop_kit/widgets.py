@@ -757,12 +757,22 @@ class LiveRounds(widgets.VBox):
         self.round_no = current["round"]
         who = ("the kit (playing for the facilitator)" if current["partner"] == BOT
                else "someone you cannot see" if game.condition != "partners"
-               else f"your partner ({html.escape(current['partner'])})")
+               else self._partner_shown(current["partner"]))
         if current["mine"] is None:
             self._show(f"{title}Round {current['round']} with {who}: choose.", can_move=True)
         else:
             self._show(f"{title}Round {current['round']}: you chose. Waiting for the other "
                        "player…", can_move=False)
+
+    def _partner_shown(self, partner: str) -> str:
+        """'your partner, Zoë' (read once per partner from the service; the id never shows)."""
+        from .names import lookup
+
+        names = self.__dict__.setdefault("_names", {})
+        if partner not in names:
+            names.update(lookup(self.store, self.cohort, [partner]))
+        name = names.get(partner)
+        return f"your partner, {html.escape(name)}" if name else "your partner"
 
     def _show(self, text: str, can_move: bool) -> None:
         self.status = text
@@ -1358,8 +1368,11 @@ class PartnerFeedbackForm(_TextFields):
         self.refresh()
         refresh = widgets.Button(description="Read the plan again", icon="refresh")
         refresh.on_click(lambda _b: self.refresh())
-        return [widgets.HTML(f"<h4>The plan of {html.escape(self.partner)}</h4>"),
-                self.plan_view, refresh]
+        from .names import lookup
+
+        name = lookup(self.store, self.cohort, [self.partner]).get(self.partner)
+        whose = f"The plan of {html.escape(name)}" if name else "Your partner's plan"
+        return [widgets.HTML(f"<h4>{whose}</h4>"), self.plan_view, refresh]
 
     def refresh(self) -> None:
         try:
