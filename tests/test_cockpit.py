@@ -12,6 +12,7 @@ from workshop_kit.charts import OKABE_ITO
 from workshop_kit.cockpit import Cockpit, Countdown, RoomTally, cockpit_exercises
 from workshop_kit.errors import AccessError, ExerciseLockedError
 from workshop_kit.game.live import plan_game
+from workshop_kit.names import publish
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.widgets import LOCKED_MESSAGE, LiveRounds, PurposeSortForm, ScriptPlayer
 
@@ -199,14 +200,16 @@ def test_refresh_reads_only_the_rows_stored_since_the_last_one(room, content):
     assert view.tally.fetched == 1
 
 
-def test_answered_and_missing_counts_ids_only_when_asked(room, content):
+def test_answered_and_missing_counts_names_only_when_asked(room, content):
+    publish(room, "c", {"p1": "Ana", "p2": "Bea", "p3": "Cai", "p4": "<i>Dan</i>"}, {})
     for who in ("p1", "p3"):
         assert sort_all(PurposeSortForm(me(room, who), "c", who, content.purpose), content)
     view = cockpit(room, content)
     assert (view.answered_count, view.missing) == (2, ["p2", "p4"])
-    assert "2 missing" in view.status_box.value and "p2" not in view.status_box.value
+    assert "2 missing" in view.status_box.value and "Bea" not in view.status_box.value
     view.ids_toggle.value = True
-    assert "Missing: p2, p4" in view.status_box.value
+    assert "Missing: Bea, &lt;i&gt;Dan&lt;/i&gt;" in view.status_box.value
+    assert "p2" not in view.status_box.value
 
 
 def test_a_personal_exercise_shows_counts_never_names(room, content):
