@@ -445,6 +445,25 @@ def test_feedback_only_on_ones_own_partners_plan(cohort, whose):
                           f"{feedback})"), "not paired with", "feedback")
 
 
+# -- names -----------------------------------------------------------------------------------
+def test_only_the_names_of_ones_own_partners_and_group(cohort):
+    p01 = next(p for p in cohort.manifest["participants"] if p["id"] == "p01")
+    works_with = sorted({q for partners in p01["partners"].values() for q in partners})
+    others = sorted({p["id"] for p in cohort.manifest["participants"]} - {"p01", *works_with})
+    assert others, "every participant works with p01: nobody left to probe"
+    names = probe(cohort, f"me.store.names('demo', {works_with!r})")
+    assert not names["refused"] and sorted(names["result"]) == works_with
+    shown = {p["id"]: p["display_name"] for p in cohort.manifest["participants"]}
+    assert names["result"] == {q: shown[q] for q in works_with}  # display names, nothing more
+    for who in others[:3]:
+        refused(probe(cohort, f"me.store.names('demo', ['{who}'])"), "only the names")
+        refused(raw(cohort, "'participant', 'names', {'as': 'p01', 'args': {'ids': "
+                            f"['{who}']}}}}"), "only the names", status=403)
+    refused(raw(cohort, "'participant', 'names', {'as': 'p01', 'args': {}}"), "ids", status=400)
+    refused(raw(cohort, "'facilitator', 'names', {'as': 'facilitator', 'args': {}}"),
+            status=403)
+
+
 # -- export --------------------------------------------------------------------------------
 def test_export_leaves_out_unshared_personal_answers(cohort, tmp_path: Path):
     import pandas as pd
