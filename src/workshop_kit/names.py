@@ -15,7 +15,9 @@ Names are compared the way people hear them: case, accents and spacing do not co
 apostrophe stays part of the word ("O'Brien-Łukasz" has the initial "O."). A one-word name has
 no last name: among namesakes it is shown as it is, and the others get their initial. A blank
 name falls back to the roster id (the roster check refuses blank names, so only a store
-written by hand has one).
+written by hand has one). A store that no `build` wrote (the kit's own tests, a store filled by
+hand) has no names at all: a participant's screen then says "your partner", the facilitator's
+shows the id.
 
 The names travel through the response service (`access`): the facilitator gets everyone's, a
 participant only those of the people they already work with (`ParticipantStore.names`).

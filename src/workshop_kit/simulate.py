@@ -30,7 +30,6 @@ from .content import (
     Simulation,
     WrapupContent,
 )
-from .names import display_names, publish, published
 from .rotation import Group, RoleplayGroups, make_roleplay_groups
 from .store import FACILITATOR, Store
 
@@ -466,8 +465,6 @@ def simulate(
                      groups or RoleplayGroups([]), cohort_id, cohort_date,
                      _gift_groups(store, cohort_id, content, participants),
                      store.cohort_key(cohort_id, DRILL_KEY) if "drill" in wanted else b"")
-    if not published(store, cohort_id):  # a store no build wrote: name the people too
-        publish(store, cohort_id, display_names((p.id, p.name) for p in participants), {})
     written = 0
     for person in participants:
         for module_id in wanted:
