@@ -358,6 +358,7 @@ def test_risky_gift_plan_and_partner_feedback(browser, room, screenshot):
     context, page = open_and_run(browser, room, f"demo/participants/{partner}/06_gift.ipynb",
                                  "textarea")
     area = cell_output(page, "me.partner_feedback()")
+    area.get_by_text(f"The plan of {people[planner]['display_name']}").wait_for(timeout=TIMEOUT)
     area.get_by_role("button", name="Read the plan again").click()
     area.get_by_text("Plan part 1: a one-page review").wait_for(timeout=TIMEOUT)
     boxes = area.locator("textarea")
@@ -370,6 +371,8 @@ def test_risky_gift_plan_and_partner_feedback(browser, room, screenshot):
     # The planner reopens the notebook and reads the feedback; nobody else's plan is shown.
     context, page = open_and_run(browser, room, f"demo/participants/{planner}/06_gift.ipynb",
                                  "text=/Feedback 1: name the renewal date/")
+    page.get_by_text(f"From {people[partner]['display_name']}").wait_for(timeout=TIMEOUT)
+    assert f"From {partner}" not in page.locator(".jp-Notebook").inner_text()
     context.close()
     with store(room, "demo") as s:
         plan = s.latest_answer("demo", planner, "gift", "gift_plan").payload
