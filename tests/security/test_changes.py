@@ -41,6 +41,9 @@ def test_forget_removes_every_row_naming_the_participant(fresh):
         assert ("demo", "p03") not in {row[:2] for row in after["tokens"]}
         pairs = [json.loads(r[6]) for r in after["answers"] if r[3:5] == ("gift", "pairs")]
         assert pairs and all("p03" not in g for p in pairs for g in p["groups"])
+        roster = [json.loads(r[6]) for r in after["answers"] if r[3:5] == ("roster", "names")]
+        assert roster and all("p03" not in r["names"] and "p03" not in r["sees"]
+                              and "Chiara" not in json.dumps(r) for r in roster)
         # everyone else's answers are still there
         others = [r for r in before["answers"] if "p03" not in r[2] and "p03" not in r[4]
                   and r[2] != "facilitator"]
