@@ -769,9 +769,9 @@ class LiveRounds(widgets.VBox):
         from .names import lookup
 
         names = self.__dict__.setdefault("_names", {})
-        if partner not in names:
-            names.update(lookup(self.store, self.cohort, [partner]))
-        name = names.get(partner)
+        if partner not in names:  # asked once, even when no name comes back
+            names[partner] = lookup(self.store, self.cohort, [partner]).get(partner, "")
+        name = names[partner]
         return f"your partner, {html.escape(name)}" if name else "your partner"
 
     def _show(self, text: str, can_move: bool) -> None:
