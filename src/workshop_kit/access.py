@@ -397,6 +397,14 @@ class FacilitatorStore(_Guard):
         self._check(cohort)
         return self._store.participants(cohort, exclude)
 
+    def answered(self, cohort: str, module: str, exercise: str | None = None) -> int:
+        """How many people (not answers) have answered the module, or one exercise of it.
+        Counted here, on real ids: the pseudonyms of `module_answers` ('private-1') would
+        count a person twice who shared one answer of a personal module and not another."""
+        self._check(cohort)
+        frame = self._store.module_answers(cohort, module, exercise)
+        return int(frame.loc[frame["participant"] != FACILITATOR, "participant"].nunique())
+
     def answers_since(self, cohort: str, module: str, after_id: int = 0,
                       limit: int | None = None) -> list[Answer]:
         """As `Store.answers_since`; for a personal module, an answer its participant did not

@@ -275,8 +275,8 @@ def live_cooperation(table: pd.DataFrame, conditions: dict[str, str]) -> alt.Cha
         color=alt.Color("condition:N", scale=alt.Scale(
             domain=domain, range=[CONDITION_COLOURS[c] for c in domain]),
             legend=alt.Legend(title=None, orient="top")),
-        tooltip=["condition:N", "round:Q", alt.Tooltip("cooperation:Q", format=".0%"),
-                 "moves:Q"],
+        tooltip=["condition:N", "round:Q",
+                 alt.Tooltip("cooperation:Q", format=".0%", title="shared"), "moves:Q"],
     )
     return (base.mark_line() + base.mark_circle(size=60)).properties(
         width=480, height=240, title="Live rounds: how often people shared")
@@ -300,7 +300,7 @@ def game_length(table: pd.DataFrame) -> alt.Chart:
         x=x, xOffset=alt.XOffset("stage:N", sort=stages), color=colour,
         y=alt.Y("cooperation:Q", title="Share of moves that shared",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        tooltip=["turns:O", "stage:N", alt.Tooltip("cooperation:Q", format=".0%")],
+        tooltip=["turns:O", "stage:N", alt.Tooltip("cooperation:Q", format=".0%", title="shared")],
     ).properties(width=220, height=200)
     points = alt.Chart(table).mark_bar().encode(
         x=x, xOffset=alt.XOffset("stage:N", sort=stages), color=colour,

@@ -263,6 +263,9 @@ class FacilitatorClient(_Client):
         return self._call("answers_since", cohort, module=module, after_id=int(after_id),
                           limit=limit)
 
+    def answered(self, cohort: str, module: str, exercise: str | None = None) -> int:
+        return self._call("answered", cohort, module=module, exercise=exercise)
+
     def registered(self, cohort: str) -> list[str]:
         return self._call("registered", cohort)
 

@@ -235,6 +235,7 @@ METHODS: dict[str, dict[str, dict[str, tuple[type, bool]]]] = {
         **_COMMON,
         "module_answers": {"module": (_S, True), "exercise": (_S, False)},
         "participants": {"exclude": (_L, False)},
+        "answered": {"module": (_S, True), "exercise": (_S, False)},
         "answers_since": {"module": (_S, True), "after_id": (_I, False), "limit": (_I, False)},
         "registered": {},
         "exercise_states": {"module": (_S, False)},

@@ -272,7 +272,7 @@ def _trade_offs(dilemma) -> HTML:
         for t in dilemma.trade_offs
     )
     return HTML(
-        f"<table><tr><th {cell}>Share (cooperate)</th><th {cell}>Hold back (defect)</th></tr>"
+        f"<table><tr><th {cell}>Share</th><th {cell}>Hold back</th></tr>"
         f"{rows}</table>"
     )
 
@@ -305,8 +305,7 @@ class FacilitatorSession(_Session):
 
     def answered(self, module: str, exercise: str | None = None) -> HTML:
         """How many participants have answered the module (or one exercise of it) so far."""
-        answers = self.store.module_answers(self.cohort_id, module, exercise)
-        n = answers.loc[answers["participant"] != FACILITATOR, "participant"].nunique()
+        n = self.store.answered(self.cohort_id, module, exercise)
         return HTML(f"<p><b>{n}</b> participant(s) have answered so far.</p>")
 
     # -- check-in ----------------------------------------------------------------------------

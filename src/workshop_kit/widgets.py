@@ -812,6 +812,14 @@ class LiveRounds(widgets.VBox):
         return True
 
 
+MOVE_LETTERS = str.maketrans("CD", "SH")  # a row of moves as a participant reads it
+# the trial table's opponents in the buttons' words, not cooperate / defect
+OPPONENT_WORDS = {"tit_for_tat": "Copies your last move", "defector": "Always holds back",
+                  "cooperator": "Always shares",
+                  "grudger": "Shares until you hold back, then never again",
+                  "random": "Shares or holds back at random"}
+
+
 class StrategyBuilderForm(AnswerForm):
     """Build a strategy from a few settings, read it back in plain words, try it, enter it."""
 
@@ -917,11 +925,11 @@ class StrategyBuilderForm(AnswerForm):
         for opponent in self.OPPONENTS:
             match = play_match(spec, opponent, 20, payoffs=self.content.payoffs, seed=7)
             rows.append(
-                f"<tr><td>{opponent.replace('_', ' ')}</td>"
-                f"<td><code>{''.join(match['player'])}</code></td>"
+                f"<tr><td>{OPPONENT_WORDS[opponent]}</td>"
+                f"<td><code>{''.join(match['player']).translate(MOVE_LETTERS)}</code></td>"
                 f"<td>{match['player_payoff'].sum():g}</td>"
                 f"<td>{match['partner_payoff'].sum():g}</td></tr>")
-        self.trial.value = ("<p><b>Trial games of 20 rounds</b> (C = share, D = hold back)</p>"
+        self.trial.value = ("<p><b>Trial games of 20 rounds</b> (S = share, H = hold back)</p>"
                             "<table><tr><th>Against</th><th>Your moves</th><th>You</th>"
                             f"<th>They</th></tr>{''.join(rows)}</table>")
 
