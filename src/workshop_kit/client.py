@@ -236,6 +236,12 @@ class ParticipantClient(_Client):
     def gift_partners(self, cohort: str) -> list[str]:
         return self._call("gift_partners", cohort)
 
+    def vote_case(self, cohort: str) -> str | None:
+        return self._call("vote_case", cohort)
+
+    def roleplay_feedback(self, cohort: str, round_no: int) -> dict[str, Any]:
+        return self._call("roleplay_feedback", cohort, round_no=int(round_no))
+
     def from_gift_partner(self, cohort: str, partner: str, exercise: str,
                           plan_exercise: str) -> Answer | None:
         return self._call("from_gift_partner", cohort, partner=partner, exercise=exercise,

@@ -291,6 +291,90 @@ def _roleplay_plan(content: Content, groups: RoleplayGroups) -> list[dict[str, A
     return plan
 
 
+def drill_vote_cases(content: Content, areas: dict[str, str]) -> tuple[dict[str, str],
+                                                                       list[str]]:
+    """The drill case each participant votes on, and a note per practice area of one person.
+
+    Everybody votes on the case they worked (their practice area's, else the default case),
+    unless nobody else works it: then there is no colleague's definition to vote for, so they
+    vote on the default case, or, if they are the one working the default case, on the case
+    most others work (then the first by id)."""
+    if "drill" not in content.modules:
+        return {}, []
+    worked = {p: content.case_for(area).id for p, area in areas.items()}
+    people: dict[str, int] = {}
+    for case in worked.values():
+        people[case] = people.get(case, 0) + 1
+    default = content.drill.default_case
+    votes: dict[str, str] = {}
+    for person, case in worked.items():
+        others = {c: n for c, n in people.items() if c != case}
+        if people[case] > 1 or not others:
+            votes[person] = case
+        elif default in others:
+            votes[person] = default
+        else:
+            votes[person] = min(others, key=lambda c: (-others[c], c))
+    notes = []
+    by_area: dict[str, list[str]] = {}
+    for person, area in areas.items():
+        by_area.setdefault(area, []).append(person)
+    for area, members in sorted(by_area.items()):
+        if len(members) != 1:
+            continue
+        person = members[0]
+        case = content.cases[votes[person]]
+        if votes[person] == worked[person]:
+            notes.append(f"drill: practice area '{area}' has 1 person; they work and vote on "
+                         f"case '{case.title}' with others")
+        else:
+            notes.append(f"drill: practice area '{area}' has 1 person, alone on case "
+                         f"'{content.cases[worked[person]].title}'; they vote on the "
+                         f"definitions of case '{case.title}' instead")
+    return votes, notes
+
+
+def publish_drill_vote_cases(manifest: dict[str, Any]) -> bool:
+    """Record in the store the drill case each participant votes on (the facilitator's
+    answer), so the service lets someone alone on their case vote on another. Writes only
+    when it changed; True if it wrote."""
+    from .access import DRILL_MODULE, VOTE_CASES_EXERCISE
+
+    cases = manifest.get("drill_vote_cases")
+    if not cases:
+        return False
+    payload = {"cases": cases}
+    cohort_id = manifest["cohort"]["id"]
+    with Store(manifest["store_url"]) as store:
+        current = store.latest_answer(cohort_id, FACILITATOR, DRILL_MODULE, VOTE_CASES_EXERCISE)
+        if current is not None and current.payload == payload:
+            return False
+        store.submit(cohort_id, FACILITATOR, DRILL_MODULE, VOTE_CASES_EXERCISE, payload,
+                     source="build")
+    return True
+
+
+def publish_roleplay_groups(manifest: dict[str, Any]) -> bool:
+    """Record the role-play groups in the store (the facilitator's answer), so the service
+    shows a seller their own round's observer notes and buyer's reflection, and nobody
+    else's. Writes only when they changed; True if it wrote."""
+    from .access import ROLEPLAY_GROUPS_EXERCISE, ROLEPLAY_MODULE
+
+    plan = manifest.get("roleplay_groups")
+    if not plan:
+        return False
+    payload = {"groups": plan}
+    cohort_id = manifest["cohort"]["id"]
+    with Store(manifest["store_url"]) as store:
+        current = store.latest_answer(cohort_id, FACILITATOR, ROLEPLAY_MODULE,
+                                      ROLEPLAY_GROUPS_EXERCISE)
+        if current is not None and current.payload == payload:
+            return False
+        store.submit(cohort_id, FACILITATOR, ROLEPLAY_MODULE, ROLEPLAY_GROUPS_EXERCISE, payload,
+                     source="build")
+    return True
+
+
 def _groups_html(plan: list[dict[str, Any]]) -> str:
     if not plan:
         return ""
@@ -364,8 +448,9 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
               else RoleplayGroups([]))
     roleplay_plan = _roleplay_plan(content, groups) if groups.groups else []
     areas = {p.id: p.practice_area for p in cohort.participants}
+    vote_cases, drill_notes = drill_vote_cases(content, areas)
     secret, new_secret = cohort_secret(out_dir)
-    notes = [*pairings.notes, *groups.notes]
+    notes = [*pairings.notes, *groups.notes, *drill_notes]
     service_url = (service_url or "").rstrip("/")
     if service_url and not service_url.startswith(("http://", "https://")):
         raise ParameterError(f"--service-url '{service_url[:80]}' must start with http:// or "
@@ -451,6 +536,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
         "pairing_notes": pairings.notes,
         **({"roleplay_groups": roleplay_plan, "roleplay_notes": groups.notes}
            if groups.groups else {}),
+        **({"drill_vote_cases": vote_cases} if vote_cases else {}),
     }
     files[Path(MANIFEST)] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     files[Path("agenda.html")] = _agenda_page(cohort, content, [*pairings.notes, *groups.notes],
@@ -514,6 +600,8 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
             os.chmod(out_dir / sub, 0o700)
     register_tokens(manifest, out_dir)
     publish_gift_pairs(manifest)
+    publish_roleplay_groups(manifest)
+    publish_drill_vote_cases(manifest)
     removed = 0
     for sub in ("participants", "facilitator", "content"):
         for path in sorted((out_dir / sub).rglob("*")) if (out_dir / sub).is_dir() else []:
@@ -1010,6 +1098,8 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
             sizes = sorted((len(g.members) for g in groups.groups), reverse=True)
             lines.append(f"  role-play groups: {', '.join(map(str, sizes))}")
             lines += [f"  {note}" for note in groups.notes]
+        lines += [f"  {note}" for note in drill_vote_cases(
+            content, {p.id: p.practice_area for p in cohort.participants})[1]]
     if problems:
         raise ContentError("\n".join(problems))
     return lines

@@ -344,6 +344,7 @@ class Simulation(_Model):
     situations: dict[str, list[Text]]
     misplace_pull: dict[str, float]
     observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
+    buyer_reflections: dict[Literal["good", "poor"], list[dict[str, Text]]] = {}
     surface_readings: dict[str, list[Text]] = {}
     commitments: list[Text] = []
     gift_plans: dict[str, list[dict[str, Text]]] = {}
@@ -374,14 +375,33 @@ class RoleplayRound(_Model):
     scripts: list[Slug] = Field(min_length=1)
 
 
+class ReflectionField(_Model):
+    id: Slug
+    label: Text
+    min_chars: int = Field(ge=0)
+
+
+class BuyerReflection(_Model):
+    """The buyer's few lines after a round: how it felt to be the client, what built or cost
+    trust. Shown to that round's seller only, with their observers' notes."""
+
+    intro: Text
+    fields: list[ReflectionField] = Field(min_length=1)
+    for_seller: Text  # the heading of what the seller reads after the round
+    nothing_yet: Text  # what the seller reads before anyone has written
+
+
 class RoleplayContent(_Model):
     exercise: Slug
     personal: bool
     intro: Text
     roles: dict[Role, Text]
+    pair_note: Text  # a pair has no observer: how they work instead
     rounds: list[RoleplayRound] = Field(min_length=3, max_length=3)
     fourth_round: RoleplayRound
-    no_round: Text
+    no_round: Text  # a group with an observer, sitting a round out
+    no_round_pair: Text  # a pair (no observer), sitting a round out
+    buyer_reflection: BuyerReflection
     outcomes: dict[Outcome, Text]
     shows: dict[Shows, Text]
     tracker: dict[Literal["seller", "buyer", "silence", "stop"], Text]
@@ -405,6 +425,10 @@ class RoleplayContent(_Model):
 
     def observation_exercise(self, round_no: int) -> str:
         return f"{self.exercise}_observation_r{round_no}"
+
+    def reflection_exercise(self, round_no: int) -> str:
+        """Store exercise of the buyer's reflection on a round: 'roleplay_reflection_r1', …"""
+        return f"{self.exercise}_reflection_r{round_no}"
 
     def round_spec(self, round_no: int) -> RoleplayRound:
         return self.rounds[round_no - 1] if round_no <= len(self.rounds) else self.fourth_round
@@ -739,6 +763,7 @@ class DrillContent(_Model):
     definition: DefinitionPrompt
     match_note: Text
     vote_prompt: Text
+    vote_other_case: Text  # alone on a case: above the other case's definitions
     debrief: list[Text] = Field(min_length=1)
 
     @property

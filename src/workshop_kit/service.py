@@ -228,6 +228,8 @@ METHODS: dict[str, dict[str, dict[str, tuple[type, bool]]]] = {
         "room_answers": {"module": (_S, True), "exercise": (_S, True)},
         "peer_definitions": {"exercise": (_S, True), "case": (_S, True)},
         "gift_partners": {},
+        "vote_case": {},
+        "roleplay_feedback": {"round_no": (_I, True)},
         "from_gift_partner": {"partner": (_S, True), "exercise": (_S, True),
                               "plan_exercise": (_S, True)},
     },

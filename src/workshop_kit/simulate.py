@@ -179,7 +179,27 @@ def _roleplay(ctx: SimContext, rng: random.Random, person: Participant,
         elif role == "observer":
             answers.append((content.observation_exercise(round_no),
                             _observation(ctx, rng, round_no, group, content), minutes + 1))
+        elif role == "buyer":
+            reflection = _reflection(ctx, rng, round_no, group, content)
+            if reflection is not None:
+                answers.append((content.reflection_exercise(round_no), reflection, minutes + 1))
     return answers
+
+
+def _reflection(ctx: SimContext, rng: random.Random, round_no: int, group: Group,
+                content: RoleplayContent) -> dict[str, Any] | None:
+    """The buyer's reflection: warm after a round that went well, cool after one that did
+    not; None when simulation.yaml has no text for every field of the content's form."""
+    script, _steps, ending = _seller_path(ctx, group.seller(round_no), round_no)
+    good = script.node(ending).ending.outcome in ("agreed", "referred")
+    fields = [f.id for f in content.buyer_reflection.fields]
+    options = [o for o in ctx.sim.buyer_reflections.get("good" if good else "poor", [])
+               if all(o.get(f) for f in fields)]
+    if not options:
+        return None
+    chosen = rng.choice(options)
+    return {"round": round_no, "group": group.id, "script": script.id,
+            **{f: chosen[f] for f in fields}}
 
 
 def _single(make: Callable[..., dict[str, Any]]) -> Callable[..., list]:
