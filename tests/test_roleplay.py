@@ -377,7 +377,7 @@ def simulated(tmp_path, content):
     return url, written
 
 
-def test_simulation_fills_every_seller_observer_and_buyer_reproducibly(simulated, content, tmp_path):
+def test_simulation_fills_every_seller_observer_and_buyer_alike(simulated, content, tmp_path):
     from workshop_kit.content import load_cohort
     from workshop_kit.store import Store
 
