@@ -31,6 +31,7 @@ from .content import (
     SCRIPTS_DIR,
     Cohort,
     Content,
+    drill_vote_cases,
     load_cohort,
     load_content,
     load_simulation,
@@ -289,49 +290,6 @@ def _roleplay_plan(content: Content, groups: RoleplayGroups) -> list[dict[str, A
             })
         plan.append({"id": group.id, "members": list(group.members), "rounds": rounds})
     return plan
-
-
-def drill_vote_cases(content: Content, areas: dict[str, str]) -> tuple[dict[str, str],
-                                                                       list[str]]:
-    """The drill case each participant votes on, and a note per practice area of one person.
-
-    Everybody votes on the case they worked (their practice area's, else the default case),
-    unless nobody else works it: then there is no colleague's definition to vote for, so they
-    vote on the default case, or, if they are the one working the default case, on the case
-    most others work (then the first by id)."""
-    if "drill" not in content.modules:
-        return {}, []
-    worked = {p: content.case_for(area).id for p, area in areas.items()}
-    people: dict[str, int] = {}
-    for case in worked.values():
-        people[case] = people.get(case, 0) + 1
-    default = content.drill.default_case
-    votes: dict[str, str] = {}
-    for person, case in worked.items():
-        others = {c: n for c, n in people.items() if c != case}
-        if people[case] > 1 or not others:
-            votes[person] = case
-        elif default in others:
-            votes[person] = default
-        else:
-            votes[person] = min(others, key=lambda c: (-others[c], c))
-    notes = []
-    by_area: dict[str, list[str]] = {}
-    for person, area in areas.items():
-        by_area.setdefault(area, []).append(person)
-    for area, members in sorted(by_area.items()):
-        if len(members) != 1:
-            continue
-        person = members[0]
-        case = content.cases[votes[person]]
-        if votes[person] == worked[person]:
-            notes.append(f"drill: practice area '{area}' has 1 person; they work and vote on "
-                         f"case '{case.title}' with others")
-        else:
-            notes.append(f"drill: practice area '{area}' has 1 person, alone on case "
-                         f"'{content.cases[worked[person]].title}'; they vote on the "
-                         f"definitions of case '{case.title}' instead")
-    return votes, notes
 
 
 def publish_drill_vote_cases(manifest: dict[str, Any]) -> bool:
