@@ -199,7 +199,8 @@ def _trust_section(data: CohortData, pid: str) -> str:
     if mine_b.empty and mine_a.empty:
         return "<h2>Your trust profile</h2>" + _nothing("trust profile")
     stages = analysis.trust_stages(mine_b, mine_a)
-    chart = charts.trust_before_after(stages, checkin.scale.min, checkin.scale.max)
+    chart = charts.trust_before_after(stages, checkin.scale.min, checkin.scale.max,
+                                      min_group=1)  # their own ratings, for their eyes
     mine = analysis.trust_change(mine_b, mine_a)
     room = analysis.trust_change(data.trust_before, data.trust_after)
     table = mine.merge(room[["trait", "mean_before", "mean_after"]], on="trait", how="left",
