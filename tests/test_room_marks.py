@@ -43,6 +43,7 @@ def test_trust_chart_after_a_reveal_has_no_mark_below_three(serve_store, tmp_pat
     for chart in (me.room_results("checkin"), room.trust_profile_chart()):
         spec = chart.to_dict()
         bars, dots = spec["layer"]
+        assert bars["encoding"]["x"]["field"] == "mean"
         rows = rows_of(spec)
         assert rows and not any("participant" in r for r in rows)  # no row is a person
         means = [r for r in rows if "mean" in r]
