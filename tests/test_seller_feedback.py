@@ -10,7 +10,7 @@ from workshop_kit.answers import check_answer
 from workshop_kit.client import ParticipantClient
 from workshop_kit.cohort import publish_roleplay_groups
 from workshop_kit.errors import AccessError, ParameterError
-from workshop_kit.session import ParticipantSession
+from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import Store
 from workshop_kit.widgets import BuyerReflectionForm, ObserverForm, SellerFeedback
 
@@ -31,7 +31,8 @@ PLAN = [
 def room(serve_store, tmp_path, content):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     with Store(url) as store:
-        store.register_tokens("c", {f"p{i}": f"t{i}" for i in range(1, 6)})
+        store.register_tokens("c", {**{f"p{i}": f"t{i}" for i in range(1, 6)},
+                                    "facilitator": "tf"})
     assert publish_roleplay_groups({"roleplay_groups": PLAN, "cohort": {"id": "c"},
                                     "store_url": url})
     service = serve_store(url, "c")
@@ -87,6 +88,11 @@ def test_the_seller_reads_the_buyers_reflection_and_observers_notes(room, conten
     # the seller of round 1 in another group reads their own round: nothing of g1's
     other = session("p4", group="g2", roles=["seller", "buyer"]).store
     assert other.roleplay_feedback("c", 1) == {"observations": [], "reflection": None}
+    # the facilitator's table of what buyers said: the words, no names
+    table = FacilitatorSession("c", _service, token="tf").buyer_reflections().reset_index()
+    felt = content.roleplay.buyer_reflection.fields[0].label
+    assert table[felt].tolist() == ["Listened to, after a slow start."]
+    assert table["round"].tolist() == [1] and "p2" not in table.to_string()
 
 
 @pytest.mark.parametrize(("who", "round_no"), [

@@ -398,7 +398,11 @@ def cohort_page(data: CohortData) -> str:
                             "How the room sorted the statements")]
     if not data.paths.empty:
         outcomes = dict(content.roleplay.outcomes)
+        reflections = data.module("roleplay")["exercise"].str.startswith(
+            f"{content.roleplay.exercise}_reflection_r").sum()
         parts += ["<h2>Role-play</h2>",
+                  f"<p>{len(data.paths)} round(s) played to an ending, "
+                  f"{int(reflections)} buyer reflection(s) written for the sellers.</p>",
                   chart_img(charts.roleplay_outcomes(data.paths, outcomes), "Outcomes"),
                   chart_img(charts.talk_share(data.rounds, outcomes), "Talk share")]
     if not data.live.empty:

@@ -472,6 +472,13 @@ class FacilitatorSession(_Session):
         paths, _ = self._roleplay()
         return analysis.common_paths(paths).set_index(["title", "path"])
 
+    def buyer_reflections(self) -> pd.DataFrame:
+        """What the buyers wrote after each round (how it felt, what built or cost trust),
+        without names: to ask the room about, not to point at anyone."""
+        answers = self.store.module_answers(self.cohort_id, "roleplay")
+        table = analysis.buyer_reflections(answers, self.content.roleplay, self.content.scripts)
+        return table.set_index(["round", "title"])
+
     def talk_share_chart(self) -> alt.Chart:
         return charts.talk_share(self._roleplay_rounds(), dict(self.content.roleplay.outcomes))
 
