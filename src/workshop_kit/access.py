@@ -466,16 +466,18 @@ class FacilitatorStore(_Guard):
 
     def answers_since(self, cohort: str, module: str, after_id: int = 0,
                       limit: int | None = None) -> list[Answer]:
-        """As `Store.answers_since`; for a personal module, an answer its participant did not
-        share keeps only its numbers and comes under a pseudonym ('private-3fa2c1'), the
-        same for every answer of that participant while this object lives."""
+        """As `Store.answers_since`; for a personal module, every answer comes under its
+        participant's pseudonym ('private-3fa2c1'), the same for all their answers while this
+        object lives, and one they did not share keeps only its numbers. A shared answer
+        under their name beside an unshared one under a pseudonym would count one person
+        twice (the cockpit's "answered") and show which answer was whose."""
         self._check(cohort)
         answers = self._store.answers_since(cohort, module, after_id, limit)
         if module not in self.personal_modules:
             return answers
-        return [a if self._visible(a) else _replace(
+        return [a if a.participant == FACILITATOR else _replace(
                     a, participant=self._pseudonym(a.participant),
-                    payload=numbers_only(a.payload))
+                    payload=a.payload if shared(a.payload) else numbers_only(a.payload))
                 for a in answers]
 
     def _pseudonym(self, participant: str) -> str:
