@@ -179,11 +179,11 @@ class ParticipantStore(_Guard):
         if not isinstance(case, str) or not isinstance(key, str):
             raise AccessError("a vote needs the case and the key of the definition you chose")
         definition = exercise[: -len(VOTE_SUFFIX)] + DEFINITION_SUFFIX
+        entries = {e["key"]: e for e in self.peer_definitions(cohort, definition, case)}
         voting = self.vote_case(cohort)
         if voting is not None and case != voting:
             raise AccessError(f"you vote on the definitions of case '{voting}', not "
                               f"'{case[:40]}'; choose one from the list")
-        entries = {e["key"]: e for e in self.peer_definitions(cohort, definition, case)}
         if key not in entries:
             raise AccessError(f"there is no definition '{key[:40]}' of case '{case[:40]}' to "
                               "vote for; choose one from the list")

@@ -1015,9 +1015,10 @@ class Store:
 
 
 def _scrub(value: Any, participant: str) -> Any:
-    """A facilitator's record with one participant's id replaced by 'removed'."""
+    """A facilitator's record with one participant's id replaced by 'removed' (and an entry
+    keyed by their id, like the drill's vote cases, dropped)."""
     if isinstance(value, dict):
-        return {k: _scrub(v, participant) for k, v in value.items()}
+        return {k: _scrub(v, participant) for k, v in value.items() if k != participant}
     if isinstance(value, list):
         return [_scrub(v, participant) for v in value]
     return "removed" if value == participant else value
