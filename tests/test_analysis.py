@@ -48,11 +48,10 @@ def test_misplaced_statements_ranked(content):
 def test_charts_encode_the_right_fields(content):
     checkin = content.checkin
     ratings = {item.id: 3 for _, item in checkin.items()}
-    scores = analysis.trust_scores(frame([{"ratings": ratings}, {"ratings": ratings}]), checkin)
+    scores = analysis.trust_scores(frame([{"ratings": ratings}] * 3), checkin)
     spec = charts.trust_profile(scores).to_dict()
     bars, dots = spec["layer"]
-    assert bars["encoding"]["x"]["field"] == "score"
-    assert bars["encoding"]["x"]["aggregate"] == "mean"
+    assert bars["encoding"]["x"]["field"] == "mean"
     assert dots["encoding"]["size"]["field"] == "size"
     assert bars["encoding"]["x"]["scale"]["domain"] == [1, 5]
 

@@ -66,6 +66,7 @@ def test_every_simulated_answer_of_the_demo_day_passes(simulate_demo, content, s
     assert kinds == {
         ("checkin", "trust_profile"), ("purpose", "purpose_sort"),
         ("roleplay", "roleplay_path"), ("roleplay", "roleplay_observation"),
+        ("roleplay", "roleplay_reflection"),
         ("dilemma", "strategy"), ("dilemma", "game"), ("dilemma", "move"),
         ("drill", "drill_questions"), ("drill", "drill_definition"), ("drill", "drill_vote"),
         ("gift", "gift_plan"), ("gift", "gift_feedback"),

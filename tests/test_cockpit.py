@@ -344,6 +344,9 @@ def test_later_modules_have_their_exercises_in_the_cockpit(content):
                     "gift": ["gift_plan", "gift_feedback"],
                     "wrapup": ["commitments", "trust_profile_after"]}
     ratings = {item.id: 4 for _, item in content.checkin.items()}
-    answers = pd.DataFrame({"participant": ["p1"], "payload": [{"ratings": ratings}]})
+    answers = pd.DataFrame({"participant": ["p1", "p2", "p3"],
+                            "payload": [{"ratings": ratings}] * 3})
     chart = exercise_chart(content, "wrapup", "trust_profile_after", answers).to_dict()
-    assert chart["layer"][0]["encoding"]["x"]["field"] == "score"
+    assert chart["layer"][0]["encoding"]["x"]["field"] == "mean"
+    one = exercise_chart(content, "wrapup", "trust_profile_after", answers[:1]).to_dict()
+    assert one["mark"]["type"] == "text"  # one person's rating is not projected

@@ -26,11 +26,15 @@ def test_builder_describes_tries_and_enters_a_strategy(store, content):
     assert form.forgive_after.layout.display is None
     assert form.retaliate_k.layout.display == "none"
     form.forgive_after.value = 3
-    assert "forgives once the partner has cooperated 3 rounds in a row" in \
+    assert "forgives once the partner has shared 3 rounds in a row" in \
         form.description_box.value
     # The trial table is the engine's own match against Defector.
     expected = play_match(form.spec(), "defector", 20, payoffs="seller_buyer", seed=7)
-    assert f"<code>{''.join(expected['player'])}</code>" in form.trial.value
+    assert f"<code>{''.join(expected['player']).translate(str.maketrans('CD', 'SH'))}</code>" \
+        in form.trial.value
+    assert "Always holds back" in form.trial.value
+    assert "cooperat" not in form.trial.value + form.description_box.value
+    assert "defect" not in form.trial.value + form.description_box.value
 
     assert form.submit() is False
     assert "Give your strategy a name" in form.message.value

@@ -120,24 +120,23 @@ def test_first_move_accepts_lower_case_and_names_are_trimmed() -> None:
 @pytest.mark.parametrize(
     ("settings", "text"),
     [
-        ({}, "Opens by cooperating. Answers each defection by defecting once in the next "
-             "round, then cooperates again (the idea of Tit For Tat)."),
+        ({}, "Opens by sharing. Answers each hold-back by holding back once in the next "
+             "round, then shares again (the idea of Tit For Tat)."),
         ({"first_move": "D", "retaliation": "k", "retaliate_k": 2, "generosity": 0.25},
-         "Opens by defecting. Answers a defection by defecting for the next 2 rounds (a new "
-         "defection starts the count again), then cooperates again. Is generous: lets 25% of "
-         "defections pass without retaliating."),
+         "Opens by holding back. Answers a hold-back by holding back for the next 2 rounds (a "
+         "new hold-back starts the count again), then shares again. Is generous: lets 25% of "
+         "hold-backs pass without paying them back."),
         ({"retaliation": "forever", "forgive_after": 3},
-         "Opens by cooperating. Holds a grudge after a defection, but forgives once the "
-         "partner has cooperated 3 rounds in a row, and cooperates again."),
+         "Opens by sharing. Holds a grudge after a hold-back, but forgives once the partner "
+         "has shared 3 rounds in a row, and shares again."),
         ({"retaliation": "forever"},
-         "Opens by cooperating. Holds a grudge: after the partner's first defection it "
-         "defects for the rest of the game."),
+         "Opens by sharing. Holds a grudge: after the partner first holds back, it holds back "
+         "for the rest of the game."),
         ({"retaliation": "none", "probe": True, "randomness": 0.1},
-         "Opens by cooperating. Tests the partner early: defects in round 2, then cooperates "
-         "in rounds 3 and 4. If the partner never defected in those first four rounds, it "
-         "takes advantage and defects from then on. Never retaliates: it cooperates whatever "
-         "the partner does. In 10% of rounds it tosses a coin instead of following these "
-         "rules."),
+         "Opens by sharing. Tests the partner early: holds back in round 2, then shares in "
+         "rounds 3 and 4. If the partner never held back in those first four rounds, it takes "
+         "advantage and holds back from then on. Never pays back: it shares whatever the "
+         "partner does. In 10% of rounds it tosses a coin instead of following these rules."),
     ],
 )
 def test_describe_speaks_plain_words(settings: dict, text: str) -> None:

@@ -100,10 +100,18 @@ def test_a_page_holds_the_participants_own_answers_and_nobody_elses(reported):
         mine_texts = {c["text"] for c in _latest(built, "p02", "wrapup", "commitments")[
             "commitments"]}
         assert not any(c["text"] in page for c in commitments if c["text"] not in mine_texts)
+    # the observers' notes and the buyer's reflection on p02's own round as seller are
+    # theirs to read (as on screen); those on anyone else's round stay out
+    sold = {(g["id"], r["round"]) for g in built.manifest["roleplay_groups"]
+            for r in g["rounds"] if r["seller"] == "p02"}
     with built.store() as store:
-        notes = [a.payload["note"] for a in store.answers(built.cohort_id)
-                 if a.exercise.startswith("roleplay_observation") and a.payload.get("note")]
-    assert notes and not any(n in page for n in notes)  # observers' words stay out
+        said = [(a.payload, (a.payload["group"], a.payload["round"]) in sold)
+                for a in store.answers(built.cohort_id)
+                if a.exercise.startswith(("roleplay_observation", "roleplay_reflection"))]
+    words = [(p.get("note") or p.get("trust"), own) for p, own in said]
+    mine_said = {w for w, own in words if own}
+    assert mine_said and all(w in page for w in mine_said)
+    assert not any(w in page for w, own in words if not own and w not in mine_said)
 
 
 def test_the_cohort_summary_has_aggregates_and_no_ones_words(reported):

@@ -380,12 +380,12 @@ def simulated(tmp_path, content):
     return url, written
 
 
-def test_simulation_fills_every_seller_and_observer_reproducibly(simulated, content, tmp_path):
+def test_simulation_fills_every_seller_observer_and_buyer_alike(simulated, content, tmp_path):
     from workshop_kit.content import load_cohort
     from workshop_kit.store import Store
 
     url, written = simulated
-    assert written == 24  # 12 paths and 12 observer sheets: 4 trios x 3 rounds
+    assert written == 36  # 12 paths, 12 observer sheets, 12 buyer reflections: 4 trios x 3
     cohort = load_cohort(DATA / "cohorts/demo.yaml")
     again = f"sqlite:///{tmp_path / 'again.sqlite'}"
     with Store(url) as a, Store(again) as b:
@@ -515,8 +515,9 @@ def test_thirteen_make_a_group_of_four_with_a_fourth_round(repo_copy, tmp_path):
     with built.store() as store:
         roleplay = store.module_answers("demo", "roleplay")
         fourth = store.module_answers("demo", "roleplay", "roleplay_path_r4")
-    # each of 13 sells once and observes once; in the group of four, 4 more observer sheets
-    assert len(roleplay) == 13 + 13 + 4
+    # each of 13 sells once, buys once (a reflection) and observes once; in the group of
+    # four, 4 more observer sheets; and the groups build published (the facilitator's row)
+    assert len(roleplay) == 13 + 13 + 13 + 4 + 1
     assert fourth["participant"].tolist() == ["p13"]
     assert fourth["payload"][0]["script"] == "better_elsewhere"
 

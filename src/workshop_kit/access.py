@@ -19,6 +19,11 @@ the token against the store, so a notebook cannot reach past what its token allo
   themselves and of the people they already work with: their partners and role-play group as
   built, and their partner in the current live game when it is played between partners (never
   a stranger's); the facilitator reads everyone's;
+- in the drill, someone nobody else works a case with votes on the case `workshop-kit build`
+  published for them (`vote_case`: the default case, or the one most others work), and may
+  read that case's definitions once they submitted their own; everyone else, on their own;
+- in the role-play, the seller of a round, and nobody else, reads what that round's observers
+  noted and the buyer's reflection (`roleplay_feedback`), from the groups build published;
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer);
@@ -53,6 +58,9 @@ PAIRS_EXERCISE = "pairs"  # the facilitator's answer in the gift module: {"group
 DEFINITION_SUFFIX = "_definition"
 VOTE_SUFFIX = "_vote"
 FEEDBACK_MARK = "_feedback:"  # gift feedback: '<gift exercise>_feedback:<whose plan>'
+VOTE_CASES_EXERCISE = "vote_cases"  # the facilitator's answer in the drill: {"cases": {id: case}}
+ROLEPLAY_MODULE = "roleplay"
+ROLEPLAY_GROUPS_EXERCISE = "groups"  # the facilitator's answer in the role-play: {"groups": […]}
 
 
 DRILL_KEY = "drill-definitions"  # the name of the cohort key drill keys derive from
@@ -168,13 +176,18 @@ class ParticipantStore(_Guard):
                 "gift module; you can give feedback only on your own partner's plan")
 
     def _check_vote(self, cohort: str, exercise: str, payload: dict[str, Any]) -> None:
-        """A vote goes to a definition that exists for the voter's own case, never their own
+        """A vote goes to a definition that exists for the case this participant votes on
+        (their own, or the one build published for someone alone on theirs), never their own
         (resubmitting replaces the vote: one per participant)."""
         case, key = payload.get("case"), payload.get("key")
         if not isinstance(case, str) or not isinstance(key, str):
             raise AccessError("a vote needs the case and the key of the definition you chose")
         definition = exercise[: -len(VOTE_SUFFIX)] + DEFINITION_SUFFIX
         entries = {e["key"]: e for e in self.peer_definitions(cohort, definition, case)}
+        voting = self.vote_case(cohort)
+        if voting is not None and case != voting:
+            raise AccessError(f"you vote on the definitions of case '{voting}', not "
+                              f"'{case[:40]}'; choose one from the list")
         if key not in entries:
             raise AccessError(f"there is no definition '{key[:40]}' of case '{case[:40]}' to "
                               "vote for; choose one from the list")
@@ -265,7 +278,7 @@ class ParticipantStore(_Guard):
             raise AccessError(f"'{exercise}' is not a drill definition; only definitions are "
                               "shown to peers")
         own = self._store.latest_answer(cohort, self.participant, DRILL_MODULE, exercise)
-        if own is None or own.payload.get("case") != case:
+        if own is None or case not in (own.payload.get("case"), self.vote_case(cohort)):
             raise AccessError("submit your own definition of this case first; then you can "
                               "read your colleagues' definitions")
         frame = self._store.module_answers(cohort, DRILL_MODULE, exercise)
@@ -278,6 +291,52 @@ class ParticipantStore(_Guard):
             entries.append({"key": definition_key(key, cohort, case, participant),
                             "definition": text, "mine": participant == self.participant})
         return sorted(entries, key=lambda e: e["key"])
+
+    def vote_case(self, cohort: str) -> str | None:
+        """The drill case this participant votes on, as build published it (None if it did
+        not: then the case of their own definition)."""
+        self._check(cohort)
+        published = self._store.latest_answer(cohort, FACILITATOR, DRILL_MODULE,
+                                               VOTE_CASES_EXERCISE)
+        cases = published.payload.get("cases", {}) if published else {}
+        case = cases.get(self.participant)
+        return case if isinstance(case, str) else None
+
+    def roleplay_feedback(self, cohort: str, round_no: int) -> dict[str, Any]:
+        """For the seller of role-play round `round_no` only: what the round's observers
+        noted (note, checklist, seller's share of talk) and the buyer's reflection, as the
+        groups build published say who observed and who bought. {"observations": [...],
+        "reflection": {...} or None}; observers come in no fixed order, without names."""
+        self._check(cohort)
+        published = self._store.latest_answer(cohort, FACILITATOR, ROLEPLAY_MODULE,
+                                              ROLEPLAY_GROUPS_EXERCISE)
+        groups = published.payload.get("groups", []) if published else []
+        planned = next((r for g in groups if self.participant in g.get("members", [])
+                        for r in g.get("rounds", []) if r.get("round") == round_no), None)
+        if planned is None or planned.get("seller") != self.participant:
+            raise AccessError(
+                f"participant '{self.participant}' is not the seller of role-play round "
+                f"{round_no}; only that round's seller reads its observers' notes and the "
+                "buyer's reflection")
+        observations = []
+        for observer in planned.get("observers", []):
+            answer = self._store.latest_answer(cohort, observer, ROLEPLAY_MODULE,
+                                               f"{ROLEPLAY_MODULE}_observation_r{round_no}")
+            if answer is not None:
+                p = answer.payload
+                observations.append({"note": p.get("note", ""),
+                                     "checklist": p.get("checklist", {}),
+                                     "seller_share": p.get("seller_share")})
+        random.SystemRandom().shuffle(observations)
+        buyer = planned.get("buyer")
+        answer = self._store.latest_answer(cohort, buyer, ROLEPLAY_MODULE,
+                                           f"{ROLEPLAY_MODULE}_reflection_r{round_no}") \
+            if isinstance(buyer, str) else None
+        reflection = None
+        if answer is not None:
+            reflection = {k: v for k, v in answer.payload.items()
+                          if k not in ("round", "group", "script")}
+        return {"observations": observations, "reflection": reflection}
 
     def gift_partners(self, cohort: str) -> list[str]:
         """The people this participant is paired with in the gift module, as built."""
@@ -433,18 +492,28 @@ class FacilitatorStore(_Guard):
         self._check(cohort)
         return self._store.participants(cohort, exclude)
 
+    def answered(self, cohort: str, module: str, exercise: str | None = None) -> int:
+        """How many people (not answers) have answered the module, or one exercise of it.
+        Counted here, on real ids: the pseudonyms of `module_answers` ('private-1') would
+        count a person twice who shared one answer of a personal module and not another."""
+        self._check(cohort)
+        frame = self._store.module_answers(cohort, module, exercise)
+        return int(frame.loc[frame["participant"] != FACILITATOR, "participant"].nunique())
+
     def answers_since(self, cohort: str, module: str, after_id: int = 0,
                       limit: int | None = None) -> list[Answer]:
-        """As `Store.answers_since`; for a personal module, an answer its participant did not
-        share keeps only its numbers and comes under a pseudonym ('private-3fa2c1'), the
-        same for every answer of that participant while this object lives."""
+        """As `Store.answers_since`; for a personal module, every answer comes under its
+        participant's pseudonym ('private-3fa2c1'), the same for all their answers while this
+        object lives, and one they did not share keeps only its numbers. A shared answer
+        under their name beside an unshared one under a pseudonym would count one person
+        twice (the cockpit's "answered") and show which answer was whose."""
         self._check(cohort)
         answers = self._store.answers_since(cohort, module, after_id, limit)
         if module not in self.personal_modules:
             return answers
-        return [a if self._visible(a) else _replace(
+        return [a if a.participant == FACILITATOR else _replace(
                     a, participant=self._pseudonym(a.participant),
-                    payload=numbers_only(a.payload))
+                    payload=a.payload if shared(a.payload) else numbers_only(a.payload))
                 for a in answers]
 
     def _pseudonym(self, participant: str) -> str:

@@ -207,6 +207,28 @@ def roleplay_paths(answers: pd.DataFrame, content: RoleplayContent,
     return pd.DataFrame(rows, columns=PATH_COLUMNS)
 
 
+def buyer_reflections(answers: pd.DataFrame, content: RoleplayContent,
+                      scripts: dict[str, Script]) -> pd.DataFrame:
+    """The buyers' reflections, without names: one row each, in round and script order.
+
+    Columns: round, title, then one column per reflection field (its label)."""
+    fields = content.buyer_reflection.fields
+    columns = ["round", "title", *[f.label for f in fields]]
+    prefix = f"{content.exercise}_reflection_r"
+    rows = []
+    for exercise, payload in zip(answers["exercise"], answers["payload"], strict=True):
+        if _round_of(exercise, prefix) is None:
+            continue
+        script = scripts.get(payload.get("script", ""))
+        rows.append({"round": payload.get("round"),
+                     "title": script.title if script else payload.get("script", ""),
+                     **{f.label: payload.get(f.id, "") for f in fields}})
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(rows, columns=columns).sort_values(
+        ["round", "title"], kind="stable").reset_index(drop=True)
+
+
 def roleplay_observations(answers: pd.DataFrame, content: RoleplayContent) -> pd.DataFrame:
     """One row per observer's sheet.
 

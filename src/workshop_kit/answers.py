@@ -77,6 +77,8 @@ SPEAKERS = ("seller", "buyer", "silence")
 OPT_IN = "share_with_facilitator"
 GAME_EXERCISE = "game"
 PAIRS_EXERCISE = "pairs"
+ROLEPLAY_GROUPS_EXERCISE = "groups"
+VOTE_CASES_EXERCISE = "vote_cases"
 BOT = "kit-bot"
 
 _ID = re.compile(SLUG)
@@ -492,6 +494,44 @@ def _observation(content: Content, round_no: int) -> _Spec:
     return _Spec(Observation)
 
 
+def _reflection(content: Content, round_no: int) -> _Spec:
+    """The buyer's reflection on a round: one text per content field, for the seller."""
+    roleplay = content.roleplay
+    fields = {f.id: (_text(f.min_chars, NOTE_CHARS, stripped=True), Field(alias=f.id))
+              for f in roleplay.buyer_reflection.fields}
+    model = create_model(
+        f"BuyerReflection{round_no}", __base__=_Shape,
+        round=(_exactly(round_no, "the round in the exercise name"), ...),
+        group=(Group, ...),
+        script=(_one_of(roleplay.round_spec(round_no).scripts, f"a script of round {round_no}"),
+                ...),
+        **{f"f_{i}": spec for i, spec in enumerate(fields.values())})
+    return _Spec(model)
+
+
+def _roleplay_groups(content: Content) -> _Spec:
+    """The role-play groups `workshop-kit build` publishes (the facilitator's answer): who
+    sells, buys and observes in each round, so the service can tell a seller from the rest."""
+    rounds_max = len(content.roleplay.rounds) + 1
+
+    class Round(_Shape):
+        round: _number(1, rounds_max)
+        script: Id
+        seller: Id
+        buyer: Id
+        observers: list[Id] = Field(max_length=3)
+
+    class Planned(_Shape):
+        id: Group
+        members: list[Id] = Field(min_length=1, max_length=4)
+        rounds: list[Round] = Field(max_length=rounds_max)
+
+    class Groups(_Shape):
+        groups: list[Planned] = Field(min_length=1, max_length=MAX_GIFT_GROUPS)
+
+    return _Spec(Groups, facilitator=True)
+
+
 def _strategy() -> _Spec:
     class Strategy(_Shape):
         name: _text(1, STRATEGY_NAME_CHARS, stripped=True)
@@ -588,6 +628,16 @@ def _drill(content: Content) -> tuple[_Spec, _Spec, _Spec]:
     return _Spec(Questions, check), _Spec(Definition, check), _Spec(Vote)
 
 
+def _vote_cases(content: Content) -> _Spec:
+    """The case each participant votes on, as `workshop-kit build` publishes it."""
+    Case = _one_of(sorted(content.cases), "a case id")
+
+    class VoteCases(_Shape):
+        cases: dict[Id, Case] = Field(min_length=1, max_length=2_000)
+
+    return _Spec(VoteCases, facilitator=True)
+
+
 def _gift(content: Content) -> tuple[_Spec, _Spec, _Spec]:
     gift = content.gift
     plan = _keyed("GiftPlan", {f.id: _text(f.min_chars, GIFT_CHARS) for f in gift.plan})
@@ -640,11 +690,14 @@ class _Models:
             self.fixed["purpose", content.purpose.exercise] = _purpose(content)
         self.paths: dict[int, _Spec] = {}
         self.observations: dict[int, _Spec] = {}
+        self.reflections: dict[int, _Spec] = {}
         if "roleplay" in mods:
             steps_max = max((len(s.nodes) for s in content.scripts.values()), default=1)
             for n in range(1, len(content.roleplay.rounds) + 2):
                 self.paths[n] = _script_path(content, n, steps_max)
                 self.observations[n] = _observation(content, n)
+                self.reflections[n] = _reflection(content, n)
+            self.fixed["roleplay", ROLEPLAY_GROUPS_EXERCISE] = _roleplay_groups(content)
         if "dilemma" in mods:
             self.fixed["dilemma", content.dilemma.exercise] = _strategy()
             self.fixed["dilemma", GAME_EXERCISE] = _live_game(content)
@@ -655,6 +708,7 @@ class _Models:
             self.fixed["drill", drill.questions_exercise] = questions
             self.fixed["drill", drill.definition_exercise] = definition
             self.fixed["drill", drill.vote_exercise] = vote
+            self.fixed["drill", VOTE_CASES_EXERCISE] = _vote_cases(content)
         if "gift" in mods:
             plan, self.feedback, pairs = _gift(content)
             self.fixed["gift", content.gift.plan_exercise] = plan
@@ -674,7 +728,8 @@ class _Models:
         if module == "roleplay" and self.paths:
             last = len(self.paths)
             ex = mods["roleplay"].exercise
-            names += [f"{ex}_path_r1 to _r{last}", f"{ex}_observation_r1 to _r{last}"]
+            names += [f"{ex}_path_r1 to _r{last}", f"{ex}_observation_r1 to _r{last}",
+                      f"{ex}_reflection_r1 to _r{last}"]
         if module == "dilemma":
             names.append("move:<game>:<round>")
         if module == "gift":
@@ -688,14 +743,15 @@ class _Models:
             return spec
         mods = self.content.modules
         if module == "roleplay" and self.paths:
-            match = re.fullmatch(rf"{re.escape(mods['roleplay'].exercise)}_(path|observation)"
-                                 r"_r(\d{1,3})", exercise)
+            match = re.fullmatch(rf"{re.escape(mods['roleplay'].exercise)}_(path|observation"
+                                 r"|reflection)_r(\d{1,3})", exercise)
             if match:
                 n = int(match.group(2))
                 if n not in self.paths:
                     raise AnswerError(f"{where}: there is no round {n}; rounds are 1 to "
                                       f"{len(self.paths)}")
-                return (self.paths if match.group(1) == "path" else self.observations)[n]
+                return {"path": self.paths, "observation": self.observations,
+                        "reflection": self.reflections}[match.group(1)][n]
         if module == "dilemma":
             match = re.fullmatch(r"move:g(\d{1,3}):(\d{1,3})", exercise)
             if match:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+MIN_GROUP = 3  # as access.MIN_GROUP (a test keeps them in step): no mark for fewer people
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 TRAIT_ORDER = ["credibility", "reliability", "intimacy", "other_orientation"]
 
@@ -22,43 +23,55 @@ def _empty(message: str) -> alt.Chart:
     )
 
 
-def trust_profile(scores: pd.DataFrame, scale_min: int = 1, scale_max: int = 5) -> alt.Chart:
-    """The cohort's trust profile: each trait's spread (dots) and mean (bar).
+def trust_profile(scores: pd.DataFrame, scale_min: int = 1, scale_max: int = 5,
+                  min_group: int = MIN_GROUP) -> alt.Chart:
+    """The cohort's trust profile as aggregates: each trait's mean (bar) and how many people
+    gave each score (dots sized by count). No mark stands for fewer than `min_group` people:
+    a score fewer gave is not drawn, and nothing is drawn below `min_group` answers.
 
     `scores` has columns participant, trait, label, score (from `analysis.trust_scores`).
     """
     if scores.empty:
         return _empty("No trust profiles yet")
+    if scores["participant"].nunique() < min_group:
+        return _empty(f"Shown once at least {min_group} people have answered")
     order = [t for t in TRAIT_ORDER if t in set(scores["trait"])]
     labels = scores.drop_duplicates("trait").set_index("trait")["label"]
     sort = [labels[t] for t in order]
     y = alt.Y("label:N", sort=sort, title=None, axis=alt.Axis(labelLimit=320))
     x_scale = alt.Scale(domain=[scale_min, scale_max])
+    means = scores.groupby(["trait", "label"], as_index=False).agg(
+        mean=("score", "mean"), people=("score", "size"))
     bars = (
-        alt.Chart(scores)
+        alt.Chart(means)
         .mark_bar(color=OKABE_ITO[4], opacity=0.6, height=22)
         .encode(
             y=y,
-            x=alt.X("mean(score):Q", scale=x_scale, title="Self-rating (cohort mean and spread)"),
+            x=alt.X("mean:Q", scale=x_scale,
+                    title=f"Self-rating: cohort mean (bar); dots, scores given by at least "
+                          f"{min_group} people"),
             tooltip=[
                 alt.Tooltip("label:N", title="trait"),
-                alt.Tooltip("mean(score):Q", format=".2f", title="mean"),
-                alt.Tooltip("count(score):Q", title="participants"),
+                alt.Tooltip("mean:Q", format=".2f", title="mean"),
+                alt.Tooltip("people:Q", title="participants"),
             ],
         )
     )
-    # One dot per score value, sized by how many people gave it: nobody hides behind anyone.
-    counts = scores.groupby(["trait", "label", "score"], as_index=False).size()
+    # How many people rated a trait about 1, 2, … 5 (their items' mean, rounded), drawn only
+    # where that is at least `min_group` people.
+    counts = scores.assign(score=scores["score"].round()).groupby(
+        ["trait", "label", "score"], as_index=False).size()
+    counts = counts[counts["size"] >= min_group]
     dots = (
         alt.Chart(counts)
         .mark_circle(color=OKABE_ITO[0], opacity=0.8)
         .encode(
             y=y,
             x=alt.X("score:Q", scale=x_scale),
-            size=alt.Size("size:Q", title="participants", scale=alt.Scale(range=[40, 400]),
+            size=alt.Size("size:Q", title="participants", scale=alt.Scale(range=[120, 480]),
                           legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("score:Q", format=".2f"), alt.Tooltip("size:Q",
-                                                                         title="participants")],
+            tooltip=[alt.Tooltip("score:Q", format=".0f", title="about"),
+                     alt.Tooltip("size:Q", title="participants")],
         )
     )
     return (bars + dots).properties(
@@ -275,8 +288,8 @@ def live_cooperation(table: pd.DataFrame, conditions: dict[str, str]) -> alt.Cha
         color=alt.Color("condition:N", scale=alt.Scale(
             domain=domain, range=[CONDITION_COLOURS[c] for c in domain]),
             legend=alt.Legend(title=None, orient="top")),
-        tooltip=["condition:N", "round:Q", alt.Tooltip("cooperation:Q", format=".0%"),
-                 "moves:Q"],
+        tooltip=["condition:N", "round:Q",
+                 alt.Tooltip("cooperation:Q", format=".0%", title="shared"), "moves:Q"],
     )
     return (base.mark_line() + base.mark_circle(size=60)).properties(
         width=480, height=240, title="Live rounds: how often people shared")
@@ -300,7 +313,7 @@ def game_length(table: pd.DataFrame) -> alt.Chart:
         x=x, xOffset=alt.XOffset("stage:N", sort=stages), color=colour,
         y=alt.Y("cooperation:Q", title="Share of moves that shared",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        tooltip=["turns:O", "stage:N", alt.Tooltip("cooperation:Q", format=".0%")],
+        tooltip=["turns:O", "stage:N", alt.Tooltip("cooperation:Q", format=".0%", title="shared")],
     ).properties(width=220, height=200)
     points = alt.Chart(table).mark_bar().encode(
         x=x, xOffset=alt.XOffset("stage:N", sort=stages), color=colour,
@@ -389,12 +402,17 @@ def question_yield(table: pd.DataFrame) -> alt.Chart:
 STAGE_COLOURS = [OKABE_ITO[4], OKABE_ITO[0]]
 
 
-def trust_before_after(stages: pd.DataFrame, scale_min: int = 1, scale_max: int = 5
-                       ) -> alt.Chart:
+def trust_before_after(stages: pd.DataFrame, scale_min: int = 1, scale_max: int = 5,
+                       min_group: int = MIN_GROUP) -> alt.Chart:
     """Mean self-rating per trait in the morning and at the end of the day
-    (`analysis.trust_stages`)."""
+    (`analysis.trust_stages`); a mean of fewer than `min_group` people is not drawn (1 for a
+    participant's own page, where the only person is the reader)."""
     if stages.empty:
         return _empty("No trust profiles yet")
+    people = stages.groupby(["stage", "label"])["score"].transform("size")
+    stages = stages[people >= min_group]  # a mean of one or two people points at them
+    if stages.empty:
+        return _empty(f"Shown once at least {min_group} people have answered")
     order = list(dict.fromkeys(stages.sort_values("stage", ascending=False)["stage"]))
     order = sorted(order, key=lambda s: not s.startswith("Check-in"))
     return (

@@ -238,6 +238,11 @@ class ParticipantClient(_Client):
 
     def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
         return self._call("names", cohort, ids=list(ids or []))
+    def vote_case(self, cohort: str) -> str | None:
+        return self._call("vote_case", cohort)
+
+    def roleplay_feedback(self, cohort: str, round_no: int) -> dict[str, Any]:
+        return self._call("roleplay_feedback", cohort, round_no=int(round_no))
 
     def from_gift_partner(self, cohort: str, partner: str, exercise: str,
                           plan_exercise: str) -> Answer | None:
@@ -265,6 +270,9 @@ class FacilitatorClient(_Client):
                       limit: int | None = None) -> list[Answer]:
         return self._call("answers_since", cohort, module=module, after_id=int(after_id),
                           limit=limit)
+
+    def answered(self, cohort: str, module: str, exercise: str | None = None) -> int:
+        return self._call("answered", cohort, module=module, exercise=exercise)
 
     def registered(self, cohort: str) -> list[str]:
         return self._call("registered", cohort)

@@ -67,7 +67,8 @@ def cockpit_exercises(content: Content, module: str) -> list[CockpitExercise]:
     if module == "roleplay":
         base = content.roleplay.exercise
         return [CockpitExercise(f"{base}_path", "Scripts played (sellers)"),
-                CockpitExercise(f"{base}_observation", "Observers' sheets")]
+                CockpitExercise(f"{base}_observation", "Observers' sheets"),
+                CockpitExercise(f"{base}_reflection", "Buyers' reflections")]
     if module == "dilemma":
         return [CockpitExercise("move", "Live moves"),
                 CockpitExercise(content.dilemma.exercise, "Strategies entered")]
@@ -107,8 +108,9 @@ def exercise_chart(content: Content, module: str, key: str, answers: Any) -> Any
         if key.endswith("_path"):
             paths = analysis.roleplay_paths(answers, roleplay, content.scripts)
             return charts.roleplay_outcomes(paths, dict(roleplay.outcomes))
-        observations = analysis.roleplay_observations(answers, roleplay)
-        return charts.checklist(analysis.checklist_results(observations, roleplay))
+        if key.endswith("_observation"):
+            observations = analysis.roleplay_observations(answers, roleplay)
+            return charts.checklist(analysis.checklist_results(observations, roleplay))
     return None
 
 

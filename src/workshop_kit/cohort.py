@@ -31,6 +31,7 @@ from .content import (
     SCRIPTS_DIR,
     Cohort,
     Content,
+    drill_vote_cases,
     load_cohort,
     load_content,
     load_simulation,
@@ -293,6 +294,47 @@ def _roleplay_plan(content: Content, groups: RoleplayGroups) -> list[dict[str, A
     return plan
 
 
+def publish_drill_vote_cases(manifest: dict[str, Any]) -> bool:
+    """Record in the store the drill case each participant votes on (the facilitator's
+    answer), so the service lets someone alone on their case vote on another. Writes only
+    when it changed; True if it wrote."""
+    from .access import DRILL_MODULE, VOTE_CASES_EXERCISE
+
+    cases = manifest.get("drill_vote_cases")
+    if not cases:
+        return False
+    payload = {"cases": cases}
+    cohort_id = manifest["cohort"]["id"]
+    with Store(manifest["store_url"]) as store:
+        current = store.latest_answer(cohort_id, FACILITATOR, DRILL_MODULE, VOTE_CASES_EXERCISE)
+        if current is not None and current.payload == payload:
+            return False
+        store.submit(cohort_id, FACILITATOR, DRILL_MODULE, VOTE_CASES_EXERCISE, payload,
+                     source="build")
+    return True
+
+
+def publish_roleplay_groups(manifest: dict[str, Any]) -> bool:
+    """Record the role-play groups in the store (the facilitator's answer), so the service
+    shows a seller their own round's observer notes and buyer's reflection, and nobody
+    else's. Writes only when they changed; True if it wrote."""
+    from .access import ROLEPLAY_GROUPS_EXERCISE, ROLEPLAY_MODULE
+
+    plan = manifest.get("roleplay_groups")
+    if not plan:
+        return False
+    payload = {"groups": plan}
+    cohort_id = manifest["cohort"]["id"]
+    with Store(manifest["store_url"]) as store:
+        current = store.latest_answer(cohort_id, FACILITATOR, ROLEPLAY_MODULE,
+                                      ROLEPLAY_GROUPS_EXERCISE)
+        if current is not None and current.payload == payload:
+            return False
+        store.submit(cohort_id, FACILITATOR, ROLEPLAY_MODULE, ROLEPLAY_GROUPS_EXERCISE, payload,
+                     source="build")
+    return True
+
+
 def _groups_html(plan: list[dict[str, Any]], shown: dict[str, str]) -> str:
     if not plan:
         return ""
@@ -372,8 +414,9 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     roleplay_plan = _roleplay_plan(content, groups) if groups.groups else []
     areas = {p.id: p.practice_area for p in cohort.participants}
     shown = display_names((p.id, p.name) for p in cohort.participants)
+    vote_cases, drill_notes = drill_vote_cases(content, areas)
     secret, new_secret = cohort_secret(out_dir)
-    notes = [*pairings.notes, *groups.notes]
+    notes = [*pairings.notes, *groups.notes, *drill_notes]
     service_url = (service_url or "").rstrip("/")
     if service_url and not service_url.startswith(("http://", "https://")):
         raise ParameterError(f"--service-url '{service_url[:80]}' must start with http:// or "
@@ -460,6 +503,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
         "pairing_notes": pairings.notes,
         **({"roleplay_groups": roleplay_plan, "roleplay_notes": groups.notes}
            if groups.groups else {}),
+        **({"drill_vote_cases": vote_cases} if vote_cases else {}),
     }
     files[Path(MANIFEST)] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     files[Path("agenda.html")] = _agenda_page(cohort, content, [*pairings.notes, *groups.notes],
@@ -524,6 +568,8 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
     register_tokens(manifest, out_dir)
     publish_gift_pairs(manifest)
     publish_names(manifest)
+    publish_roleplay_groups(manifest)
+    publish_drill_vote_cases(manifest)
     removed = 0
     for sub in ("participants", "facilitator", "content"):
         for path in sorted((out_dir / sub).rglob("*")) if (out_dir / sub).is_dir() else []:
@@ -1032,6 +1078,8 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
             sizes = sorted((len(g.members) for g in groups.groups), reverse=True)
             lines.append(f"  role-play groups: {', '.join(map(str, sizes))}")
             lines += [f"  {note}" for note in groups.notes]
+        lines += [f"  {note}" for note in drill_vote_cases(
+            content, {p.id: p.practice_area for p in cohort.participants})[1]]
     if problems:
         raise ContentError("\n".join(problems))
     return lines

@@ -344,6 +344,7 @@ class Simulation(_Model):
     situations: dict[str, list[Text]]
     misplace_pull: dict[str, float]
     observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
+    buyer_reflections: dict[Literal["good", "poor"], list[dict[str, Text]]] = {}
     surface_readings: dict[str, list[Text]] = {}
     commitments: list[Text] = []
     gift_plans: dict[str, list[dict[str, Text]]] = {}
@@ -374,14 +375,33 @@ class RoleplayRound(_Model):
     scripts: list[Slug] = Field(min_length=1)
 
 
+class ReflectionField(_Model):
+    id: Slug
+    label: Text
+    min_chars: int = Field(ge=0)
+
+
+class BuyerReflection(_Model):
+    """The buyer's few lines after a round: how it felt to be the client, what built or cost
+    trust. Shown to that round's seller only, with their observers' notes."""
+
+    intro: Text
+    fields: list[ReflectionField] = Field(min_length=1)
+    for_seller: Text  # the heading of what the seller reads after the round
+    nothing_yet: Text  # what the seller reads before anyone has written
+
+
 class RoleplayContent(_Model):
     exercise: Slug
     personal: bool
     intro: Text
     roles: dict[Role, Text]
+    pair_note: Text  # a pair has no observer: how they work instead
     rounds: list[RoleplayRound] = Field(min_length=3, max_length=3)
     fourth_round: RoleplayRound
-    no_round: Text
+    no_round: Text  # a group with an observer, sitting a round out
+    no_round_pair: Text  # a pair (no observer), sitting a round out
+    buyer_reflection: BuyerReflection
     outcomes: dict[Outcome, Text]
     shows: dict[Shows, Text]
     tracker: dict[Literal["seller", "buyer", "silence", "stop"], Text]
@@ -405,6 +425,10 @@ class RoleplayContent(_Model):
 
     def observation_exercise(self, round_no: int) -> str:
         return f"{self.exercise}_observation_r{round_no}"
+
+    def reflection_exercise(self, round_no: int) -> str:
+        """Store exercise of the buyer's reflection on a round: 'roleplay_reflection_r1', …"""
+        return f"{self.exercise}_reflection_r{round_no}"
 
     def round_spec(self, round_no: int) -> RoleplayRound:
         return self.rounds[round_no - 1] if round_no <= len(self.rounds) else self.fourth_round
@@ -739,6 +763,7 @@ class DrillContent(_Model):
     definition: DefinitionPrompt
     match_note: Text
     vote_prompt: Text
+    vote_other_case: Text  # alone on a case: above the other case's definitions
     debrief: list[Text] = Field(min_length=1)
 
     @property
@@ -1023,6 +1048,49 @@ class Content(_Model):
             if self.cases[case_id].practice_area == practice_area:
                 return self.cases[case_id]
         return self.cases[self.drill.default_case]
+
+
+def drill_vote_cases(content: Content, areas: dict[str, str]
+                     ) -> tuple[dict[str, str], list[str]]:
+    """The drill case each participant votes on, and a note per practice area of one person.
+
+    Everybody votes on the case they worked (their practice area's, else the default case),
+    unless nobody else works it: then there is no colleague's definition to vote for, so they
+    vote on the default case, or, if they are the one working the default case, on the case
+    most others work (then the first by id)."""
+    if "drill" not in content.modules:
+        return {}, []
+    worked = {p: content.case_for(area).id for p, area in areas.items()}
+    people: dict[str, int] = {}
+    for case in worked.values():
+        people[case] = people.get(case, 0) + 1
+    default = content.drill.default_case
+    votes: dict[str, str] = {}
+    for person, case in worked.items():
+        others = {c: n for c, n in people.items() if c != case}
+        if people[case] > 1 or not others:
+            votes[person] = case
+        elif default in others:
+            votes[person] = default
+        else:
+            votes[person] = min(others, key=lambda c: (-others[c], c))
+    notes = []
+    by_area: dict[str, list[str]] = {}
+    for person, area in areas.items():
+        by_area.setdefault(area, []).append(person)
+    for area, members in sorted(by_area.items()):
+        if len(members) != 1:
+            continue
+        person = members[0]
+        case = content.cases[votes[person]]
+        if votes[person] == worked[person]:
+            notes.append(f"drill: practice area '{area}' has 1 person; they work and vote on "
+                         f"case '{case.title}' with others")
+        else:
+            notes.append(f"drill: practice area '{area}' has 1 person, alone on case "
+                         f"'{content.cases[worked[person]].title}'; they vote on the "
+                         f"definitions of case '{case.title}' instead")
+    return votes, notes
 
 
 def load_content(data_dir: str | Path, check_notebooks: bool = True) -> Content:

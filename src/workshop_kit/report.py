@@ -207,7 +207,8 @@ def _trust_section(data: CohortData, pid: str) -> str:
     if mine_b.empty and mine_a.empty:
         return "<h2>Your trust profile</h2>" + _nothing("trust profile")
     stages = analysis.trust_stages(mine_b, mine_a)
-    chart = charts.trust_before_after(stages, checkin.scale.min, checkin.scale.max)
+    chart = charts.trust_before_after(stages, checkin.scale.min, checkin.scale.max,
+                                      min_group=1)  # their own ratings, for their eyes
     mine = analysis.trust_change(mine_b, mine_a)
     room = analysis.trust_change(data.trust_before, data.trust_after)
     table = mine.merge(room[["trait", "mean_before", "mean_after"]], on="trait", how="left",
@@ -258,12 +259,28 @@ def _roleplay_section(data: CohortData, pid: str) -> str:
         talk = (f"<p>You talked <b>{share:.0%}</b> of the time you and the buyer spoke "
                 "(as your observers timed it).</p>" if share is not None and share == share
                 else "<p class='muted'>Nobody timed this round.</p>")
+        notes = "".join(f"<li>{_e(n)}</li>" for n in seen["note"] if n) if not seen.empty \
+            else ""
         parts.append(
             f"<h3>Round {int(path['round'])}: {_e(path['title'])}</h3>"
             f"<p>Your path: {_e(path['path'])}<br>How it ended: "
             f"<b>{_e(path['outcome_label'])}</b>. {_e(path['debrief'])}</p>{talk}"
-            + (f"<p>What your observers ticked:</p><ul>{ticks}</ul>" if ticks else ""))
+            + (f"<p>What your observers ticked:</p><ul>{ticks}</ul>" if ticks else "")
+            + (f"<p>What your observers wrote:</p><ul>{notes}</ul>" if notes else "")
+            + _buyer_said(data, path["group"], int(path["round"])))
     return "".join(parts)
+
+
+def _buyer_said(data: CohortData, group: str, round_no: int) -> str:
+    """The buyer's reflection on one round, for its seller's take-home page."""
+    roleplay = data.content.roleplay
+    frame = data.module("roleplay", roleplay.reflection_exercise(round_no))
+    given = next((p for p in frame["payload"] if p.get("group") == group), None)
+    if not given:
+        return ""
+    items = "".join(f"<li>{_e(f.label)} <i>{_e(given.get(f.id, ''))}</i></li>"
+                    for f in roleplay.buyer_reflection.fields if given.get(f.id))
+    return f"<p>What your buyer wrote:</p><ul>{items}</ul>" if items else ""
 
 
 def _dilemma_section(data: CohortData, pid: str) -> str:
@@ -391,7 +408,11 @@ def cohort_page(data: CohortData) -> str:
                             "How the room sorted the statements")]
     if not data.paths.empty:
         outcomes = dict(content.roleplay.outcomes)
+        reflections = data.module("roleplay")["exercise"].str.startswith(
+            f"{content.roleplay.exercise}_reflection_r").sum()
         parts += ["<h2>Role-play</h2>",
+                  f"<p>{len(data.paths)} round(s) played to an ending, "
+                  f"{int(reflections)} buyer reflection(s) written for the sellers.</p>",
                   chart_img(charts.roleplay_outcomes(data.paths, outcomes), "Outcomes"),
                   chart_img(charts.talk_share(data.rounds, outcomes), "Talk share")]
     if not data.live.empty:

@@ -24,6 +24,7 @@ from .errors import ParameterError
 from .names import listed, lookup, shown
 from .store import FACILITATOR
 from .widgets import (
+    BuyerReflectionForm,
     CommitmentsForm,
     DrillForm,
     GameControl,
@@ -34,6 +35,7 @@ from .widgets import (
     PeerVoteForm,
     PurposeSortForm,
     ScriptPlayer,
+    SellerFeedback,
     StrategyBuilderForm,
     TrustProfileForm,
     buyer_card,
@@ -163,9 +165,13 @@ class ParticipantSession(_Session):
                          self.content.case_for(self.practice_area))
 
     def peer_vote(self) -> PeerVoteForm:
-        """The cohort's definitions of the same case, anonymous; vote for the clearest."""
+        """The cohort's definitions of the same case, anonymous; vote for the clearest. Alone
+        on a case, the case the service says to vote on instead (see README, the drill)."""
+        own = self.content.case_for(self.practice_area)
+        voting = self.store.vote_case(self.cohort_id)
+        case = self.content.cases.get(voting, own) if voting else own
         return PeerVoteForm(self.store, self.cohort_id, self.participant_id,
-                            self.content.drill, self.content.case_for(self.practice_area))
+                            self.content.drill, case, own_case=own)
 
     # -- risky gift ------------------------------------------------------------------------
     def gift_plan(self) -> GiftPlanForm:
@@ -245,12 +251,18 @@ class ParticipantSession(_Session):
         known = [k for k in known if k != "?"] + (
             [f"{unknown} colleague{'s' if unknown > 1 else ''}"] if unknown else [])
         others = listed(known) or "your group"
+        pair = self._in_pair()
         return HTML(
             f"<p>You play in {group}{html.escape(others)}.</p>"
-            f"<table><tr><th>Round</th><th>Script</th><th>Your role</th></tr>{rows}</table>"
+            + (f"<p>{html.escape(roleplay.pair_note)}</p>" if pair else "")
+            + f"<table><tr><th>Round</th><th>Script</th><th>Your role</th></tr>{rows}</table>"
             + "".join(f"<p><b>{html.escape(r.capitalize())}:</b> {html.escape(t)}</p>"
-                      for r, t in roleplay.roles.items())
+                      for r, t in roleplay.roles.items() if not (pair and r == "observer"))
         )
+
+    def _in_pair(self) -> bool:
+        """A pair (two rounds, nobody observing) rather than a group with observers."""
+        return bool(self.roles) and "observer" not in self.roles
 
     def roleplay_round(self, round_no: int,
                        clock: Callable[[], float] = time.monotonic) -> widgets.Widget:
@@ -258,20 +270,25 @@ class ParticipantSession(_Session):
         brief as buyer, the talk-time tracker as observer, or a note if they sit it out."""
         roleplay = self.content.roleplay
         if round_no < 1 or round_no > len(self.roles):
-            return widgets.HTML(f"<p><i>{html.escape(roleplay.no_round)}</i></p>")
+            text = roleplay.no_round_pair if self._in_pair() else roleplay.no_round
+            return widgets.HTML(f"<p><i>{html.escape(text)}</i></p>")
         role = self.roles[round_no - 1]
         script = self.roleplay_script(round_no)
         header = widgets.HTML(f"<h3>Round {round_no}: you are the {role}</h3>")
+        after: list[widgets.Widget] = []  # what follows the round: said to the seller only
         if role == "seller":
             part: widgets.Widget = ScriptPlayer(
                 self.store, self.cohort_id, self.participant_id, roleplay, script, round_no,
                 self.group, self.round_area(round_no))
+            after = [SellerFeedback(self.store, self.cohort_id, roleplay, round_no)]
         elif role == "buyer":
             part = buyer_card(roleplay, script, self.round_area(round_no))
+            after = [BuyerReflectionForm(self.store, self.cohort_id, self.participant_id,
+                                         roleplay, script, round_no, self.group)]
         else:
             part = ObserverForm(self.store, self.cohort_id, self.participant_id, roleplay,
                                 script, round_no, self.group, clock=clock)
-        return widgets.VBox([header, part])
+        return widgets.VBox([header, part, *after])
 
 
 def _trade_offs(dilemma) -> HTML:
@@ -282,7 +299,7 @@ def _trade_offs(dilemma) -> HTML:
         for t in dilemma.trade_offs
     )
     return HTML(
-        f"<table><tr><th {cell}>Share (cooperate)</th><th {cell}>Hold back (defect)</th></tr>"
+        f"<table><tr><th {cell}>Share</th><th {cell}>Hold back</th></tr>"
         f"{rows}</table>"
     )
 
@@ -315,8 +332,7 @@ class FacilitatorSession(_Session):
 
     def answered(self, module: str, exercise: str | None = None) -> HTML:
         """How many participants have answered the module (or one exercise of it) so far."""
-        answers = self.store.module_answers(self.cohort_id, module, exercise)
-        n = answers.loc[answers["participant"] != FACILITATOR, "participant"].nunique()
+        n = self.store.answered(self.cohort_id, module, exercise)
         return HTML(f"<p><b>{n}</b> participant(s) have answered so far.</p>")
 
     # -- check-in ----------------------------------------------------------------------------
@@ -466,6 +482,13 @@ class FacilitatorSession(_Session):
         """The paths sellers took through each script (the choices, in order), most taken first."""
         paths, _ = self._roleplay()
         return analysis.common_paths(paths).set_index(["title", "path"])
+
+    def buyer_reflections(self) -> pd.DataFrame:
+        """What the buyers wrote after each round (how it felt, what built or cost trust),
+        without names: to ask the room about, not to point at anyone."""
+        answers = self.store.module_answers(self.cohort_id, "roleplay")
+        table = analysis.buyer_reflections(answers, self.content.roleplay, self.content.scripts)
+        return table.set_index(["round", "title"])
 
     def talk_share_chart(self) -> alt.Chart:
         return charts.talk_share(self._roleplay_rounds(), dict(self.content.roleplay.outcomes))

@@ -29,6 +29,7 @@ from .content import (
     Script,
     Simulation,
     WrapupContent,
+    drill_vote_cases,
 )
 from .rotation import Group, RoleplayGroups, make_roleplay_groups
 from .store import FACILITATOR, Store
@@ -179,7 +180,27 @@ def _roleplay(ctx: SimContext, rng: random.Random, person: Participant,
         elif role == "observer":
             answers.append((content.observation_exercise(round_no),
                             _observation(ctx, rng, round_no, group, content), minutes + 1))
+        elif role == "buyer":
+            reflection = _reflection(ctx, rng, round_no, group, content)
+            if reflection is not None:
+                answers.append((content.reflection_exercise(round_no), reflection, minutes + 1))
     return answers
+
+
+def _reflection(ctx: SimContext, rng: random.Random, round_no: int, group: Group,
+                content: RoleplayContent) -> dict[str, Any] | None:
+    """The buyer's reflection: warm after a round that went well, cool after one that did
+    not; None when simulation.yaml has no text for every field of the content's form."""
+    script, _steps, ending = _seller_path(ctx, group.seller(round_no), round_no)
+    good = script.node(ending).ending.outcome in ("agreed", "referred")
+    fields = [f.id for f in content.buyer_reflection.fields]
+    options = [o for o in ctx.sim.buyer_reflections.get("good" if good else "poor", [])
+               if all(o.get(f) for f in fields)]
+    if not options:
+        return None
+    chosen = rng.choice(options)
+    return {"round": round_no, "group": group.id, "script": script.id,
+            **{f: chosen[f] for f in fields}}
 
 
 def _single(make: Callable[..., dict[str, Any]]) -> Callable[..., list]:
@@ -257,19 +278,23 @@ def _drill(ctx: SimContext, rng: random.Random, person: Participant,
                (content.definition_exercise,
                 {"case": case.id, "asked": asked, "definition": definition},
                 22 + rng.uniform(0, 6))]
-    # Vote for the peer definition of the same case that draws most on the expert's facts.
+    # Vote for the peer definition that draws most on the expert's facts: of the same case,
+    # or, alone on it, of the case build has them vote on instead (the default case, …).
+    areas = {p.id: p.practice_area for p in ctx.people.values()}
+    voting = ctx.content.cases[drill_vote_cases(ctx.content, areas)[0].get(person.id, case.id)]
     peers = [p for p in ctx.people.values()
-             if p.id != person.id and ctx.content.case_for(p.practice_area).id == case.id]
+             if p.id != person.id and ctx.content.case_for(p.practice_area).id == voting.id]
     if peers:
         def merit(peer: Participant) -> float:
             _, peer_asked, text = _drill_work(ctx, peer)
-            used = [m for m in fact_matches(case, peer_asked, text) if m["used"] and m["expert"]]
+            used = [m for m in fact_matches(voting, peer_asked, text)
+                    if m["used"] and m["expert"]]
             return len(used) + rng.uniform(0, 1.5)
 
         choice = max(sorted(peers, key=lambda p: p.id), key=merit)
         answers.append((content.vote_exercise,
-                        {"case": case.id, "key": definition_key(ctx.drill_key, ctx.cohort_id,
-                                                                case.id, choice.id)},
+                        {"case": voting.id, "key": definition_key(
+                            ctx.drill_key, ctx.cohort_id, voting.id, choice.id)},
                         38 + rng.uniform(0, 6)))
     return answers
 

@@ -1024,7 +1024,7 @@ class Store:
 
 def _scrub(value: Any, participant: str) -> Any:
     """A facilitator's record with one participant's id replaced by 'removed' (and an entry
-    keyed by their id, say their display name, left out)."""
+    keyed by their id, say their display name or their drill vote case, left out)."""
     if isinstance(value, dict):
         return {k: _scrub(v, participant) for k, v in value.items() if k != participant}
     if isinstance(value, list):

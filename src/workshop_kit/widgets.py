@@ -623,6 +623,89 @@ class ObserverForm(AnswerForm):
         self.note.value = payload.get("note", "")
 
 
+class BuyerReflectionForm(AnswerForm):
+    """The buyer's few lines after a round, for that round's seller: how it felt to be the
+    client, and what made them trust the seller more or less."""
+
+    def __init__(self, store: Store, cohort: str, participant: str, content: RoleplayContent,
+                 script: Script, round_no: int, group: str = "", module: str = "roleplay",
+                 **kwargs: Any):
+        self.content, self.script, self.round_no, self.group = content, script, round_no, group
+        super().__init__(store, cohort, participant, module,
+                         content.reflection_exercise(round_no), **kwargs)
+
+    def _build(self) -> list[widgets.Widget]:
+        reflection = self.content.buyer_reflection
+        self.texts = {f.id: widgets.Textarea(layout=widgets.Layout(width="640px",
+                                                                   height="60px"))
+                      for f in reflection.fields}
+        parts: list[widgets.Widget] = [
+            widgets.HTML(f"<h4>After the round</h4><p>{html.escape(reflection.intro)}</p>")]
+        for f in reflection.fields:
+            parts += [widgets.HTML(f"<b>{html.escape(f.label)}</b>"), self.texts[f.id]]
+        return parts
+
+    def value(self) -> dict[str, Any]:
+        return {"round": self.round_no, "group": self.group, "script": self.script.id,
+                **{k: box.value.strip() for k, box in self.texts.items()}}
+
+    def check(self, payload: dict[str, Any]) -> str | None:
+        for f in self.content.buyer_reflection.fields:
+            if len(payload[f.id]) < f.min_chars:
+                return f"{f.label} Please write at least {f.min_chars} characters."
+        return None
+
+    def restore(self, payload: dict[str, Any]) -> None:
+        for key, box in self.texts.items():
+            box.value = payload.get(key, "")
+
+
+class SellerFeedback(widgets.VBox):
+    """After a round, for its seller: the observers' notes and the buyer's reflection, read
+    from the service (which shows them to that seller only). `refresh()` is the button."""
+
+    def __init__(self, store: Any, cohort: str, content: RoleplayContent, round_no: int,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        self.store, self.cohort, self.content, self.round_no = store, cohort, content, round_no
+        self.shown = widgets.HTML()
+        self.button = widgets.Button(description="Show what they told me", icon="refresh",
+                                     layout=widgets.Layout(width="260px"))
+        self.button.on_click(lambda _b: self.refresh())
+        self.children = [widgets.HTML(
+            f"<h4>{html.escape(content.buyer_reflection.for_seller)}</h4>"),
+            self.button, self.shown]
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            feedback = self.store.roleplay_feedback(self.cohort, self.round_no)
+        except WorkshopKitError as exc:
+            self.shown.value = f"<p><i>{html.escape(str(exc))}</i></p>"
+            return
+        reflection = self.content.buyer_reflection
+        parts = []
+        if feedback.get("reflection"):
+            given = feedback["reflection"]
+            parts.append("<p><b>Your buyer</b></p><ul>" + "".join(
+                f"<li>{html.escape(f.label)} <i>{html.escape(str(given.get(f.id, '')))}</i>"
+                "</li>" for f in reflection.fields if given.get(f.id)) + "</ul>")
+        checklist = {item.id: item.text for item in self.content.checklist}
+        for i, seen in enumerate(feedback.get("observations", []), start=1):
+            ticked = [checklist[k] for k, v in seen.get("checklist", {}).items()
+                      if v and k in checklist]
+            share = seen.get("seller_share")
+            talk = (f"You talked {share:.0%} of the time. " if isinstance(share, int | float)
+                    else "")
+            parts.append(
+                f"<p><b>Observer {i}</b>: {html.escape(talk)}"
+                f"<i>{html.escape(seen.get('note') or '')}</i></p>"
+                + ("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in ticked) + "</ul>"
+                   if ticked else ""))
+        self.shown.value = "".join(parts) or (
+            f"<p><i>{html.escape(reflection.nothing_yet)}</i></p>")
+
+
 # ---------------------------------------------------------------------------------------------
 # The dilemma
 
@@ -822,6 +905,14 @@ class LiveRounds(widgets.VBox):
         return True
 
 
+MOVE_LETTERS = str.maketrans("CD", "SH")  # a row of moves as a participant reads it
+# the trial table's opponents in the buttons' words, not cooperate / defect
+OPPONENT_WORDS = {"tit_for_tat": "Copies your last move", "defector": "Always holds back",
+                  "cooperator": "Always shares",
+                  "grudger": "Shares until you hold back, then never again",
+                  "random": "Shares or holds back at random"}
+
+
 class StrategyBuilderForm(AnswerForm):
     """Build a strategy from a few settings, read it back in plain words, try it, enter it."""
 
@@ -927,11 +1018,11 @@ class StrategyBuilderForm(AnswerForm):
         for opponent in self.OPPONENTS:
             match = play_match(spec, opponent, 20, payoffs=self.content.payoffs, seed=7)
             rows.append(
-                f"<tr><td>{opponent.replace('_', ' ')}</td>"
-                f"<td><code>{''.join(match['player'])}</code></td>"
+                f"<tr><td>{OPPONENT_WORDS[opponent]}</td>"
+                f"<td><code>{''.join(match['player']).translate(MOVE_LETTERS)}</code></td>"
                 f"<td>{match['player_payoff'].sum():g}</td>"
                 f"<td>{match['partner_payoff'].sum():g}</td></tr>")
-        self.trial.value = ("<p><b>Trial games of 20 rounds</b> (C = share, D = hold back)</p>"
+        self.trial.value = ("<p><b>Trial games of 20 rounds</b> (S = share, H = hold back)</p>"
                             "<table><tr><th>Against</th><th>Your moves</th><th>You</th>"
                             f"<th>They</th></tr>{''.join(rows)}</table>")
 
@@ -1167,8 +1258,10 @@ class PeerVoteForm(AnswerForm):
     participant, their own marked and not votable) and vote for the clearest road forward."""
 
     def __init__(self, store: Any, cohort: str, participant: str, content: DrillContent,
-                 case: Case, module: str = "drill", **kwargs: Any):
+                 case: Case, module: str = "drill", own_case: Case | None = None,
+                 **kwargs: Any):
         self.content, self.case = content, case
+        self.own_case = own_case or case  # another case: nobody else works this one's own
         self.entries: list[dict[str, Any]] = []
         self.labels: dict[str, str] = {}
         super().__init__(store, cohort, participant, module, content.vote_exercise, **kwargs)
@@ -1180,8 +1273,13 @@ class PeerVoteForm(AnswerForm):
         self.refresh_button = widgets.Button(description="Show new definitions", icon="refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.refresh()
-        return [widgets.HTML(f"<p>{html.escape(self.content.vote_prompt)}</p>"), self.listing,
-                self.refresh_button, self.choice]
+        prompt = f"<p>{html.escape(self.content.vote_prompt)}</p>"
+        if self.case.id != self.own_case.id:
+            prompt = (f"<p>{html.escape(self.content.vote_other_case)}</p>"
+                      f"<h4>{html.escape(self.case.title)}</h4><p><b>Client:</b> "
+                      f"{html.escape(self.case.client)}</p><p><b>What they tell you:</b> "
+                      f"{html.escape(self.case.stated_problem)}</p>")
+        return [widgets.HTML(prompt), self.listing, self.refresh_button, self.choice]
 
     def refresh(self) -> None:
         """Read the definitions again (more arrive as colleagues submit)."""

@@ -212,50 +212,51 @@ def _percent(probability: float) -> str:
 
 
 def describe(spec: BuiltStrategy) -> str:
-    """The strategy in plain words, for a sales professional.
+    """The strategy in plain words, for a sales professional: in the words of the game's
+    buttons (share, hold back), never "cooperate" and "defect".
 
     Args:
         spec: the built strategy.
 
     Returns:
-        A few short sentences, e.g. "Opens by cooperating. Answers a defection by defecting
-        once, then cooperates again (this is Tit For Tat)."
+        A few short sentences, e.g. "Opens by sharing. Answers each hold-back by holding back
+        once in the next round, then shares again (the idea of Tit For Tat)."
     """
-    sentences = ["Opens by cooperating." if spec.first_move == "C" else "Opens by defecting."]
+    sentences = ["Opens by sharing." if spec.first_move == "C" else "Opens by holding back."]
     if spec.probe:
         sentences.append(
-            "Tests the partner early: defects in round 2, then cooperates in rounds 3 and 4. "
-            "If the partner never defected in those first four rounds, it takes advantage "
-            "and defects from then on."
+            "Tests the partner early: holds back in round 2, then shares in rounds 3 and 4. "
+            "If the partner never held back in those first four rounds, it takes advantage "
+            "and holds back from then on."
         )
     if spec.retaliation == "none":
-        sentences.append("Never retaliates: it cooperates whatever the partner does.")
+        sentences.append("Never pays back: it shares whatever the partner does.")
     elif spec.retaliation == "once":
         sentences.append(
-            "Answers each defection by defecting once in the next round, then cooperates "
+            "Answers each hold-back by holding back once in the next round, then shares "
             "again (the idea of Tit For Tat)."
         )
     elif spec.retaliation == "k":
         rounds = "round" if spec.retaliate_k == 1 else f"{spec.retaliate_k} rounds"
         sentences.append(
-            f"Answers a defection by defecting for the next {rounds} (a new defection "
-            "starts the count again), then cooperates again."
+            f"Answers a hold-back by holding back for the next {rounds} (a new hold-back "
+            "starts the count again), then shares again."
         )
     elif spec.forgive_after is None:
         sentences.append(
-            "Holds a grudge: after the partner's first defection it defects for the rest of "
-            "the game."
+            "Holds a grudge: after the partner first holds back, it holds back for the rest "
+            "of the game."
         )
     else:
         rounds = "round" if spec.forgive_after == 1 else f"{spec.forgive_after} rounds in a row"
         sentences.append(
-            "Holds a grudge after a defection, but forgives once the partner has cooperated "
-            f"{rounds}, and cooperates again."
+            "Holds a grudge after a hold-back, but forgives once the partner has shared "
+            f"{rounds}, and shares again."
         )
     if spec.generosity > 0 and spec.retaliation != "none":
         sentences.append(
-            f"Is generous: lets {_percent(spec.generosity)} of defections pass without "
-            "retaliating."
+            f"Is generous: lets {_percent(spec.generosity)} of hold-backs pass without "
+            "paying them back."
         )
     if spec.randomness > 0:
         sentences.append(
