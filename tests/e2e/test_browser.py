@@ -43,7 +43,8 @@ def run_all(page) -> bool:
         return False
     try:
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-InputPrompt')]"
+            # a built notebook's code is folded: its prompts are beside the outputs
+            "() => [...document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')]"
             ".some(p => /\\[[0-9*]+\\]/.test(p.textContent))", timeout=15_000)
     except PlaywrightTimeout:
         return False
