@@ -37,6 +37,9 @@ def view(room):
     port = _build(root / "view-src/view.yaml", root / "view", [])
     service = _serve(root / "view", port)
     built = BuiltCohort.open(root / "view")
+    with built.store() as store:
+        for who in ("ann", "bob"):  # both checked in: they are in the room for the dilemma
+            store.submit("view", who, "checkin", "arrived", {})
     yield {**room, "built": built,
            "tokens": {who: token_of(built.manifest, built.folder, who)
                       for who in ("ann", "bob", "facilitator")}}
@@ -105,3 +108,38 @@ def test_jupyterlab_shows_no_code_and_links_to_the_app_view(browser, view, scree
     assert_no_code(app.locator("body").inner_text(), view["tokens"], "Voilà from the link")
     context.close()
 
+
+
+def test_a_live_round_in_the_app_view(browser, view, screenshot):
+    """The live dilemma's panel refreshes itself from a thread of the kernel: in Voilà too it
+    notices the facilitator's game without any cell being run, and shows the outcome."""
+    from .test_browser import open_and_run, wait_idle
+
+    room = {k: view[k] for k in ("url", "token", "root")}
+    facilitator, fpage = open_and_run(browser, room, "view/facilitator/04_dilemma.ipynb",
+                                      "text=/No game started yet/")
+    wait_idle(fpage)
+    ann = browser.new_context(viewport=VIEWPORT)
+    apage = ann.new_page()
+    apage.goto(f"{view['url']}/voila/render/view/participants/ann/04_dilemma.ipynb"
+               f"?token={view['token']}", timeout=TIMEOUT)
+    apage.wait_for_selector("text=/Waiting for the facilitator/", timeout=TIMEOUT)
+    bob, bpage = open_and_run(browser, room, "view/participants/bob/04_dilemma.ipynb",
+                              "text=/Waiting for the facilitator/")
+    fpage.get_by_role("button", name="Start a new game").click()
+    fpage.wait_for_selector("text=/Game 1/", timeout=TIMEOUT)
+    for page in (apage, bpage):
+        page.wait_for_selector("text=/Round 1 with someone you cannot see: choose/",
+                               timeout=TIMEOUT)
+    apage.get_by_role("button", name="Share what you know").click()
+    apage.wait_for_selector("text=/Waiting for the other player/", timeout=TIMEOUT)
+    bpage.get_by_role("button", name="Hold it back").click()
+    apage.wait_for_selector("text=/You get 0, they get 6/", timeout=TIMEOUT)
+    assert_no_code(apage.locator("body").inner_text(), view["tokens"], "Voilà")
+    screenshot(apage, "participant-voila-dilemma")
+    for context in (ann, bob, facilitator):
+        context.close()
+    with Store(f"sqlite:///{view['root'] / 'view/responses.sqlite'}") as store:
+        moves = {a.participant: a.payload["move"] for a in
+                 store.latest_many("view", "dilemma", ["ann", "bob"], "move:g1:")}
+    assert moves == {"ann": "C", "bob": "D"}
