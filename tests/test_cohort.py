@@ -93,7 +93,7 @@ def test_build_writes_every_notebook_with_parameters(tmp_path):
     assert (out / SECRET_FILE).stat().st_mode & 0o777 == 0o600
     assert (out / "cohort.json").stat().st_mode & 0o777 == 0o600
     cockpit = nbformat.read(out / "facilitator/00_cockpit.ipynb", as_version=4)
-    assert f'token = "{make_token(secret, "demo", "facilitator")}"' in cockpit.cells[2].source
+    assert f'token = "{make_token(secret, "demo", "facilitator")}"' in cockpit.cells[1].source
     nb = nbformat.read(out / "participants/p03/02_purpose.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
@@ -259,7 +259,7 @@ def test_failing_module_names_module_cell_and_path_and_others_still_run(repo_cop
     with pytest.raises(RunError) as err:
         cohort.run(out, simulate=True)
     message = str(err.value)
-    assert message.startswith("module 'purpose' failed in cell 5 (`room.opening(\"purpse\")`): "
+    assert message.startswith("module 'purpose' failed in cell 4 (`room.opening(\"purpse\")`): "
                               "ContentError: unknown module 'purpse'; choose from: checkin, "
                               "purpose")
     assert "; the notebook with the error is at " in message

@@ -53,6 +53,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     print(f"built {len(result.files)} files in {result.out} ({result.changed} written, "
           f"{result.removed} removed) in {seconds:.2f} s")
+    print(f"app view: {result.app_view}")
     return 0
 
 

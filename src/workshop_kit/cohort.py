@@ -252,20 +252,53 @@ class BuildResult:
     changed: int
     removed: int
     notes: list[str]
+    app_view: str = ""  # where participants open their notebooks as apps (Voilà)
 
 
 def _nb_name(index: int, module_id: str) -> str:
     return f"{index + 1:02d}_{module_id}.ipynb"
 
 
-def _prepare(template: Path, parameters: dict[str, Any]) -> bytes:
-    """The template with papermill's injected-parameters cell; deterministic bytes."""
+APP_LINK_CELL = "import workshop_kit.appview\nworkshop_kit.appview.app_link()"
+
+
+def _prepare(template: Path, parameters: dict[str, Any], app_link: bool = False) -> bytes:
+    """The template with papermill's injected-parameters cell; deterministic bytes.
+
+    What a screen shows is words and widgets, never code: every code cell's source is hidden
+    (JupyterLab folds it to a bar showing its first line, here left empty; Voilà and the HTML
+    pages leave inputs out), and the template's own
+    parameters cell (placeholder values) is replaced by the injected one, which also keeps any
+    default the build does not set. `app_link` adds, below it, the link to the notebook's app
+    view (Voilà) for a participant.
+    """
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
+    from papermill.translators import PythonTranslator
 
     nb = load_notebook_node(str(template))
     nb = parameterize_notebook(nb, dict(sorted(parameters.items())),
                                kernel_name="python3", language="python")
+    cells = []
+    defaults: list[str] = []
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "parameters" in tags:  # the template's placeholders: the injected cell replaces it
+            kept = [p for p in PythonTranslator.inspect(cell) if p.name not in parameters]
+            defaults = [f"{p.name} = {p.default}" for p in kept]
+            continue
+        if "injected-parameters" in tags and defaults:
+            cell.source += ("\n# The template's defaults the build does not set\n"
+                            + "\n".join(defaults) + "\n")
+        cells.append(cell)
+        if "injected-parameters" in tags and app_link:
+            link = nbformat.v4.new_code_cell(APP_LINK_CELL)
+            link.id = "app-view-link"
+            cells.append(link)
+    nb.cells = cells
+    # papermill records the parameters in the notebook's metadata too (JupyterLab's property
+    # inspector shows it): the credential stays in the hidden cell only
+    nb.metadata.get("papermill", {}).get("parameters", {}).pop("token", None)
     for i, cell in enumerate(nb.cells):
         for key in ("tags", "papermill"):  # papermill's empty per-cell scaffolding
             if not cell.metadata.get(key):
@@ -274,6 +307,12 @@ def _prepare(template: Path, parameters: dict[str, Any]) -> bytes:
             cell["id"] = "injected-parameters"
         elif "id" not in cell:
             cell["id"] = f"cell-{i}"
+        if cell.cell_type == "code":
+            cell.metadata["jupyter"] = {**cell.metadata.get("jupyter", {}),
+                                        "source_hidden": True}
+            # JupyterLab's folded cell still shows its first line: make it an empty one
+            if not cell.source.startswith("\n"):
+                cell.source = "\n" + cell.source
     return (nbformat.writes(nb) + "\n").encode()
 
 
@@ -473,7 +512,7 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
                     round_areas=[areas[group.seller(n)] for n in range(1, len(group.rounds) + 1)],
                 )
             files[Path("participants") / person.id / name] = _prepare(repo / module.notebook,
-                                                                     parameters)
+                                                                     parameters, app_link=True)
     manifest = {
         "cohort": {"id": cohort.id, "name": cohort.name, "date": cohort.date},
         "store_url": url,
@@ -580,8 +619,14 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
         for folder in sorted((out_dir / sub).iterdir()) if (out_dir / sub).is_dir() else []:
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+    first = manifest["modules"][0]["notebook"] if manifest["modules"] else "<notebook>"
+    app_view = (
+        "after `workshop-kit handout`, each participant opens <hub>/user/<login>/voila/tree/"
+        "<hand-out folder>/ and clicks a notebook" if manifest.get("hub") else
+        f"with JupyterLab started in {out_dir}, each participant opens <its address>/voila/"
+        f"render/participants/<id>/{first} (the link at the top of each notebook)")
     return BuildResult(out_dir, sorted(out_dir / r for r in files), len(staged), removed,
-                       notes)
+                       notes, app_view + ": no code, it runs by itself")
 
 
 def token_of(manifest: dict[str, Any], folder: Path, who: str) -> str:

@@ -131,7 +131,8 @@ def handout(folder: str | Path, home: str, fix_modes: bool = False) -> list[str]
     can read is refused (or made 0700 with `fix_modes`). Files are written by a child process
     running as the user, mode 0600 in folders of mode 0700. A re-run writes nothing; after a
     rebuild only the notebooks that changed are replaced, and one the user has edited since
-    the last hand-out is kept."""
+    the last hand-out is kept. A last line says where participants open their notebooks as
+    apps (Voilà)."""
     folder = Path(folder)
     manifest = _manifest(folder)
     if not manifest.get("hub"):
@@ -148,14 +149,32 @@ def handout(folder: str | Path, home: str, fix_modes: bool = False) -> list[str]
     if os.geteuid() != 0:
         raise ParameterError("handout writes into other users' homes: run it as root")
     lines = []
+    folders: set[str] = set()
     for person in _people(folder, manifest):
         lines.append(_hand_to(person, home, fix_modes))
+        if person.id != "facilitator" and not lines[-1].startswith(("skipped", "refused")):
+            rel = Path(home.format(user=person.user, id=person.id)).relative_to(
+                pwd.getpwnam(person.user).pw_dir)
+            folders.add("/".join("<login>" if part == person.user else part
+                                 for part in rel.parts))
+    lines += [app_view_line(rel) for rel in sorted(folders)]
     group = manifest.get("facilitator_hub_group") or ""
     if group and not _group_members(group):
         lines.append(f"note: no user of this machine is in a group '{group}': the hub group's "
                      "members get the facilitator's notebooks with `workshop-kit fetch` in "
                      "their own server")
     return lines
+
+
+def app_view_line(folder_in_home: str) -> str:
+    """Where participants open their notebooks as apps (Voilà, on their own server), for
+    the hand-out's summary; `folder_in_home` is the hand-out folder from their home, which
+    is where a JupyterHub single-user server starts by default."""
+    rel = folder_in_home.strip("/")
+    where = f"{rel}/" if rel and rel != "." else ""
+    return (f"app view: each participant opens <hub>/user/<login>/voila/tree/{where} and clicks "
+            "a notebook (no code, it runs by itself), or the link at the top of a notebook "
+            f"in JupyterLab (<hub>/user/<login>/lab/tree/{where})")
 
 
 def _hand_to(person: Person, pattern: str, fix_modes: bool) -> str:

@@ -18,6 +18,7 @@ sync_api = pytest.importorskip("playwright.sync_api",
 PlaywrightTimeout = sync_api.TimeoutError
 
 _WORKSPACES = itertools.count(1)
+NOTEBOOK_OF: dict = {}  # page -> the notebook file it opened (see cell_output)
 TIMEOUT = 180_000  # ms; kernels start slowly on a busy two-core machine
 
 
@@ -43,7 +44,8 @@ def run_all(page) -> bool:
         return False
     try:
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-InputPrompt')]"
+            # a built notebook's code is folded: its prompts are beside the outputs
+            "() => [...document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')]"
             ".some(p => /\\[[0-9*]+\\]/.test(p.textContent))", timeout=15_000)
     except PlaywrightTimeout:
         return False
@@ -79,6 +81,7 @@ def open_and_run(browser, room, path: str, expect: str):
         raise AssertionError(f"{path}: '{expect}' never showed after running all cells; "
                              f"see {shot}")
     accept_dialogs(page)
+    NOTEBOOK_OF[page] = room["root"] / path
     return context, page
 
 
@@ -191,8 +194,7 @@ def test_two_participants_play_a_live_round(browser, room, screenshot):
 
 def round_output(page, round_no: int):
     """The output area of the cell that shows role-play round `round_no`."""
-    cell = page.locator(".jp-CodeCell", has_text=f"me.roleplay_round({round_no})")
-    return cell.locator(".jp-OutputArea")
+    return cell_output(page, f"me.roleplay_round({round_no})")
 
 
 def test_roleplay_seller_and_observer(browser, room, screenshot):
@@ -286,8 +288,11 @@ def test_cockpit_locks_an_exercise_and_counts_by_itself(browser, room, screensho
 
 
 def cell_output(page, source: str):
-    """The output area of the code cell whose source is `source`."""
-    return page.locator(".jp-CodeCell", has_text=source).locator(".jp-OutputArea")
+    """The output area of the code cell whose source is `source`. A built notebook's code is
+    folded (its text is not in the page): the cell is found by its place in the file."""
+    cells = json.loads(NOTEBOOK_OF[page].read_text(encoding="utf-8"))["cells"]
+    index = next(i for i, c in enumerate(cells) if "".join(c["source"]).strip() == source)
+    return page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea")
 
 
 def test_drill_and_wrapup(browser, room, screenshot):
