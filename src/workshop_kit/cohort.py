@@ -36,6 +36,7 @@ from .content import (
     load_simulation,
 )
 from .errors import ContentError, ParameterError, RunError
+from .kernel import KERNEL_NAME, NOTEBOOK_KERNELSPEC
 from .rotation import RoleplayGroups, make_roleplay_groups
 from .store import Store
 
@@ -263,6 +264,7 @@ def _prepare(template: Path, parameters: dict[str, Any]) -> bytes:
     nb = load_notebook_node(str(template))
     nb = parameterize_notebook(nb, dict(sorted(parameters.items())),
                                kernel_name="python3", language="python")
+    nb.metadata["kernelspec"] = dict(NOTEBOOK_KERNELSPEC)  # errors in plain words (kernel.py)
     for i, cell in enumerate(nb.cells):
         for key in ("tags", "papermill"):  # papermill's empty per-cell scaffolding
             if not cell.metadata.get(key):
@@ -750,7 +752,7 @@ def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> Mod
     error = None
     try:
         pm.execute_notebook(str(source), str(target), cwd=str(built.folder),
-                            kernel_name="python3", progress_bar=False, log_output=False,
+                            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
                             # the kernel's own start-up warnings are noise on a trainer's screen
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
