@@ -297,6 +297,17 @@ class ParticipantStore(_Guard):
                 "module; you can read only your own partner's plan")
         return self._store.latest_answer(cohort, partner, GIFT_MODULE, exercise)
 
+    # -- drafts: only ever the participant's own (no other role has a draft method) ----------
+    def save_draft(self, cohort: str, participant: str, module: str, exercise: str,
+                   payload: dict[str, Any] | None = None) -> None:
+        self._mine(cohort, participant, "keep a draft of")
+        self._store.save_draft(cohort, participant, module, exercise, payload)
+
+    def draft(self, cohort: str, participant: str, module: str,
+              exercise: str) -> dict[str, Any] | None:
+        self._mine(cohort, participant, "read a draft of")
+        return self._store.draft(cohort, participant, module, exercise)
+
     def module_answers(self, *args: Any, **kwargs: Any) -> Any:
         raise self._facilitator_only("see the answers of the room")
 
