@@ -43,25 +43,23 @@ def sentence(error: BaseException, namespace: dict[str, Any] | None = None) -> s
     namespace = namespace or {}
     if isinstance(error, KeyboardInterrupt) or not isinstance(error, HANDLED):
         return None
+    # Short enough for one line of a notebook's error box (it wraps mid-word).
     if isinstance(error, NameError):
-        name = getattr(error, "name", None) or ""
-        if name in PARAMETERS:
-            return (f"The notebook's settings (its first code cell) have not run yet: choose "
-                    f"{RUN_ALL}.")
-        return (f"This cell needs the cells above it, which have not run yet (or the notebook "
-                f"was restarted): choose {RUN_ALL}.")
+        if (getattr(error, "name", None) or "") in PARAMETERS:
+            return f"The notebook's settings cell has not run yet: choose {RUN_ALL}."
+        return (f"The cells above this one have not run yet (or the notebook restarted): "
+                f"choose {RUN_ALL}.")
     if isinstance(error, ExerciseLockedError):
-        return ("The facilitator has closed this exercise, so nothing was saved; what you typed "
-                "is still in the form.")
+        return ("The facilitator has closed this exercise: nothing was saved, and your text is "
+                "still here.")
     if isinstance(error, AccessError):
-        return ("The workshop service did not accept this notebook's pass: make sure this is "
-                "the notebook made for you, or ask the facilitator.")
+        return ("The workshop service refused this notebook: open the one made for you, or ask "
+                "the facilitator.")
     if isinstance(error, StoreError):
-        return (f"The workshop service did not answer: wait a few seconds, then choose "
-                f"{RUN_ALL} again; if it happens again, tell the facilitator.")
+        return f"The workshop service did not answer: wait a moment, then choose {RUN_ALL} again."
     if isinstance(error, ParameterError) and namespace.get("cohort_id") == TEMPLATE_COHORT:
-        return ("This is the kit's blank template, not a notebook made for you: open the "
-                "notebook with your name on it, or ask the facilitator.")
+        return ("This is the blank template, not your own notebook: open the one with your "
+                "name, or ask the facilitator.")
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return (f"The workshop kit stopped here: {message.rstrip('.')}. If you did not change "
             "anything, tell the facilitator.")

@@ -91,14 +91,16 @@ class AnswerForm(widgets.VBox):
         self.button = widgets.Button(description="Submit", button_style="primary", icon="check")
         self.button.on_click(lambda _button: self.submit())
         self.message = widgets.HTML()
-        self.lost = widgets.HTML(LOST_HTML)
-        self.lost.add_class("workshop-kit-lost-host")
+        # the note on a dead form, at its top and next to Submit (a long form scrolls)
+        self.lost, lost_top = widgets.HTML(LOST_HTML), widgets.HTML(LOST_HTML)
+        for note in (self.lost, lost_top):
+            note.add_class("workshop-kit-lost-host")
         self.observe(self._show_status, names="status")
         self._timer: threading.Timer | None = None
         self._kept: dict[str, Any] | None = None  # the last payload saved or kept as a draft
         self._unreachable = False  # the earlier answer could not be loaded (nor the draft)
         fields = self._build()
-        self.children = [self.lost, *fields, self.button, self.message]
+        self.children = [lost_top, *fields, self.button, self.lost, self.message]
         self._load_previous()
         self._load_draft()
         for child in _descendants(self):
