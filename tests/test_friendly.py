@@ -80,6 +80,15 @@ def test_the_shipped_kernelspec_is_the_one_install_writes(tmp_path):
     assert json.loads((Path(where) / "kernel.json").read_text()) == shipped
 
 
+def test_run_uses_the_kits_kernel_when_jupyter_finds_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(SHARE))
+    assert kit_kernel.kernel_for_run() == "workshop-kit"
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    monkeypatch.setattr("jupyter_client.kernelspec.KernelSpecManager.find_kernel_specs",
+                        lambda self: {"python3": "/somewhere"})
+    assert kit_kernel.kernel_for_run() == "python3"
+
+
 def test_the_first_cell_of_a_fresh_kernel_run_out_of_order(kit_kernel_client):
     error, details = _friendly(_run(kit_kernel_client, 'me.intro("checkin")'))
     assert error["ename"] == "NameError" and error["evalue"] == "name 'me' is not defined"

@@ -36,7 +36,7 @@ from .content import (
     load_simulation,
 )
 from .errors import ContentError, ParameterError, RunError
-from .kernel import KERNEL_NAME, NOTEBOOK_KERNELSPEC
+from .kernel import NOTEBOOK_KERNELSPEC, kernel_for_run
 from .rotation import RoleplayGroups, make_roleplay_groups
 from .store import Store
 
@@ -752,7 +752,7 @@ def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> Mod
     error = None
     try:
         pm.execute_notebook(str(source), str(target), cwd=str(built.folder),
-                            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                            kernel_name=kernel_for_run(), progress_bar=False, log_output=False,
                             # the kernel's own start-up warnings are noise on a trainer's screen
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
