@@ -18,7 +18,7 @@ from workshop_kit.answers import MAX_ANSWER_CHARS
 from workshop_kit.client import FacilitatorClient, ParticipantClient
 from workshop_kit.errors import AccessError, ParameterError
 from workshop_kit.store import Store
-from workshop_kit.widgets import DRAFT_SECONDS, LOST_MESSAGE, GiftPlanForm
+from workshop_kit.widgets import DRAFT_SECONDS, LOST_MESSAGE, GiftPlanForm, TrustProfileForm
 
 TOKENS = {"p1": "t1", "p2": "t2", "facilitator": "ft"}
 PLAN = {"client": "A regional law firm", "bring": "A short note on their new market",
@@ -155,3 +155,14 @@ def test_a_form_puts_typed_text_back_until_submit_replaces_it(room, content):
     assert _client(url, "p1").submit("c", "p1", "gift", content.gift.plan_exercise, PLAN)
     fourth = GiftPlanForm(_client(url, "p1"), "c", "p1", content.gift)
     assert fourth.areas["bring"].value == PLAN["bring"]
+
+
+def test_a_draft_the_form_cannot_read_back_is_left_aside(room, content):
+    url, _path = room
+    p1 = _client(url, "p1")
+    p1.save_draft("c", "p1", "checkin", "trust_profile", {"ratings": ["not", "a", "dict"]})
+    form = TrustProfileForm(p1, "c", "p1", content.checkin)
+    assert "could not be put back" in form.status and form.situation.value == ""
+    form.situation.value = "A client who wants a fixed fee for an open-ended audit"
+    assert form.save_draft()  # typing again replaces the unreadable draft
+    assert TrustProfileForm(p1, "c", "p1", content.checkin).situation.value.startswith("A client")

@@ -175,7 +175,12 @@ class AnswerForm(widgets.VBox):
                                               self.exercise)
             if answer is not None and answer.submitted_at >= draft["saved_at"]:
                 return
-        self.restore(draft["payload"])
+        try:
+            self.restore(draft["payload"])
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # a draft is what the form sent itself; one it cannot read back is left aside
+            self._say("What you typed earlier could not be put back into this form.", "muted")
+            return
         self._kept = draft["payload"]
         self._say(f"What you typed at {draft['saved_at'].strftime('%H:%M')} is back; it is not "
                   "submitted yet: press Submit to save it.", "muted")
