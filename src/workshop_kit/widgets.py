@@ -51,6 +51,16 @@ LOST_HTML = (
     "font-weight:bold}"
     ".workshop-kit-lost-host{min-height:0!important;margin:0!important}</style>"
     f'<div class="workshop-kit-lost" role="alert">{html.escape(LOST_MESSAGE)}</div>')
+# The same words when the page was reloaded after the kernel restarted: JupyterLab then shows
+# "Error displaying widget: model not found" in the form's place (its output element gets the
+# class `jupyter-widgets`, which a live form's output element never has: the form's own view
+# inside it has it); this note, the output after the form's, shows only then (`:has()`).
+GONE_HTML = (
+    "<style>.workshop-kit-gone{display:none}"
+    ".jp-OutputArea:has(.jp-OutputArea-output.jupyter-widgets) "
+    ".workshop-kit-gone{display:block;padding:6px 10px;border-left:4px solid #b71c1c;"
+    "background:#fdecea;color:#b71c1c;font-weight:bold}</style>"
+    f'<div class="workshop-kit-gone" role="alert">{html.escape(LOST_MESSAGE)}</div>')
 DRAFT_SECONDS = 1.5  # after the last keystroke, what was typed is kept as a draft
 # The widgets whose value is "what was typed or chosen" (not the form's own texts).
 _INPUTS = (widgets.Text, widgets.Textarea, widgets.Combobox)
@@ -106,6 +116,14 @@ class AnswerForm(widgets.VBox):
         for child in _descendants(self):
             if isinstance(child, _INPUTS):
                 child.observe(self._typed, names="value")
+
+    def _ipython_display_(self) -> None:
+        """The form, then the note a reloaded page shows in place of a form whose kernel
+        restarted (hidden otherwise)."""
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        display(HTML(GONE_HTML))
 
     # -- to implement ----------------------------------------------------------------------
     def _build(self) -> list[widgets.Widget]:
