@@ -465,7 +465,6 @@ class Service:
                     f"participant '{who}' has stored {versions} answers ({chars} characters), "
                     "the most one person may store in a day; ask the facilitator")
 
-
     def _check_draft(self, store: CheckedStore, who: str, method: str,
                      kwargs: dict[str, Any]) -> None:
         """A draft is the caller's own, of a module of this workshop, no bigger or deeper than

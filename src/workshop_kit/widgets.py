@@ -109,6 +109,7 @@ class AnswerForm(widgets.VBox):
         self._timer: threading.Timer | None = None
         self._kept: dict[str, Any] | None = None  # the last payload saved or kept as a draft
         self._unreachable = False  # the earlier answer could not be loaded (nor the draft)
+        self._answered_at: Any = None  # when the loaded answer was saved (a datetime)
         fields = self._build()
         self.children = [lost_top, *fields, self.button, self.lost, self.message]
         self._load_previous()
@@ -166,7 +167,7 @@ class AnswerForm(widgets.VBox):
             return
         self.restore(answer.payload)
         self.version = answer.version
-        self._kept = answer.payload
+        self._kept, self._answered_at = answer.payload, answer.submitted_at
         when = answer.submitted_at.strftime("%H:%M")
         self._say(f"Your answer from {when} is loaded (version {answer.version}).", "muted")
         self._after_save(answer.payload)
@@ -188,11 +189,8 @@ class AnswerForm(widgets.VBox):
             return
         if draft is None:
             return
-        if self.version:
-            answer = self.store.latest_answer(self.cohort, self.participant, self.module,
-                                              self.exercise)
-            if answer is not None and answer.submitted_at >= draft["saved_at"]:
-                return
+        if self._answered_at is not None and self._answered_at >= draft["saved_at"]:
+            return
         try:
             self.restore(draft["payload"])
         except (AttributeError, KeyError, TypeError, ValueError):
