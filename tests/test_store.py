@@ -76,7 +76,7 @@ def test_file_is_sqlite_in_wal_mode_with_schema_version(tmp_path):
     store.submit("c", "p1", "m", "e", {"a": 1})
     raw = sqlite3.connect(store.path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     row = raw.execute("SELECT payload, source FROM answers").fetchone()
     assert json.loads(row[0]) == {"a": 1} and row[1] == "participant"
 
@@ -263,7 +263,7 @@ def test_a_v2_sqlite_store_gains_runs_and_exercise_state(tmp_path):
     raw.commit()
     raw.close()
     with Store(f"sqlite:///{path}") as s:
-        assert s.schema_version() == SCHEMA_VERSION == 4
+        assert s.schema_version() == SCHEMA_VERSION == 5
         old = s.latest_answer("c", "p1", "m", "e")
         assert (old.payload, old.run, old.id) == ({"a": 1}, 1, 1)
         s.set_exercise_state("c", "m", "e", locked=True)

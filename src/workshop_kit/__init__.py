@@ -7,6 +7,7 @@ notebook side pulls in altair and ipywidgets, which take a second or two to impo
 from importlib import import_module
 from typing import Any
 
+from . import friendly as _friendly
 from .errors import (
     AccessError,
     ContentError,
@@ -40,6 +41,10 @@ __all__ = [
     "load_content",
 ]
 __version__ = "0.1.0"
+
+# Errors in plain words in a notebook opened in a plain Python kernel too (the kit's own kernel
+# loads the handler at start-up); does nothing outside IPython.
+_friendly.install()
 
 
 def __getattr__(name: str) -> Any:

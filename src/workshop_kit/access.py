@@ -391,6 +391,16 @@ class ParticipantStore(_Guard):
                 allowed |= {game.partner(r, self.participant)
                             for r in range(1, game.rounds + 1)} - {None}
         return allowed
+    # -- drafts: only ever the participant's own (no other role has a draft method) ----------
+    def save_draft(self, cohort: str, participant: str, module: str, exercise: str,
+                   payload: dict[str, Any] | None = None) -> None:
+        self._mine(cohort, participant, "keep a draft of")
+        self._store.save_draft(cohort, participant, module, exercise, payload)
+
+    def draft(self, cohort: str, participant: str, module: str,
+              exercise: str) -> dict[str, Any] | None:
+        self._mine(cohort, participant, "read a draft of")
+        return self._store.draft(cohort, participant, module, exercise)
 
     def module_answers(self, *args: Any, **kwargs: Any) -> Any:
         raise self._facilitator_only("see the answers of the room")

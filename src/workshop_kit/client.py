@@ -243,6 +243,22 @@ class ParticipantClient(_Client):
 
     def roleplay_feedback(self, cohort: str, round_no: int) -> dict[str, Any]:
         return self._call("roleplay_feedback", cohort, round_no=int(round_no))
+    def save_draft(self, cohort: str, participant: str, module: str, exercise: str,
+                   payload: dict[str, Any] | None = None) -> None:
+        """Keep what was typed into a form, not submitted (None removes it); always the
+        caller's own: the service takes no participant argument for drafts."""
+        self._mine_only(participant)
+        self._call("save_draft", cohort, module=module, exercise=exercise, payload=payload)
+
+    def draft(self, cohort: str, participant: str, module: str,
+              exercise: str) -> dict[str, Any] | None:
+        self._mine_only(participant)
+        return self._call("draft", cohort, module=module, exercise=exercise)
+
+    def _mine_only(self, participant: str) -> None:
+        if participant != self.who:
+            raise AccessError(f"participant '{self.who}' cannot reach the drafts of "
+                              f"'{participant[:40]}': each keeps only their own")
 
     def from_gift_partner(self, cohort: str, partner: str, exercise: str,
                           plan_exercise: str) -> Answer | None:

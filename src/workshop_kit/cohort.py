@@ -37,6 +37,7 @@ from .content import (
     load_simulation,
 )
 from .errors import ContentError, ParameterError, RunError
+from .kernel import NOTEBOOK_KERNELSPEC, kernel_for_run
 from .names import display_names, publish
 from .names import shown as shown_as
 from .rotation import RoleplayGroups, make_roleplay_groups
@@ -299,6 +300,7 @@ def _prepare(template: Path, parameters: dict[str, Any], app_link: bool = False)
     # papermill records the parameters in the notebook's metadata too (JupyterLab's property
     # inspector shows it): the credential stays in the hidden cell only
     nb.metadata.get("papermill", {}).get("parameters", {}).pop("token", None)
+    nb.metadata["kernelspec"] = dict(NOTEBOOK_KERNELSPEC)  # errors in plain words (kernel.py)
     for i, cell in enumerate(nb.cells):
         for key in ("tags", "papermill"):  # papermill's empty per-cell scaffolding
             if not cell.metadata.get(key):
@@ -863,7 +865,7 @@ def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> Mod
     error = None
     try:
         pm.execute_notebook(str(source), str(target), cwd=str(built.folder),
-                            kernel_name="python3", progress_bar=False, log_output=False,
+                            kernel_name=kernel_for_run(), progress_bar=False, log_output=False,
                             # the kernel's own start-up warnings are noise on a trainer's screen
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:

@@ -53,7 +53,7 @@ import tornado.netutil
 import tornado.web
 
 from .access import FacilitatorStore, ParticipantStore, personal_modules
-from .answers import check_answer
+from .answers import MAX_ANSWER_CHARS, _precheck, check_answer
 from .checked import CheckedStore
 from .client import API, MAX_BODY_BYTES, too_big
 from .content import Content, load_content
@@ -70,6 +70,9 @@ log = logging.getLogger("workshop_kit.service")
 
 MAX_VERSIONS_PER_PARTICIPANT = 3_000  # answer versions one participant may store
 MAX_CHARS_PER_PARTICIPANT = 3_000_000  # their total size, in characters of JSON
+MAX_DRAFTS_PER_PARTICIPANT = 200  # drafts (typed, not submitted) one participant may keep
+MAX_DRAFT_CHARS = 500_000  # their total size, in characters of JSON
+DRAFT_METHODS = ("save_draft", "draft")
 ID_CHARS = 200  # ids (participant, module, exercise, case, …) longer than this are refused
 GUARDS_PER_THREAD = 2_000  # guards a worker keeps for the next call of the same credential
 
@@ -233,6 +236,9 @@ METHODS: dict[str, dict[str, dict[str, tuple[type, bool]]]] = {
         "roleplay_feedback": {"round_no": (_I, True)},
         "from_gift_partner": {"partner": (_S, True), "exercise": (_S, True),
                               "plan_exercise": (_S, True)},
+        # the caller's own draft of a form (always their own: there is no participant argument)
+        "save_draft": {"module": (_S, True), "exercise": (_S, True), "payload": (_D, False)},
+        "draft": {"module": (_S, True), "exercise": (_S, True)},
     },
     "facilitator": {
         **_COMMON,
@@ -423,6 +429,8 @@ class Service:
         guard = self.guard(store, role, who, token)
         if method == "submit":
             self._check_submit(store, who, kwargs)
+        if method in DRAFT_METHODS:
+            self._check_draft(store, who, method, kwargs)
         if method == "count":
             return guard.count(cohort)
         return getattr(guard, method)(cohort, **kwargs)
@@ -461,6 +469,33 @@ class Service:
                 raise ParameterError(
                     f"participant '{who}' has stored {versions} answers ({chars} characters), "
                     "the most one person may store in a day; ask the facilitator")
+
+    def _check_draft(self, store: CheckedStore, who: str, method: str,
+                     kwargs: dict[str, Any]) -> None:
+        """A draft is the caller's own, of a module of this workshop, no bigger or deeper than
+        an answer, and one person keeps at most MAX_DRAFTS_PER_PARTICIPANT of them."""
+        kwargs["participant"] = who
+        module = kwargs["module"]
+        if module not in self.content.modules:
+            raise ParameterError(f"{method}: module '{module[:40]}' is not one of this "
+                                 f"workshop's ({', '.join(sorted(self.content.modules))})")
+        payload = kwargs.get("payload")
+        if method != "save_draft" or payload is None:
+            return
+        where = f"the draft of {module}/{kwargs['exercise'][:40]}"
+        _precheck(payload, where)
+        size = len(json.dumps(payload, ensure_ascii=False))
+        if size > MAX_ANSWER_CHARS:
+            raise ParameterError(f"{where} is {size} characters; a draft, like an answer, is "
+                                 f"at most {MAX_ANSWER_CHARS}")
+        count, chars = store.draft_usage(self.config.cohort, who)
+        full = chars + size > MAX_DRAFT_CHARS or (
+            count >= MAX_DRAFTS_PER_PARTICIPANT
+            and store.draft(self.config.cohort, who, module, kwargs["exercise"]) is None)
+        if full:
+            raise ParameterError(
+                f"participant '{who}' keeps {count} drafts ({chars} characters), the most one "
+                "person may keep; submit your answers, or ask the facilitator")
 
 
 def _whom(person: str) -> str:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ENV_STORE_URL = "WORKSHOP_KIT_STORE_URL"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MAX_PAYLOAD_CHARS = 200_000
 FACILITATOR = "facilitator"
 
@@ -194,6 +194,37 @@ _MIGRATIONS: dict[int, dict[str, list[str]]] = {
                 name TEXT COLLATE "C" NOT NULL,
                 value TEXT NOT NULL,
                 PRIMARY KEY (cohort, name)
+            )
+            """,
+        ],
+    },
+    5: {
+        # Drafts: what a participant typed into a form and has not submitted, one per exercise,
+        # kept apart from the answers (never exported, reported or shown to anyone else) so a
+        # restarted kernel puts it back into the form; `forget` removes them too.
+        "sqlite": [
+            """
+            CREATE TABLE IF NOT EXISTS drafts (
+                cohort TEXT NOT NULL,
+                participant TEXT NOT NULL,
+                module TEXT NOT NULL,
+                exercise TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                saved_at TEXT NOT NULL,
+                PRIMARY KEY (cohort, participant, module, exercise)
+            )
+            """,
+        ],
+        "postgresql": [
+            """
+            CREATE TABLE IF NOT EXISTS drafts (
+                cohort TEXT COLLATE "C" NOT NULL,
+                participant TEXT COLLATE "C" NOT NULL,
+                module TEXT COLLATE "C" NOT NULL,
+                exercise TEXT COLLATE "C" NOT NULL,
+                payload TEXT NOT NULL,
+                saved_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (cohort, participant, module, exercise)
             )
             """,
         ],
@@ -760,6 +791,8 @@ class Store:
                    "length(exercise) - CAST(? AS INTEGER) + 1) = ?"),
              [(cohort, len(participant) + 1, f":{participant}")]),
             (d.sql("DELETE FROM tokens WHERE cohort = ? AND who = ?"), [(cohort, participant)]),
+            (d.sql("DELETE FROM drafts WHERE cohort = ? AND participant = ?"),
+             [(cohort, participant)]),
             (d.sql("UPDATE answers SET payload = ? WHERE id = ?"), rewrites),
         ]
 
@@ -780,6 +813,52 @@ class Store:
         characters (the service's per-participant limits)."""
         rows = self._query(
             "SELECT COUNT(*), COALESCE(SUM(length(payload)), 0) FROM answers "
+            "WHERE cohort = ? AND participant = ?", (cohort, participant))
+        return int(rows[0][0]), int(rows[0][1])
+
+    # -- drafts: typed, not submitted (one per participant and exercise) --------------------
+    def save_draft(self, cohort: str, participant: str, module: str, exercise: str,
+                   payload: dict[str, Any] | None) -> None:
+        """Keep what a participant typed into a form (replacing their earlier draft of it);
+        None removes it (the form was submitted). Drafts are not answers: nothing that reads
+        answers sees them."""
+        self._check_key(cohort=cohort, participant=participant, module=module,
+                        exercise=exercise)
+        key = (cohort, participant, module, exercise)
+        if payload is None:
+            self._write("DELETE FROM drafts WHERE cohort = ? AND participant = ? AND module = ? "
+                        "AND exercise = ?", key, "could not remove the draft from")
+            return
+        if not isinstance(payload, dict):
+            raise ParameterError(f"a draft must be a dict, got {type(payload).__name__}")
+        try:
+            text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"the draft cannot be stored as JSON: {exc}") from None
+        if len(text) > MAX_PAYLOAD_CHARS:
+            raise ParameterError(f"the draft is {len(text)} characters; the limit is "
+                                 f"{MAX_PAYLOAD_CHARS}")
+        self._write("INSERT INTO drafts (cohort, participant, module, exercise, payload, "
+                    "saved_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cohort, participant, "
+                    "module, exercise) DO UPDATE SET payload = excluded.payload, "
+                    "saved_at = excluded.saved_at",
+                    (*key, text, self._dialect.time_value(_now())), "could not keep the draft in")
+
+    def draft(self, cohort: str, participant: str, module: str, exercise: str
+              ) -> dict[str, Any] | None:
+        """A participant's draft of one exercise, {"payload": …, "saved_at": datetime}, or
+        None."""
+        rows = self._query("SELECT payload, saved_at FROM drafts WHERE cohort = ? AND "
+                           "participant = ? AND module = ? AND exercise = ?",
+                           (cohort, participant, module, exercise), "could not read the draft in")
+        if not rows:
+            return None
+        return {"payload": json.loads(rows[0][0]), "saved_at": _parse_time(rows[0][1])}
+
+    def draft_usage(self, cohort: str, participant: str) -> tuple[int, int]:
+        """How many drafts one participant keeps, and their total size in characters."""
+        rows = self._query(
+            "SELECT COUNT(*), COALESCE(SUM(length(payload)), 0) FROM drafts "
             "WHERE cohort = ? AND participant = ?", (cohort, participant))
         return int(rows[0][0]), int(rows[0][1])
 

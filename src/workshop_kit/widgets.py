@@ -7,9 +7,11 @@ Every button action is a method too (`form.submit()`), so tests need no browser.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import random
 import re
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -37,6 +39,40 @@ from .store import FACILITATOR, Store
 
 LOCKED_MESSAGE = ("The facilitator has closed this exercise, so your answer was not saved. "
                   "It is still here: show it to your neighbour or the facilitator.")
+LOST_MESSAGE = ("The connection to this form was lost — choose Run → Run All Cells; your typed "
+                "text is kept.")
+# Shown only when the front end marks the form's view as disconnected (ipywidgets adds
+# `jupyter-widgets-disconnected` to every view of a model whose kernel restarted or died): a
+# live form shows nothing, a dead one says so in words instead of broken-link icons alone.
+LOST_HTML = (
+    "<style>.workshop-kit-lost{display:none}"
+    ".jupyter-widgets-disconnected .workshop-kit-lost{display:block;padding:6px 10px;"
+    "margin:4px 0;border-left:4px solid #b71c1c;background:#fdecea;color:#b71c1c;"
+    "font-weight:bold}"
+    ".workshop-kit-lost-host{min-height:0!important;margin:0!important}</style>"
+    f'<div class="workshop-kit-lost" role="alert">{html.escape(LOST_MESSAGE)}</div>')
+# The same words when the page was reloaded after the kernel restarted: JupyterLab then shows
+# "Error displaying widget: model not found" in the form's place (its output element gets the
+# class `jupyter-widgets`, which a live form's output element never has: the form's own view
+# inside it has it); this note, the output after the form's, shows only then (`:has()`).
+GONE_HTML = (
+    "<style>.workshop-kit-gone{display:none}"
+    ".jp-OutputArea:has(.jp-OutputArea-output.jupyter-widgets) "
+    ".workshop-kit-gone{display:block;padding:6px 10px;border-left:4px solid #b71c1c;"
+    "background:#fdecea;color:#b71c1c;font-weight:bold}</style>"
+    f'<div class="workshop-kit-gone" role="alert">{html.escape(LOST_MESSAGE)}</div>')
+DRAFT_SECONDS = 1.5  # after the last keystroke, what was typed is kept as a draft
+# The widgets whose value is "what was typed or chosen" (not the form's own texts).
+_INPUTS = (widgets.Text, widgets.Textarea, widgets.Combobox)
+
+
+def _descendants(widget: widgets.Widget) -> list[widgets.Widget]:
+    found, stack = [], list(getattr(widget, "children", ()))
+    while stack:
+        child = stack.pop()
+        found.append(child)
+        stack.extend(getattr(child, "children", ()))
+    return found
 
 
 class AnswerForm(widgets.VBox):
@@ -65,10 +101,30 @@ class AnswerForm(widgets.VBox):
         self.button = widgets.Button(description="Submit", button_style="primary", icon="check")
         self.button.on_click(lambda _button: self.submit())
         self.message = widgets.HTML()
+        # the note on a dead form, at its top and next to Submit (a long form scrolls)
+        self.lost, lost_top = widgets.HTML(LOST_HTML), widgets.HTML(LOST_HTML)
+        for note in (self.lost, lost_top):
+            note.add_class("workshop-kit-lost-host")
         self.observe(self._show_status, names="status")
+        self._timer: threading.Timer | None = None
+        self._kept: dict[str, Any] | None = None  # the last payload saved or kept as a draft
+        self._unreachable = False  # the earlier answer could not be loaded (nor the draft)
+        self._answered_at: Any = None  # when the loaded answer was saved (a datetime)
         fields = self._build()
-        self.children = [*fields, self.button, self.message]
+        self.children = [lost_top, *fields, self.button, self.lost, self.message]
         self._load_previous()
+        self._load_draft()
+        for child in _descendants(self):
+            if isinstance(child, _INPUTS):
+                child.observe(self._typed, names="value")
+
+    def _ipython_display_(self) -> None:
+        """The form, then the note a reloaded page shows in place of a form whose kernel
+        restarted (hidden otherwise)."""
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        display(HTML(GONE_HTML))
 
     # -- to implement ----------------------------------------------------------------------
     def _build(self) -> list[widgets.Widget]:
@@ -104,15 +160,83 @@ class AnswerForm(widgets.VBox):
             )
         except WorkshopKitError as exc:
             self._say(f"Could not load your earlier answer: {exc}", "error")
+            self._unreachable = True
             return
         if answer is None:
             self._say("Not submitted yet.", "muted")
             return
         self.restore(answer.payload)
         self.version = answer.version
+        self._kept, self._answered_at = answer.payload, answer.submitted_at
         when = answer.submitted_at.strftime("%H:%M")
         self._say(f"Your answer from {when} is loaded (version {answer.version}).", "muted")
         self._after_save(answer.payload)
+
+    # -- drafts: typed, not submitted, kept by the service for this participant only ---------
+    @property
+    def _drafts(self) -> bool:
+        return self.participant != FACILITATOR and hasattr(self.store, "draft")
+
+    def _load_draft(self) -> None:
+        """Put back what was typed and not submitted (a kernel restart, Run All again), if it
+        is newer than the latest answer."""
+        if not self._drafts or self._unreachable:
+            return
+        try:
+            draft = self.store.draft(self.cohort, self.participant, self.module, self.exercise)
+        except WorkshopKitError as exc:
+            self._say(f"Could not load what you typed earlier: {exc}", "error")
+            return
+        if draft is None:
+            return
+        if self._answered_at is not None and self._answered_at >= draft["saved_at"]:
+            return
+        try:
+            self.restore(draft["payload"])
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # a draft is what the form sent itself; one it cannot read back is left aside
+            self._say("What you typed earlier could not be put back into this form.", "muted")
+            return
+        self._kept = draft["payload"]
+        self._say(f"What you typed at {draft['saved_at'].strftime('%H:%M')} is back; it is not "
+                  "submitted yet: press Submit to save it.", "muted")
+
+    def _typed(self, _change: dict[str, Any]) -> None:
+        if not self._drafts:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(DRAFT_SECONDS, self.save_draft)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def save_draft(self) -> bool:
+        """Keep what is typed in the form as this participant's draft (what typing does,
+        after a pause); returns True if a draft was written."""
+        if not self._drafts:
+            return False
+        payload = self.value()
+        if payload == self._kept:
+            return False
+        try:
+            self.store.save_draft(self.cohort, self.participant, self.module, self.exercise,
+                                  payload)
+        except WorkshopKitError as exc:
+            self._say(f"What you typed is only in this page for now: {exc}", "muted")
+            return False
+        self._kept = payload
+        self._say("What you typed is kept (not submitted yet).", "muted")
+        return True
+
+    def _drop_draft(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if not self._drafts:
+            return
+        # if this fails, the saved answer is newer than the draft: it is not shown again
+        with contextlib.suppress(WorkshopKitError):
+            self.store.save_draft(self.cohort, self.participant, self.module, self.exercise,
+                                  None)
 
     def submit(self) -> bool:
         """Check and save the answer; returns True if it was saved."""
@@ -133,6 +257,8 @@ class AnswerForm(widgets.VBox):
                       "error")
             return False
         self.version = answer.version
+        self._kept = payload
+        self._drop_draft()
         again = " (replaces your earlier answer)" if answer.version > 1 else ""
         self._say(f"Saved at {answer.submitted_at.strftime('%H:%M:%S')}{again}.")
         self._after_save(payload)
