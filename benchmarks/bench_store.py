@@ -14,9 +14,11 @@ the room submits in waves: before each answer every process waits at a barrier, 
 arrive at the same moment, M times (`--mode burst`: each process submits its M answers back to
 back, a harsher stress test in which, on a small machine, the operating system's scheduling of
 N busy processes dominates). Afterwards it checks that every answer is there exactly once, and
-prints submissions per second, the p50/p99/max submit latency, and how long the facilitator's
+prints submissions per second, the p50/p99/max submit latency, how long the facilitator's
 read of the module's answers takes for the whole room (directly: `FacilitatorStore`; through
-the service: `FacilitatorClient`). On PostgreSQL it also samples `pg_stat_activity` during each
+the service: `FacilitatorClient`), and the CPU time one submit costs: in the participant
+process (inside `submit`, the timed part), and through the service in the service's process
+too (Linux: /proc), which tells a busy machine apart from a slow path. On PostgreSQL it also samples `pg_stat_activity` during each
 run and prints the most server connections the run held: one per notebook directly, the
 service's few through it.
 
