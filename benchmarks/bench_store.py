@@ -18,9 +18,9 @@ prints submissions per second, the p50/p99/max submit latency, how long the faci
 read of the module's answers takes for the whole room (directly: `FacilitatorStore`; through
 the service: `FacilitatorClient`), and the CPU time one submit costs: in the participant
 process (inside `submit`, the timed part), and through the service in the service's process
-too (Linux: /proc), which tells a busy machine apart from a slow path. On PostgreSQL it also samples `pg_stat_activity` during each
-run and prints the most server connections the run held: one per notebook directly, the
-service's few through it.
+too (Linux: /proc), which tells a busy machine apart from a slow path. On PostgreSQL it also
+samples `pg_stat_activity` during each run and prints the most server connections the run
+held: one per notebook directly, the service's few through it.
 
     python benchmarks/bench_store.py --backend sqlite
     python benchmarks/bench_store.py --backend postgresql --url postgresql://user@host/db
