@@ -280,12 +280,18 @@ def start_service(folder: Path, connections: int, processes: int
 
 
 def process_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) of a process so far, all its threads (Linux's /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds (user + system) so far of a process and its running children (the service's
+    --processes), all their threads (Linux's /proc)."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+            found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
 
 
 def stop_service(proc: subprocess.Popen) -> str:

@@ -481,15 +481,16 @@ class Service:
         kwargs = _arguments(role, "submit", args)
         self._check_submit(who, kwargs)
         deferring = self._deferring
-        if guard is None:
-            if role == "participant":
-                guard = ParticipantStore(deferring, self.config.cohort, who, token,
-                                         self.personal)
-            else:
-                guard = FacilitatorStore(deferring, self.config.cohort, token, self.personal)
-            self._accepted[key] = guard
         deferring.checks, deferring.entry = [], None
         try:
+            if guard is None:
+                if role == "participant":
+                    guard = ParticipantStore(deferring, self.config.cohort, who, token,
+                                             self.personal)
+                else:
+                    guard = FacilitatorStore(deferring, self.config.cohort, token,
+                                             self.personal)
+                self._accepted[key] = guard
             entry = guard.submit(self.config.cohort, **kwargs)
         except _NeedsWorker:
             return None
@@ -646,15 +647,11 @@ class _Writer:
             return self._attempt(batch)
         try:
             return self._attempt(batch, fail=True)
-        except StoreError:  # say, another process's row clashing: each on its own
-            return [self._alone(entry) for entry in batch]
-
-    def _alone(self, entry: Submission) -> Any:
-        for _attempt in range(3):
-            result = self._attempt([entry])[0]
-            if not isinstance(result, StoreError):
-                break
-        return result
+        except StoreError as exc:  # say, another process's row clashing: each on its own
+            first = self._attempt(batch[:1])
+            if isinstance(first[0], StoreError):  # the store itself: no use trying the rest
+                return first + [exc] * (len(batch) - 1)
+            return first + [self._attempt([entry])[0] for entry in batch[1:]]
 
     def _attempt(self, batch: list[Submission], fail: bool = False) -> list[Any]:
         assert self._store is not None
