@@ -14,11 +14,13 @@ the room submits in waves: before each answer every process waits at a barrier, 
 arrive at the same moment, M times (`--mode burst`: each process submits its M answers back to
 back, a harsher stress test in which, on a small machine, the operating system's scheduling of
 N busy processes dominates). Afterwards it checks that every answer is there exactly once, and
-prints submissions per second, the p50/p99/max submit latency, and how long the facilitator's
+prints submissions per second, the p50/p99/max submit latency, how long the facilitator's
 read of the module's answers takes for the whole room (directly: `FacilitatorStore`; through
-the service: `FacilitatorClient`). On PostgreSQL it also samples `pg_stat_activity` during each
-run and prints the most server connections the run held: one per notebook directly, the
-service's few through it.
+the service: `FacilitatorClient`), and the CPU time one submit costs: in the participant
+process (inside `submit`, the timed part), and through the service in the service's process
+too (Linux: /proc), which tells a busy machine apart from a slow path. On PostgreSQL it also
+samples `pg_stat_activity` during each run and prints the most server connections the run
+held: one per notebook directly, the service's few through it.
 
     python benchmarks/bench_store.py --backend sqlite
     python benchmarks/bench_store.py --backend postgresql --url postgresql://user@host/db
@@ -68,7 +70,7 @@ def answer_number(payload: dict) -> int | None:
 
 def participant(path: str, target: str, cohort: str, who: str, answers: int, barrier, wave,
                 results) -> None:
-    latencies, errors = [], []
+    latencies, errors, cpu = [], [], 0.0
     try:
         if path == "direct":
             from workshop_kit.access import ParticipantStore
@@ -90,16 +92,17 @@ def participant(path: str, target: str, cohort: str, who: str, answers: int, bar
             wave.wait()  # the whole room presses Submit at the same moment
         if me is None:
             continue
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         try:
             me.submit(cohort, who, MODULE, EXERCISE, answer(who, i))
         except Exception as exc:
             errors.append(f"{who} submit {i}: {type(exc).__name__}: {exc}")
             continue
         latencies.append(time.perf_counter() - started)
+        cpu += time.process_time() - used
     if me is not None:
         me.close()
-    results.put((who, latencies, errors, released, time.perf_counter()))
+    results.put((who, latencies, errors, cpu, released, time.perf_counter()))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -119,6 +122,8 @@ class Outcome:
     reads: list[float] = field(default_factory=list)
     read_rows: int = 0
     connections: int | None = None  # most PostgreSQL connections of the run, sampled
+    client_cpu: float = 0.0  # CPU seconds the participant processes spent inside submit
+    server_cpu: float | None = None  # CPU seconds of the service process during the room
 
     @property
     def ok(self) -> bool:
@@ -189,8 +194,9 @@ def register(url: str, cohort: str, people: list[str]) -> None:
 
 
 def room(path: str, target: str, cohort: str, people: list[str], args: argparse.Namespace,
-         sampler: ConnectionSampler) -> tuple[list[float], list[str], float]:
-    """The room's processes submitting; (latencies, errors, wall time)."""
+         sampler: ConnectionSampler) -> tuple[list[float], list[str], float, float]:
+    """The room's processes submitting; (latencies, errors, wall time, their CPU time in
+    submit)."""
     ctx = mp.get_context("fork")  # the kit is imported once; each child opens its own store
     barrier = ctx.Barrier(len(people) + 1)
     wave = ctx.Barrier(len(people)) if args.mode == "waves" else None
@@ -209,7 +215,7 @@ def room(path: str, target: str, cohort: str, people: list[str], args: argparse.
     finished = max(end for *_, end in collected)
     latencies = [s for _, lat, *_ in collected for s in lat]
     errors = [e for _, _, errs, *_ in collected for e in errs]
-    return latencies, errors, finished - started
+    return latencies, errors, finished - started, sum(c for _, _, _, c, *_ in collected)
 
 
 def check(outcome: Outcome, url: str, cohort: str, people: list[str], answers: int) -> None:
@@ -246,8 +252,8 @@ def run_direct(url: str, admin: str | None, people: list[str], args: argparse.Na
     register(url, cohort, people)
     out = Outcome("direct")
     sampler = ConnectionSampler(admin, app)
-    out.latencies, out.errors, out.wall = room("direct", with_app(url, app), cohort, people,
-                                               args, sampler)
+    out.latencies, out.errors, out.wall, out.client_cpu = room(
+        "direct", with_app(url, app), cohort, people, args, sampler)
     out.connections = sampler.most if admin else None
     check(out, url, cohort, people, args.answers)
     with Store(url) as store:
@@ -271,6 +277,21 @@ def start_service(folder: Path, connections: int, processes: int
         proc.kill()
         sys.exit(f"error: `workshop-kit serve` did not start: {line}{proc.stderr.read()}")
     return proc, found.group(1)
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) so far of a process and its running children (the service's
+    --processes), all their threads (Linux's /proc)."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+            found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
 
 
 def stop_service(proc: subprocess.Popen) -> str:
@@ -298,8 +319,11 @@ def run_service(url: str, admin: str | None, people: list[str], args: argparse.N
     proc, service_url = start_service(folder, args.service_connections, args.service_processes)
     try:
         sampler = ConnectionSampler(admin, app)
-        out.latencies, out.errors, out.wall = room("service", service_url, cohort, people,
-                                                   args, sampler)
+        before = process_cpu(proc.pid)
+        out.latencies, out.errors, out.wall, out.client_cpu = room(
+            "service", service_url, cohort, people, args, sampler)
+        after = process_cpu(proc.pid)
+        out.server_cpu = after - before if before is not None and after is not None else None
         with sampler, FacilitatorClient(service_url, cohort, "token-facilitator",
                                {MODULE}) as facilitator:
             out.reads, out.read_rows = timed_reads(
@@ -419,6 +443,12 @@ def report(outcomes: list[Outcome], backend: str) -> None:
               f"max {ratio(max(s.latencies), max(d.latencies))}, facilitator read {read}"
               + (f"; PostgreSQL connections {s.connections} vs {d.connections}"
                  if backend == "postgresql" else ""))
+    for o in outcomes:
+        if o.latencies:
+            where = f"; service process {o.server_cpu / len(o.latencies) * ms:.2f} ms" \
+                if o.server_cpu is not None else ""
+            mine = o.client_cpu / len(o.latencies) * ms
+            print(f"{o.path}: CPU per submit: participant process {mine:.2f} ms{where}")
     for o in outcomes:
         locked = sum("locked" in e for e in o.errors)
         if o.errors:

@@ -89,7 +89,8 @@ def test_gift_partner_and_feedback_are_shown_by_name(cohort, url):
         received = me.feedback_received().data
         assert f"From {escaped(partner)}</h4>" in received and not ID.search(received)
         form = me.partner_feedback().children[0]
-        headers = [c.value for c in form.children if str(getattr(c, "value", "")).startswith("<h4>")]
+        headers = [c.value for c in form.children
+                   if str(getattr(c, "value", "")).startswith("<h4>")]
         assert headers[0] == f"<h4>The plan of {escaped(partner)}</h4>"
 
 

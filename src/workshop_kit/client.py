@@ -12,9 +12,11 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import tempfile
 import threading
 import urllib.parse
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -92,6 +94,122 @@ def decode(value: Any) -> Any:
     return {k: decode(v) for k, v in value.items()}
 
 
+class _OneSend:
+    """An HTTP connection that sends a request's head and its (small) body in one segment:
+    http.client sends them apart, which costs both sides a system call and the service an
+    extra read and turn of its event loop per request."""
+
+    _buffer: list[bytes]
+
+    def _send_output(self, message_body: Any = None, encode_chunked: bool = False) -> None:
+        if isinstance(message_body, bytes) and len(message_body) <= 64 * 1024:
+            self._buffer.extend((b"", b""))
+            head = b"\r\n".join(self._buffer)
+            del self._buffer[:]
+            self.send(head + message_body)  # type: ignore[attr-defined]
+            return
+        super()._send_output(message_body, encode_chunked)  # type: ignore[misc]
+
+
+class _HTTPSConnection(_OneSend, http.client.HTTPSConnection):
+    pass
+
+
+class _PlainConnection:
+    """A kept-alive HTTP/1.1 connection to the service over plain http://, lighter than
+    http.client on both sides: the request in one send, and the answer read by a small parser
+    (status line, the headers it needs, a Content-Length or chunked body), not the e-mail
+    parser http.client runs on every answer's headers."""
+
+    def __init__(self, host: str, port: int | None, timeout: float):
+        self.host, self.port, self.timeout = host, port or 80, timeout
+        self._sock: socket.socket | None = None
+        self._file: Any = None
+
+    def request(self, method: str, target: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> None:
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                 "Accept-Encoding: identity"]
+        for name, value in (headers or {}).items():
+            if "\r" in value or "\n" in value:
+                raise ValueError(f"Invalid header value for {name}")
+            lines.append(f"{name}: {value}")
+        if body is not None or method == "POST":
+            lines.append(f"Content-Length: {len(body or b'')}")
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+        if self._sock is None:
+            self._sock = socket.create_connection((self.host, self.port), self.timeout)
+            self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._file = self._sock.makefile("rb")
+        self._sock.sendall(data)
+
+    def getresponse(self) -> _PlainResponse:
+        read = self._file.readline
+        line = read(65537)
+        if not line:
+            raise http.client.RemoteDisconnected("Remote end closed connection without "
+                                                 "response")
+        version, _, rest = line.partition(b" ")
+        if not version.startswith(b"HTTP/") or not rest[:3].isdigit():
+            raise http.client.BadStatusLine(line[:80].decode("latin-1"))
+        status = int(rest[:3])
+        length, chunked, close = None, False, version == b"HTTP/1.0"
+        for _ in range(101):
+            line = read(65537)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value.strip())
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value.lower()
+            elif name == b"connection":
+                close = value.strip().lower() == b"close"
+        else:
+            raise http.client.HTTPException("got more than 100 headers")
+        if chunked:
+            parts = []
+            while True:
+                size = int(read(65537).split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while read(65537) not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    break
+                parts.append(self._exactly(size))
+                read(65537)
+            raw = b"".join(parts)
+        elif length is not None:
+            raw = self._exactly(length)
+        else:
+            raw, close = self._file.read(), True
+        if close:
+            self.close()
+        return _PlainResponse(status, raw)
+
+    def _exactly(self, size: int) -> bytes:
+        data = self._file.read(size)
+        if len(data) < size:
+            raise http.client.IncompleteRead(data, size - len(data))
+        return data
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        if self._sock is not None:
+            self._sock.close()
+        self._sock = self._file = None
+
+
+@dataclass
+class _PlainResponse:
+    status: int
+    raw: bytes
+
+    def read(self) -> bytes:
+        return self.raw
+
+
 class _Client:
     role = ""
 
@@ -109,14 +227,13 @@ class _Client:
     def where(self) -> str:
         return f"the workshop service at {self.url}"
 
-    def _connection(self) -> http.client.HTTPConnection:
+    def _connection(self) -> Any:
         """This thread's connection to the service, kept alive between calls (the live game
         and the cockpit poll from a thread of their own)."""
         conn = getattr(self.__local, "conn", None)
         if conn is None:
             parts = urllib.parse.urlsplit(self.url)
-            kind = (http.client.HTTPSConnection if parts.scheme == "https"
-                    else http.client.HTTPConnection)
+            kind = _HTTPSConnection if parts.scheme == "https" else _PlainConnection
             conn = kind(parts.hostname or "", parts.port, timeout=TIMEOUT)
             self.__local.conn = conn
         return conn

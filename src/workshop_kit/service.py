@@ -27,8 +27,12 @@ participant through the roster's ``hub_user`` (or to the facilitator: the cohort
 exactly as for that person's kit token.
 
 Blocking store calls run on a small thread pool; each worker thread owns one `Store`
-(one connection), so PostgreSQL sees at most ``connections`` connections however many
-notebooks are open.
+(one connection), and one more thread writes every answer (`_Writer`), so PostgreSQL sees at
+most ``connections`` connections however many notebooks are open. The writer commits, in one
+transaction, all the answers waiting at that moment (group commit), and each request is
+answered only once its row is committed. A submit by a credential the service has already
+accepted is checked on the IO loop (arguments, schema, the guard's rules) and goes straight to
+the writer, which checks the token again in the transaction that stores the answer.
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ import contextlib
 import json
 import logging
 import os
+import queue
 import secrets
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -64,7 +70,7 @@ from .errors import (
     StoreError,
     WorkshopKitError,
 )
-from .store import FACILITATOR, Answer, ExerciseState
+from .store import FACILITATOR, Answer, ExerciseState, Submission
 
 log = logging.getLogger("workshop_kit.service")
 
@@ -75,6 +81,7 @@ MAX_DRAFT_CHARS = 500_000  # their total size, in characters of JSON
 DRAFT_METHODS = ("save_draft", "draft")
 ID_CHARS = 200  # ids (participant, module, exercise, case, …) longer than this are refused
 GUARDS_PER_THREAD = 2_000  # guards a worker keeps for the next call of the same credential
+BATCH_MAX = 500  # answers the writer commits in one transaction at most
 
 
 @dataclass
@@ -298,8 +305,6 @@ def _arguments(role: str, method: str, args: Any) -> dict[str, Any]:
 # -- encoding results --------------------------------------------------------------------------
 def encode(value: Any) -> Any:
     """A guard's result as JSON: answers, states, times and tables tagged with `_t`."""
-    import pandas as pd
-
     if isinstance(value, Answer):
         # Field by field, not asdict(): that deep-copies the payload, which is JSON already
         # and goes straight to json.dumps (a third of the encoding time of a submit).
@@ -310,7 +315,8 @@ def encode(value: Any) -> Any:
         return {"_t": "state", **asdict(value)}
     if isinstance(value, datetime):
         return {"_t": "time", "v": value.isoformat()}
-    if isinstance(value, pd.DataFrame):
+    pd = sys.modules.get("pandas")  # not imported yet: no table to encode
+    if pd is not None and isinstance(value, pd.DataFrame):
         rows = [{"participant": r.participant, "exercise": r.exercise, "version": int(r.version),
                  "submitted_at": r.submitted_at.isoformat(), "source": r.source,
                  "payload": r.payload, "run": int(r.run)} for r in value.itertuples()]
@@ -336,8 +342,14 @@ class Service:
         self.salt = secrets.token_bytes(16)
         self._stores: list[CheckedStore] = []
         self._lock = threading.Lock()
-        self.pool = ThreadPoolExecutor(max_workers=config.connections,
+        # the writer holds one of the `connections`, the workers the others
+        self.pool = ThreadPoolExecutor(max_workers=max(1, config.connections - 1),
                                        thread_name_prefix="workshop-kit-store")
+        self.writer = _Writer(self)
+        # credentials a worker has checked against the store: their submits may be handled on
+        # the IO loop (the writer checks the token again when it stores the answer)
+        self._accepted: dict[tuple[str, str, str], Any] = {}
+        self._deferring = _Deferring()
 
     @property
     def skipped(self) -> int:
@@ -347,7 +359,8 @@ class Service:
     def store(self) -> CheckedStore:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = CheckedStore(self.config.store_url, self.content)
+            store = _ServiceStore(self.config.store_url, self.content)
+            store.writer = self.writer
             self._local.store = store
             with self._lock:
                 self._stores.append(store)
@@ -355,6 +368,7 @@ class Service:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        self.writer.close()
         with self._lock:
             for store in self._stores:
                 store.close()
@@ -428,7 +442,7 @@ class Service:
             who = FACILITATOR
         guard = self.guard(store, role, who, token)
         if method == "submit":
-            self._check_submit(store, who, kwargs)
+            self._check_submit(who, kwargs)
         if method in DRAFT_METHODS:
             self._check_draft(store, who, method, kwargs)
         if method == "count":
@@ -454,21 +468,245 @@ class Service:
             if len(guards) >= GUARDS_PER_THREAD:
                 guards.clear()
             guards[key] = guard
+            with self._lock:
+                if len(self._accepted) >= GUARDS_PER_THREAD:
+                    self._accepted.clear()
+                self._accepted[key] = None
         return guard
 
-    def _check_submit(self, store: CheckedStore, who: str, kwargs: dict[str, Any]) -> None:
+    def submit_inline(self, role: str, who: Any, token: str, args: Any,
+                      hub: bool) -> Submission | None:
+        """A submit checked here, on the IO loop, without reading the store: the Submission to
+        hand to the writer, or None when the call must go to a worker (a hub credential, one
+        not accepted yet, or a rule that reads the store, such as a vote's)."""
+        if hub:
+            return None
+        if role == "participant":
+            if not isinstance(who, str) or not who or who == FACILITATOR or \
+                    len(who) > ID_CHARS:
+                return None
+        else:
+            who = FACILITATOR
+        key = (role, who, token)
+        guard = self._accepted.get(key, _NOT_ACCEPTED)
+        if guard is _NOT_ACCEPTED:
+            return None
+        kwargs = _arguments(role, "submit", args)
+        self._check_submit(who, kwargs)
+        deferring = self._deferring
+        deferring.checks, deferring.entry = [], None
+        try:
+            if guard is None:
+                if role == "participant":
+                    guard = ParticipantStore(deferring, self.config.cohort, who, token,
+                                             self.personal)
+                else:
+                    guard = FacilitatorStore(deferring, self.config.cohort, token,
+                                             self.personal)
+                self._accepted[key] = guard
+            entry = guard.submit(self.config.cohort, **kwargs)
+        except _NeedsWorker:
+            return None
+        if entry is None or entry is not deferring.entry or not entry.checks:
+            return None  # not the path this was written for: let a worker do it
+        return entry
+
+    def _check_submit(self, who: str, kwargs: dict[str, Any]) -> None:
+        """The writer of the answer is its participant, and the answer fits its schema (the
+        quota is the writer's: it counts in the transaction that stores the answer)."""
         if kwargs["participant"] != who:
             role = "the facilitator" if who == FACILITATOR else f"participant '{who}'"
             raise AccessError(f"{role} cannot write the answers of "
                               f"'{kwargs['participant'][:40]}': each writes only their own")
         kwargs["payload"] = check_answer(self.content, kwargs["module"], kwargs["exercise"],
                                          kwargs["payload"], participant=who)
-        if who != FACILITATOR:
-            versions, chars = store.usage(self.config.cohort, who)
-            if versions >= MAX_VERSIONS_PER_PARTICIPANT or chars >= MAX_CHARS_PER_PARTICIPANT:
-                raise ParameterError(
-                    f"participant '{who}' has stored {versions} answers ({chars} characters), "
-                    "the most one person may store in a day; ask the facilitator")
+
+
+_NOT_ACCEPTED = object()
+
+
+class _NeedsWorker(Exception):
+    """A submit the IO loop cannot check without reading the store: a worker takes it."""
+
+
+class _Deferring:
+    """The store a guard sees when a submit is checked on the IO loop: its token checks are
+    recorded (the writer makes them in the transaction that stores the answer), its submit
+    becomes a `Submission` for the writer, and anything else (a read) sends the call to a
+    worker."""
+
+    def __init__(self) -> None:
+        self.checks: list[tuple[str, str, str]] = []
+        self.entry: Submission | None = None
+
+    def check_token(self, cohort: str, who: str, token: str) -> None:
+        self.checks.append((cohort, who, token))
+
+    def submit(self, cohort: str, participant: str, module: str, exercise: str,
+               payload: dict[str, Any], *, submitted_at: datetime | None = None,
+               source: str = "participant") -> Submission:
+        if any(c != cohort for c, _, _ in self.checks):
+            raise _NeedsWorker("a token of another cohort")
+        self.entry = Submission(cohort, participant, module, exercise, payload,
+                                tuple((who, token) for _, who, token in self.checks), source,
+                                submitted_at)
+        return self.entry
+
+    def __getattr__(self, name: str) -> Any:
+        raise _NeedsWorker(name)
+
+
+class _ServiceStore(CheckedStore):
+    """A worker's store: reads on its own connection; answers through the writer."""
+
+    writer: _Writer
+
+    def submit(self, cohort: str, participant: str, module: str, exercise: str,
+               payload: dict[str, Any], *, submitted_at: datetime | None = None,
+               source: str = "participant") -> Answer:
+        return self.writer.wait(Submission(cohort, participant, module, exercise, payload, (),
+                                           source, submitted_at))
+
+
+class _Writer:
+    """Every answer the service stores goes through this one thread and its one connection.
+
+    It takes all the answers waiting at that moment and stores them in one transaction (group
+    commit; SQLite's and PostgreSQL's durability settings are the store's, as for a single
+    answer); each waiting request gets its answer, or its error, only after that commit. It
+    also keeps the per-participant quota: how many versions and characters each participant
+    has stored, read from the store in the transaction the first time they submit (so it holds
+    across restarts) and counted on from there; with several service processes
+    (`exact_each_batch`) it is read again in every transaction."""
+
+    def __init__(self, service: Service):
+        self.service = service
+        self.exact_each_batch = False
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._usage: dict[str, tuple[int, int]] = {}  # {participant: (versions, characters)}
+        self._admitted: list[tuple[Submission, int]] = []
+        self._batch: list[Submission] = []
+        self._store: CheckedStore | None = None
+        self._thread = threading.Thread(target=self._run, name="workshop-kit-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def stored(self, entry: Submission) -> asyncio.Future:
+        """(On the IO loop) a future of the entry's Answer, or of the error refusing it."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._queue.put((entry, loop, future))
+        return future
+
+    def wait(self, entry: Submission) -> Answer:
+        """(On a worker) store one answer and wait for its commit."""
+        done = threading.Event()
+        box: list[Any] = []
+        self._queue.put((entry, None, (box, done)))
+        done.wait()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        return box[0]
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(30)
+
+    def _run(self) -> None:
+        running = True
+        while running:
+            item = self._queue.get()
+            if item is None:
+                break
+            items = [item]
+            while len(items) < BATCH_MAX:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    running = False
+                    break
+                items.append(item)
+            try:
+                results = self._write([entry for entry, _, _ in items])
+            except Exception as exc:  # a bug, not the store: every request hears of it
+                log.exception("the writer failed")
+                results = [exc] * len(items)
+            self._deliver(items, results)
+        if self._store is not None:
+            self._store.close()
+
+    @staticmethod
+    def _deliver(items: list[Any], results: list[Any]) -> None:
+        by_loop: dict[Any, list[tuple[asyncio.Future, Any]]] = {}
+        for (_, loop, future), result in zip(items, results, strict=True):
+            if loop is None:
+                box, done = future
+                box.append(result)
+                done.set()
+            else:
+                by_loop.setdefault(loop, []).append((future, result))
+        for loop, settled in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # a loop closed meanwhile
+                loop.call_soon_threadsafe(_settle, settled)
+
+    def _write(self, batch: list[Submission]) -> list[Any]:
+        if self._store is None:
+            self._store = CheckedStore(self.service.config.store_url, self.service.content)
+            with self.service._lock:
+                self.service._stores.append(self._store)
+        if len(batch) == 1:
+            return self._attempt(batch)
+        try:
+            return self._attempt(batch, fail=True)
+        except StoreError as exc:  # say, another process's row clashing: each on its own
+            first = self._attempt(batch[:1])
+            if isinstance(first[0], StoreError):  # the store itself: no use trying the rest
+                return first + [exc] * (len(batch) - 1)
+            return first + [self._attempt([entry])[0] for entry in batch[1:]]
+
+    def _attempt(self, batch: list[Submission], fail: bool = False) -> list[Any]:
+        assert self._store is not None
+        self._batch, self._admitted = batch, []
+        if self.exact_each_batch:
+            self._usage.clear()
+        try:
+            results = self._store.submit_batch(batch, self._admit)
+        except WorkshopKitError as exc:
+            for entry in batch:  # counted for nothing: read again next time
+                self._usage.pop(entry.participant, None)
+            if fail:
+                raise
+            return [exc] * len(batch)
+        where = {id(entry): n for n, entry in enumerate(batch)}
+        for entry, chars in self._admitted:  # admitted, but not stored (a locked exercise)
+            if not isinstance(results[where[id(entry)]], Answer):
+                versions, total = self._usage[entry.participant]
+                self._usage[entry.participant] = (versions - 1, total - chars)
+        return results
+
+    def _admit(self, entry: Submission, chars: int, usage: Callable[[list[str]], Any]) -> None:
+        who = entry.participant
+        if who == FACILITATOR:
+            return
+        if who not in self._usage:
+            unknown = sorted({e.participant for e in self._batch} - set(self._usage)
+                             - {FACILITATOR})
+            self._usage.update(usage(unknown))
+        versions, total = self._usage[who]
+        if versions >= MAX_VERSIONS_PER_PARTICIPANT or total >= MAX_CHARS_PER_PARTICIPANT:
+            raise ParameterError(
+                f"participant '{who}' has stored {versions} answers ({total} characters), "
+                "the most one person may store in a day; ask the facilitator")
+        self._usage[who] = (versions + 1, total + chars)
+        self._admitted.append((entry, chars))
+
+
+def _settle(settled: list[tuple[asyncio.Future, Any]]) -> None:
+    for future, result in settled:
+        if not future.done():
+            future.set_result(result)
 
     def _check_draft(self, store: CheckedStore, who: str, method: str,
                      kwargs: dict[str, Any]) -> None:
@@ -540,14 +778,20 @@ class _Handler(tornado.web.RequestHandler):
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(self.service.pool, work)
-        except WorkshopKitError as exc:
+        except Exception as exc:
+            self.refuse(exc)
+            return
+        self.respond(result)
+
+    def refuse(self, exc: Exception) -> None:
+        if isinstance(exc, WorkshopKitError):
             self.fail(_status(exc), type(exc).__name__, str(exc).splitlines()[0][:500])
             return
-        except Exception:
-            log.exception("unexpected error in %s", self.request.path)
-            self.fail(500, "ServiceError", "the workshop service failed on this request; "
-                      "try again, and tell the facilitator if it keeps failing")
-            return
+        log.error("unexpected error in %s", self.request.path, exc_info=exc)
+        self.fail(500, "ServiceError", "the workshop service failed on this request; "
+                  "try again, and tell the facilitator if it keeps failing")
+
+    def respond(self, result: Any) -> None:
         self.finish(json.dumps({"result": encode(result)}, ensure_ascii=False,
                                allow_nan=False))
 
@@ -610,6 +854,19 @@ class CallHandler(_Handler):
         token, hub = self.token(), self.hub()
         who = body.get("as", FACILITATOR if role == "facilitator" else None)
         args = body.get("args", {})
+        if method == "submit":
+            try:
+                entry = self.service.submit_inline(role, who, token, args, hub)
+            except Exception as exc:
+                self.refuse(exc)
+                return
+            if entry is not None:
+                result = await self.service.writer.stored(entry)
+                if isinstance(result, Exception):
+                    self.refuse(result)
+                else:
+                    self.respond(result)
+                return
         await self.run(lambda: self.service.call(role, who, token, method, args, hub))
 
 
@@ -659,7 +916,7 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
             if pid == 0:  # a child: serve until told to stop, or until the first one is gone
                 code = 0
                 try:
-                    _serve_on(config, sockets, None, None, parent)
+                    _serve_on(config, sockets, None, None, parent, True)
                 except BaseException:
                     log.exception("a service process failed")
                     code = 1
@@ -668,7 +925,7 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
     shown = f"[{host}]" if ":" in host else host
     try:
         _serve_on(config, sockets, lambda: ready and ready(f"http://{shown}:{bound}"), stop,
-                  None)
+                  None, processes > 1)
     finally:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
@@ -679,8 +936,11 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
 
 
 def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | None,
-              stop: threading.Event | None, parent: int | None) -> None:
+              stop: threading.Event | None, parent: int | None,
+              exact_quota: bool = False) -> None:
     service = Service(config)
+    # several processes write the same store: the quota is read again in every transaction
+    service.writer.exact_each_batch = exact_quota
 
     async def main() -> None:
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") if config.hub else ""

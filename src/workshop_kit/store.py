@@ -43,9 +43,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AccessError, ExerciseLockedError, ParameterError, StoreError
+from .errors import (
+    AccessError,
+    ExerciseLockedError,
+    ParameterError,
+    StoreError,
+    WorkshopKitError,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
 ENV_STORE_URL = "WORKSHOP_KIT_STORE_URL"
@@ -473,6 +481,47 @@ class _Postgres:
         return when
 
 
+def _token_refusal(where: str, cohort: str, who: str, token: str,
+                   hashes: dict[str, str]) -> AccessError | None:
+    """Why `token` is not `who`'s in `cohort` (hashes: {who: hash} of the tokens table, with
+    the facilitator's and `who`'s rows if there are any), or None if it is."""
+    role = "the facilitator" if who == FACILITATOR else f"participant '{who}'"
+    if not token:
+        return AccessError(
+            f"token is empty for {role} of cohort '{cohort}'; open the notebook built for "
+            "you by `workshop-kit build` (its parameters carry your token)")
+    if not hashes:
+        return AccessError(
+            f"cohort '{cohort}' has no tokens registered in the store {where}; run "
+            "`workshop-kit build` for it (it registers them)")
+    expected = hashes.get(who) or "-" * 64  # compared all the same: no early exit
+    if not hmac.compare_digest(expected.encode(), token_hash(token).encode()) \
+            or who not in hashes:
+        return AccessError(
+            f"the token given for {role} of cohort '{cohort}' is not the right one; open "
+            "the notebook built for you (or ask the trainer for your token)")
+    return None
+
+
+def _lots(items: list[str], size: int = 500) -> list[list[str]]:
+    """`items` in lots small enough for one statement's parameters."""
+    return [items[n:n + size] for n in range(0, len(items), size)]
+
+
+@dataclass
+class Submission:
+    """One answer waiting in the service's group commit (`Store.submit_batch`)."""
+
+    cohort: str
+    participant: str
+    module: str
+    exercise: str
+    payload: Any
+    checks: tuple[tuple[str, str], ...] = ()  # (who, token) to check in the transaction
+    source: str = "participant"
+    submitted_at: datetime | None = None
+
+
 class _Unreachable(Exception):
     """The file or server cannot be reached now (a reason for a StoreError message)."""
 
@@ -614,6 +663,20 @@ class Store:
         source: str = "participant",
     ) -> Answer:
         """Store an answer as a new version; returns it. Nothing is written if it fails."""
+        text = self._payload_text(cohort, participant, module, exercise, payload)
+        when = _as_time(submitted_at)
+        key = (cohort, participant, module, exercise)
+        row = self._insert(key, text, when, source)
+        if row is None:
+            raise ExerciseLockedError(
+                f"'{exercise}' of module '{module}' is locked: the facilitator closed it, so "
+                "late answers are not saved")
+        version, run, row_id = row
+        return Answer(*key, version, json.loads(text), when, source, run, row_id)
+
+    def _payload_text(self, cohort: str, participant: str, module: str, exercise: str,
+                      payload: Any) -> str:
+        """The payload as the JSON text stored, or ParameterError."""
         self._check_key(cohort=cohort, participant=participant, module=module,
                         exercise=exercise)
         if not isinstance(payload, dict):
@@ -627,15 +690,96 @@ class Store:
             raise ParameterError(
                 f"payload is {len(text)} characters; the limit is {MAX_PAYLOAD_CHARS}"
             )
-        when = _as_time(submitted_at)
-        key = (cohort, participant, module, exercise)
-        row = self._insert(key, text, when, source)
-        if row is None:
-            raise ExerciseLockedError(
-                f"'{exercise}' of module '{module}' is locked: the facilitator closed it, so "
-                "late answers are not saved")
-        version, run, row_id = row
-        return Answer(*key, version, json.loads(text), when, source, run, row_id)
+        return text
+
+    def submit_batch(self, batch: list[Submission],
+                     admit: Callable[[Submission, int, Callable[[list[str]],
+                                                                dict[str, tuple[int, int]]]],
+                                     None] | None = None
+                     ) -> list[Answer | WorkshopKitError]:
+        """Several answers in one transaction (the service's group commit): for each, the
+        stored Answer, or the error that refused it (nothing of it written). Each entry's
+        `checks` (participant id, token) are checked against the tokens table inside the
+        transaction, so a token revoked before the commit refuses the answer; `admit(entry,
+        characters, usage)` may refuse an entry by raising (usage(ids) reads, in the same
+        transaction, how many versions and characters each participant has stored). A
+        database error fails the whole batch (StoreError) and writes none of it."""
+        results: list[Any] = [None] * len(batch)
+        texts: list[str] = [""] * len(batch)
+        for i, entry in enumerate(batch):
+            try:
+                texts[i] = self._payload_text(entry.cohort, entry.participant, entry.module,
+                                              entry.exercise, entry.payload)
+            except ParameterError as exc:
+                results[i] = exc
+        d = self._dialect
+        sql = d.sql(self._INSERT)
+        whens = [_as_time(entry.submitted_at) for entry in batch]
+
+        def work(conn: Any) -> list[Any]:
+            out = list(results)
+            with self._transaction(conn) as tx:
+                def usage(people: list[str]) -> dict[str, tuple[int, int]]:
+                    found = dict.fromkeys(people, (0, 0))
+                    for cohort in {e.cohort for e in batch}:
+                        for lot in _lots(people):
+                            rows = tx.execute(d.sql(
+                                "SELECT participant, COUNT(*), COALESCE(SUM(length(payload)), 0) "
+                                f"FROM answers WHERE cohort = ? AND participant IN "
+                                f"({', '.join('?' * len(lot))}) GROUP BY participant"),
+                                (cohort, *lot)).fetchall()
+                            found.update({p: (int(n), int(c)) for p, n, c in rows})
+                    return found
+
+                hashes = self._token_hashes(tx, batch)
+                for i, entry in enumerate(batch):
+                    if out[i] is not None:
+                        continue
+                    refused = next(filter(None, (
+                        _token_refusal(self.where, entry.cohort, who, token,
+                                       hashes.get(entry.cohort, {}))
+                        for who, token in entry.checks)), None)
+                    if refused is not None:
+                        out[i] = refused
+                        continue
+                    if admit is not None:
+                        try:
+                            admit(entry, len(texts[i]), usage)
+                        except WorkshopKitError as exc:
+                            out[i] = exc
+                            continue
+                    key = (entry.cohort, entry.participant, entry.module, entry.exercise)
+                    state = (entry.cohort, entry.module, exercise_key(entry.exercise))
+                    row = tx.execute(sql, (*key, texts[i], d.time_value(whens[i]), entry.source,
+                                           *state, *key, int(entry.participant == FACILITATOR),
+                                           *state)).fetchone()
+                    if row is None:
+                        out[i] = ExerciseLockedError(
+                            f"'{entry.exercise}' of module '{entry.module}' is locked: the "
+                            "facilitator closed it, so late answers are not saved")
+                        continue
+                    version, run, row_id = row
+                    out[i] = Answer(*key, version, json.loads(texts[i]), whens[i], entry.source,
+                                    run, row_id)
+            return out
+
+        return self._run("could not save the answers to", work)
+
+    def _token_hashes(self, tx: Any, batch: list[Submission]) -> dict[str, dict[str, str]]:
+        """{cohort: {who: token hash}} of everyone the batch's checks name, and the
+        facilitator (whose presence says the cohort has tokens at all)."""
+        wanted: dict[str, set[str]] = {}
+        for entry in batch:
+            for who, _token in entry.checks:
+                wanted.setdefault(entry.cohort, {FACILITATOR}).add(who)
+        found: dict[str, dict[str, str]] = {}
+        for cohort, people in wanted.items():
+            for lot in _lots(sorted(people)):
+                rows = tx.execute(self._dialect.sql(
+                    f"SELECT who, token_hash FROM tokens WHERE cohort = ? AND who IN "
+                    f"({', '.join('?' * len(lot))})"), (cohort, *lot)).fetchall()
+                found.setdefault(cohort, {}).update(dict(rows))
+        return found
 
     # The version, the run and the lock are all read inside the INSERT: a participant's answer
     # to a locked exercise inserts no row (RETURNING gives nothing); the facilitator's own
@@ -746,17 +890,9 @@ class Store:
         rows = self._query(
             "SELECT who, token_hash FROM tokens WHERE cohort = ? AND (who = ? OR who = ?)",
             (cohort, who, FACILITATOR), "could not check the token in")
-        hashes = dict(rows)
-        if not hashes:
-            raise AccessError(
-                f"cohort '{cohort}' has no tokens registered in the store {self.where}; run "
-                "`workshop-kit build` for it (it registers them)")
-        expected = hashes.get(who) or "-" * 64  # compared all the same: no early exit
-        if not hmac.compare_digest(expected.encode(), token_hash(token).encode()) \
-                or who not in hashes:
-            raise AccessError(
-                f"the token given for {role} of cohort '{cohort}' is not the right one; open "
-                "the notebook built for you (or ask the trainer for your token)")
+        refused = _token_refusal(self.where, cohort, who, token, dict(rows))
+        if refused is not None:
+            raise refused
 
     def forget(self, cohort: str, participant: str) -> int:
         """Remove every row that names one participant of a cohort, for a privacy request:
