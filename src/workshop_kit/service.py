@@ -521,6 +521,33 @@ class Service:
         kwargs["payload"] = check_answer(self.content, kwargs["module"], kwargs["exercise"],
                                          kwargs["payload"], participant=who)
 
+    def _check_draft(self, store: CheckedStore, who: str, method: str,
+                     kwargs: dict[str, Any]) -> None:
+        """A draft is the caller's own, of a module of this workshop, no bigger or deeper than
+        an answer, and one person keeps at most MAX_DRAFTS_PER_PARTICIPANT of them."""
+        kwargs["participant"] = who
+        module = kwargs["module"]
+        if module not in self.content.modules:
+            raise ParameterError(f"{method}: module '{module[:40]}' is not one of this "
+                                 f"workshop's ({', '.join(sorted(self.content.modules))})")
+        payload = kwargs.get("payload")
+        if method != "save_draft" or payload is None:
+            return
+        where = f"the draft of {module}/{kwargs['exercise'][:40]}"
+        _precheck(payload, where)
+        size = len(json.dumps(payload, ensure_ascii=False))
+        if size > MAX_ANSWER_CHARS:
+            raise ParameterError(f"{where} is {size} characters; a draft, like an answer, is "
+                                 f"at most {MAX_ANSWER_CHARS}")
+        count, chars = store.draft_usage(self.config.cohort, who)
+        full = chars + size > MAX_DRAFT_CHARS or (
+            count >= MAX_DRAFTS_PER_PARTICIPANT
+            and store.draft(self.config.cohort, who, module, kwargs["exercise"]) is None)
+        if full:
+            raise ParameterError(
+                f"participant '{who}' keeps {count} drafts ({chars} characters), the most one "
+                "person may keep; submit your answers, or ask the facilitator")
+
 
 _NOT_ACCEPTED = object()
 
@@ -707,34 +734,6 @@ def _settle(settled: list[tuple[asyncio.Future, Any]]) -> None:
     for future, result in settled:
         if not future.done():
             future.set_result(result)
-
-    def _check_draft(self, store: CheckedStore, who: str, method: str,
-                     kwargs: dict[str, Any]) -> None:
-        """A draft is the caller's own, of a module of this workshop, no bigger or deeper than
-        an answer, and one person keeps at most MAX_DRAFTS_PER_PARTICIPANT of them."""
-        kwargs["participant"] = who
-        module = kwargs["module"]
-        if module not in self.content.modules:
-            raise ParameterError(f"{method}: module '{module[:40]}' is not one of this "
-                                 f"workshop's ({', '.join(sorted(self.content.modules))})")
-        payload = kwargs.get("payload")
-        if method != "save_draft" or payload is None:
-            return
-        where = f"the draft of {module}/{kwargs['exercise'][:40]}"
-        _precheck(payload, where)
-        size = len(json.dumps(payload, ensure_ascii=False))
-        if size > MAX_ANSWER_CHARS:
-            raise ParameterError(f"{where} is {size} characters; a draft, like an answer, is "
-                                 f"at most {MAX_ANSWER_CHARS}")
-        count, chars = store.draft_usage(self.config.cohort, who)
-        full = chars + size > MAX_DRAFT_CHARS or (
-            count >= MAX_DRAFTS_PER_PARTICIPANT
-            and store.draft(self.config.cohort, who, module, kwargs["exercise"]) is None)
-        if full:
-            raise ParameterError(
-                f"participant '{who}' keeps {count} drafts ({chars} characters), the most one "
-                "person may keep; submit your answers, or ask the facilitator")
-
 
 def _whom(person: str) -> str:
     return "the facilitator" if person == FACILITATOR else f"participant '{person}'"
