@@ -19,6 +19,7 @@ PlaywrightTimeout = sync_api.TimeoutError
 
 _WORKSPACES = itertools.count(1)
 TIMEOUT = 180_000  # ms; kernels start slowly on a busy two-core machine
+VIEWPORT = {"width": 1366, "height": 900}  # a projector's screen
 
 
 def accept_dialogs(page) -> None:
@@ -57,7 +58,7 @@ def open_and_run(browser, room, path: str, expect: str):
     On a loaded machine JupyterLab sometimes drops a Run All sent while the kernel is still
     connecting, or renders a widget before its manager is ready; running all cells again is
     what a participant would do, and is safe (forms restore their saved answers)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     # A workspace of its own per context, so JupyterLab does not reopen earlier notebooks.
     workspace = f"w{next(_WORKSPACES)}"
@@ -313,6 +314,7 @@ def test_drill_and_wrapup(browser, room, screenshot):
     text = page.locator(".jp-Notebook").inner_text()
     assert "1 participant(s) have answered so far." in text
     assert "the sales team signs side letters" in text  # definitions side by side
+    screenshot(page, "facilitator-05-drill")
     context.close()
 
     context, page = open_and_run(browser, room, "demo/participants/p03/07_wrapup.ipynb",
@@ -335,6 +337,7 @@ def test_drill_and_wrapup(browser, room, screenshot):
     wait_idle(page)
     assert "1 participant(s) have answered so far." in page.locator(".jp-Notebook").inner_text()
     assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 1
+    screenshot(page, "facilitator-07-wrapup")
     context.close()
 
 
