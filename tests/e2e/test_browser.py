@@ -314,6 +314,8 @@ def test_drill_and_wrapup(browser, room, screenshot):
     text = page.locator(".jp-Notebook").inner_text()
     assert "1 participant(s) have answered so far." in text
     assert "the sales team signs side letters" in text  # definitions side by side
+    page.locator(".jp-CodeCell", has_text="room.drill_votes_chart()").evaluate(
+        "c => c.scrollIntoView()")
     screenshot(page, "facilitator-05-drill")
     context.close()
 
@@ -337,6 +339,8 @@ def test_drill_and_wrapup(browser, room, screenshot):
     wait_idle(page)
     assert "1 participant(s) have answered so far." in page.locator(".jp-Notebook").inner_text()
     assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 1
+    page.locator(".jp-CodeCell", has_text="room.trust_before_after_chart()").evaluate(
+        "c => c.scrollIntoView()")
     screenshot(page, "facilitator-07-wrapup")
     context.close()
 
