@@ -69,6 +69,13 @@ def _whole(**kwargs) -> alt.Axis:
     return alt.Axis(tickMinStep=1, format="d", **kwargs)
 
 
+def _count_axis(counts: pd.Series) -> alt.Axis:
+    """A count axis with each whole number as a tick while there are few (a faceted chart
+    ignores `tickMinStep` and would show 0.5 as "1")."""
+    top = int(counts.max()) if len(counts) else 0
+    return _whole(values=list(range(top + 1))) if top <= 12 else _whole()
+
+
 def _empty(message: str) -> alt.Chart:
     return (
         alt.Chart(pd.DataFrame({"message": [message]}))
@@ -428,9 +435,11 @@ def drill_votes(definitions: pd.DataFrame) -> alt.Chart:
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             y=alt.Y("label:N", title=None, sort="-x"),
-            x=alt.X("votes:Q", title="Votes (clearest road forward)", axis=_whole()),
+            x=alt.X("votes:Q", title="Votes (clearest road forward)",
+                    axis=_count_axis(definitions["votes"])),
             row=alt.Row("title:N", title=None, header=alt.Header(
-                labelAngle=0, labelAlign="left", labelExpr=LINES, labelLimit=0)),
+                labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left",
+                labelExpr=LINES, labelLimit=0)),
             tooltip=["title:N", "label:N", "votes:Q", "facts_used:Q"],
         )
         .resolve_scale(y="independent")
@@ -448,11 +457,13 @@ def question_yield(table: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("question:N", title=None, sort="-x", axis=_lines_axis()),
-            x=alt.X("asked:Q", title="Participants who asked it", axis=_whole()),
+            x=alt.X("asked:Q", title="Participants who asked it",
+                    axis=_count_axis(table["asked"])),
             color=alt.Color("expert_facts:O", title="Expert facts it reveals",
                             scale=alt.Scale(range=[OKABE_ITO[6], OKABE_ITO[1], OKABE_ITO[5]])),
             row=alt.Row("title:N", title=None, header=alt.Header(
-                labelAngle=0, labelAlign="left", labelExpr=LINES, labelLimit=0)),
+                labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left",
+                labelExpr=LINES, labelLimit=0)),
             tooltip=["question:N", "minutes:Q", "asked:Q", "reveals:Q", "expert_facts:Q",
                      "used_in_definition:Q"],
         )

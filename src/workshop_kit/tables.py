@@ -46,7 +46,7 @@ TABLE_STYLES = [
                                  ("white-space", "normal"), ("vertical-align", "bottom")]},
     {"selector": "td", "props": [("text-align", "left"), ("padding", "0.35em 0.8em"),
                                  ("white-space", "normal"), ("vertical-align", "top"),
-                                 ("max-width", "36em"), ("overflow-wrap", "anywhere"),
+                                 ("max-width", "36em"), ("overflow-wrap", "break-word"),
                                  ("border-bottom", "1px solid #ddd"), ("line-height", "1.35")]},
 ]
 
