@@ -1,17 +1,80 @@
 """Charts: pure functions from a tidy DataFrame (see `analysis`) to an `alt.Chart`.
 
 They never call display(); a notebook shows the returned chart. Colours come from a
-colour-blind-safe palette (Okabe-Ito).
+colour-blind-safe palette (Okabe-Ito). Importing this module registers and enables the kit's
+altair theme (`projector`): type large enough to read from the back of a room on a 1366 px
+projector. Long axis labels are wrapped into lines (never cut with "…"), counts have whole
+number axes and legends, and ids are shown in words.
 """
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
+
+from .tables import CONDITION_LABELS, human_label
 
 MIN_GROUP = 3  # as access.MIN_GROUP (a test keeps them in step): no mark for fewer people
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 TRAIT_ORDER = ["credibility", "reliability", "intimacy", "other_orientation"]
+THEME = "projector"
+LABEL_SIZE, TITLE_SIZE, CHART_TITLE_SIZE = 15, 16, 20
+LINE_HEIGHT = LABEL_SIZE + 4
+# An axis label's lines, from a label whose lines are joined by "\n" (see `wrap`).
+LINES = "split(datum.label, '\\n')"
+
+
+@alt.theme.register(THEME, enable=True)
+def projector_theme() -> alt.theme.ThemeConfig:
+    """Large type and no cut labels (labels are wrapped instead, see `wrap`)."""
+    labels = {"labelFontSize": LABEL_SIZE, "titleFontSize": TITLE_SIZE, "labelLimit": 0}
+    return alt.theme.ThemeConfig(config={
+        "axis": {**labels, "titleLimit": 0, "labelLineHeight": LINE_HEIGHT},
+        "legend": {**labels, "titleLimit": 0, "symbolSize": 140},
+        "header": {**labels, "titleLimit": 0},
+        "title": {"fontSize": CHART_TITLE_SIZE, "anchor": "start", "limit": 0},
+        "text": {"fontSize": LABEL_SIZE},
+    })
+
+
+def wrap(text: object, width: int = 32) -> str:
+    """`text` broken into lines of at most `width` characters, joined by "\n" (an axis with
+    `labelExpr=LINES` draws them as lines)."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _wrapped(frame: pd.DataFrame, column: str, width: int = 32) -> pd.DataFrame:
+    return frame.assign(**{column: frame[column].map(lambda t: wrap(t, width))})
+
+
+def _lines_axis(**kwargs) -> alt.Axis:
+    """An axis whose labels are drawn on several lines (labels made by `wrap`)."""
+    return alt.Axis(labelExpr=LINES, labelLimit=0, **kwargs)
+
+
+def _step(labels: pd.Series, minimum: int) -> alt.Step:
+    """A band tall enough for the longest wrapped label."""
+    lines = int(labels.map(lambda t: str(t).count("\n") + 1).max()) if len(labels) else 1
+    return alt.Step(max(minimum, lines * LINE_HEIGHT + 8))
+
+
+def _title(text: str, width: int = 52) -> alt.TitleParams:
+    """A chart title split into lines, so a narrow chart never cuts it."""
+    return alt.TitleParams(text=textwrap.wrap(text, width))
+
+
+def _whole(**kwargs) -> alt.Axis:
+    """An axis of counts: whole-number ticks only."""
+    return alt.Axis(tickMinStep=1, format="d", **kwargs)
+
+
+def _count_axis(counts: pd.Series) -> alt.Axis:
+    """A count axis with each whole number as a tick while there are few (a faceted chart
+    ignores `tickMinStep` and would show 0.5 as "1")."""
+    top = int(counts.max()) if len(counts) else 0
+    return _whole(values=list(range(top + 1))) if top <= 12 else _whole()
 
 
 def _empty(message: str) -> alt.Chart:
@@ -35,10 +98,11 @@ def trust_profile(scores: pd.DataFrame, scale_min: int = 1, scale_max: int = 5,
         return _empty("No trust profiles yet")
     if scores["participant"].nunique() < min_group:
         return _empty(f"Shown once at least {min_group} people have answered")
+    scores = _wrapped(scores, "label", 26)
     order = [t for t in TRAIT_ORDER if t in set(scores["trait"])]
     labels = scores.drop_duplicates("trait").set_index("trait")["label"]
     sort = [labels[t] for t in order]
-    y = alt.Y("label:N", sort=sort, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("label:N", sort=sort, title=None, axis=_lines_axis())
     x_scale = alt.Scale(domain=[scale_min, scale_max])
     means = scores.groupby(["trait", "label"], as_index=False).agg(
         mean=("score", "mean"), people=("score", "size"))
@@ -47,7 +111,7 @@ def trust_profile(scores: pd.DataFrame, scale_min: int = 1, scale_max: int = 5,
         .mark_bar(color=OKABE_ITO[4], opacity=0.6, height=22)
         .encode(
             y=y,
-            x=alt.X("mean:Q", scale=x_scale,
+            x=alt.X("mean:Q", scale=x_scale, axis=_whole(),
                     title=f"Self-rating: cohort mean (bar); dots, scores given by at least "
                           f"{min_group} people"),
             tooltip=[
@@ -69,14 +133,16 @@ def trust_profile(scores: pd.DataFrame, scale_min: int = 1, scale_max: int = 5,
             y=y,
             x=alt.X("score:Q", scale=x_scale),
             size=alt.Size("size:Q", title="participants", scale=alt.Scale(range=[120, 480]),
-                          legend=alt.Legend(orient="bottom")),
+                          legend=alt.Legend(orient="bottom", format="d",
+                                            values=sorted(int(n) for n in
+                                                          set(counts["size"])))),
             tooltip=[alt.Tooltip("score:Q", format=".0f", title="about"),
                      alt.Tooltip("size:Q", title="participants")],
         )
     )
     return (bars + dots).properties(
-        width=480, height=alt.Step(46), title="How the room rates its own trustworthiness"
-    )
+        width=480, height=_step(scores["label"], 46),
+        title=_title("How the room rates its own trustworthiness"))
 
 
 def purpose_sort(results: pd.DataFrame, categories: dict[str, str]) -> alt.Chart:
@@ -88,6 +154,7 @@ def purpose_sort(results: pd.DataFrame, categories: dict[str, str]) -> alt.Chart
     if results.empty:
         return _empty("No sorts yet")
     domain = [categories["closing"], categories["exploring"]]
+    results = _wrapped(results, "text", 44)
     # Most "closing" first: the room's reading runs from one mindset to the other.
     closing = (
         results.assign(closing=results["count"].where(results["placed"] == "closing", 0))
@@ -98,8 +165,7 @@ def purpose_sort(results: pd.DataFrame, categories: dict[str, str]) -> alt.Chart
         alt.Chart(results)
         .mark_bar()
         .encode(
-            y=alt.Y("text:N", title=None, sort=list(order.index),
-                    axis=alt.Axis(labelLimit=460)),
+            y=alt.Y("text:N", title=None, sort=list(order.index), axis=_lines_axis()),
             x=alt.X("count:Q", stack="normalize", title="Share of the room", axis=alt.Axis(
                 format="%")),
             color=alt.Color(
@@ -109,7 +175,8 @@ def purpose_sort(results: pd.DataFrame, categories: dict[str, str]) -> alt.Chart
             ),
             tooltip=["text:N", "category:N", "count:Q"],
         )
-        .properties(width=420, height=alt.Step(24), title="How the room sorted each statement")
+        .properties(width=420, height=_step(results["text"], 24),
+                    title=_title("How the room sorted each statement"))
     )
 
 
@@ -120,17 +187,18 @@ def misplaced(table: pd.DataFrame, top: int = 5) -> alt.Chart:
     """
     if table.empty:
         return _empty("No sorts yet")
-    head = table.head(top)
+    head = _wrapped(table.head(top), "text", 44)
     return (
         alt.Chart(head)
         .mark_bar(color=OKABE_ITO[1])
         .encode(
-            y=alt.Y("text:N", sort="-x", title=None, axis=alt.Axis(labelLimit=460)),
+            y=alt.Y("text:N", sort="-x", title=None, axis=_lines_axis()),
             x=alt.X("share:Q", title="Share who read it the other way",
                     scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
             tooltip=["text:N", "expected:N", alt.Tooltip("share:Q", format=".0%")],
         )
-        .properties(width=420, height=alt.Step(26), title="Most often read the other way")
+        .properties(width=420, height=_step(head["text"], 26),
+                    title=_title("Most often read the other way"))
     )
 
 
@@ -161,17 +229,19 @@ def roleplay_outcomes(paths: pd.DataFrame, outcomes: dict[str, str]) -> alt.Char
         return _empty("No role-plays played to an ending yet")
     counts = paths.groupby(["title", "outcome", "outcome_label"], as_index=False).size()
     counts["order"] = counts["outcome"].map(list(OUTCOME_COLOURS).index)
+    counts = _wrapped(counts, "title", 30)
     return (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            y=alt.Y("title:N", title=None, axis=alt.Axis(labelLimit=360)),
-            x=alt.X("size:Q", title="Sellers", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("title:N", title=None, axis=_lines_axis()),
+            x=alt.X("size:Q", title="Sellers", axis=_whole()),
             color=_outcome_colour(outcomes),
             order=alt.Order("order:Q"),
             tooltip=["title:N", "outcome_label:N", alt.Tooltip("size:Q", title="sellers")],
         )
-        .properties(width=420, height=alt.Step(34), title="How each role-play ended")
+        .properties(width=420, height=_step(counts["title"], 34),
+                    title=_title("How each role-play ended"))
     )
 
 
@@ -188,7 +258,7 @@ def talk_share(rounds: pd.DataFrame, outcomes: dict[str, str]) -> alt.Chart:
     # Spread the dots of one outcome over its row, the same way every time (no random jitter).
     timed = timed.assign(jitter=[(i % 5 - 2) * 5 for i in range(len(timed))])
     order = [outcomes[o] for o in OUTCOME_COLOURS if o in outcomes]
-    y = alt.Y("outcome_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("outcome_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     x_scale = alt.Scale(domain=[0, 1])
     dots = (
         alt.Chart(timed)
@@ -197,7 +267,7 @@ def talk_share(rounds: pd.DataFrame, outcomes: dict[str, str]) -> alt.Chart:
             y=y,
             yOffset=alt.YOffset("jitter:Q"),
             x=alt.X("seller_share:Q", scale=x_scale, axis=alt.Axis(format="%"),
-                    title="Seller's share of talk time (seller ÷ seller + buyer)"),
+                    title=["Seller's share of talk time", "(seller ÷ seller + buyer)"]),
             color=_outcome_colour(outcomes),
             tooltip=["seller:N", "title:N", "outcome_label:N",
                      alt.Tooltip("seller_share:Q", format=".0%", title="seller's share")],
@@ -213,7 +283,7 @@ def talk_share(rounds: pd.DataFrame, outcomes: dict[str, str]) -> alt.Chart:
         .encode(x="x:Q")
     return (dots + means + even).properties(
         width=480, height=alt.Step(54),
-        title="The more the seller talked, the worse it went?")
+        title=_title("The more the seller talked, the worse it went?"))
 
 
 def checklist(results: pd.DataFrame) -> alt.Chart:
@@ -223,18 +293,19 @@ def checklist(results: pd.DataFrame) -> alt.Chart:
     """
     if results.empty or results["observed"].max() == 0:
         return _empty("No observer sheets yet")
+    results = _wrapped(results, "text", 44)
     return (
         alt.Chart(results)
         .mark_bar(color=OKABE_ITO[0])
         .encode(
-            y=alt.Y("text:N", sort=list(results["text"]), title=None,
-                    axis=alt.Axis(labelLimit=460)),
+            y=alt.Y("text:N", sort=list(results["text"]), title=None, axis=_lines_axis()),
             x=alt.X("share:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
                     title="Share of observed rounds"),
             tooltip=["text:N", "ticked:Q", "observed:Q",
                      alt.Tooltip("share:Q", format=".0%")],
         )
-        .properties(width=380, height=alt.Step(28), title="What the observers saw")
+        .properties(width=380, height=_step(results["text"], 28),
+                    title=_title("What the observers saw"))
     )
 
 
@@ -254,12 +325,12 @@ def leaderboard(board: pd.DataFrame, top: int = 20) -> alt.Chart:
     if board.empty:
         return _empty("No strategies yet")
     head = board.head(top)
+    head = head.assign(player=head["player"].map(lambda p: wrap(human_label(p), 30)))
     return (
         alt.Chart(head)
         .mark_bar()
         .encode(
-            y=alt.Y("player:N", sort=list(head["player"]), title=None,
-                    axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("player:N", sort=list(head["player"]), title=None, axis=_lines_axis()),
             x=alt.X("median_per_round:Q", title="Points per round (median over repetitions)"),
             color=alt.Color("entry:N", scale=alt.Scale(domain=["cohort", "classic"],
                                                        range=[OKABE_ITO[0], "#999999"]),
@@ -268,7 +339,8 @@ def leaderboard(board: pd.DataFrame, top: int = 20) -> alt.Chart:
                      alt.Tooltip("median_per_round:Q", format=".2f"),
                      alt.Tooltip("cooperation_rate:Q", format=".0%", title="shares")],
         )
-        .properties(width=420, height=alt.Step(20), title="Cohort tournament leaderboard")
+        .properties(width=420, height=_step(head["player"], 22),
+                    title=_title("Cohort tournament leaderboard"))
     )
 
 
@@ -280,19 +352,25 @@ def live_cooperation(table: pd.DataFrame, conditions: dict[str, str]) -> alt.Cha
     """
     if table.empty:
         return _empty("No live rounds played yet")
-    domain = [c for c in conditions if c in set(table["condition"])]
+    ids = [c for c in conditions if c in set(table["condition"])]
+    domain = [CONDITION_LABELS.get(c, human_label(c)) for c in ids]
+    table = table.assign(condition=table["condition"].map(
+        lambda c: CONDITION_LABELS.get(c, human_label(c))))
+    last = int(table["round"].max())
+    rounds = list(range(1, last + 1)) if last <= 30 else None
     base = alt.Chart(table).encode(
-        x=alt.X("round:Q", title="Round", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("round:Q", title="Round", scale=alt.Scale(domain=[1, max(last, 2)]),
+                axis=_whole(values=rounds) if rounds else _whole()),
         y=alt.Y("cooperation:Q", title="Share who shared", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
         color=alt.Color("condition:N", scale=alt.Scale(
-            domain=domain, range=[CONDITION_COLOURS[c] for c in domain]),
+            domain=domain, range=[CONDITION_COLOURS[c] for c in ids]),
             legend=alt.Legend(title=None, orient="top")),
         tooltip=["condition:N", "round:Q",
                  alt.Tooltip("cooperation:Q", format=".0%", title="shared"), "moves:Q"],
     )
     return (base.mark_line() + base.mark_circle(size=60)).properties(
-        width=480, height=240, title="Live rounds: how often people shared")
+        width=480, height=240, title=_title("Live rounds: how often people shared"))
 
 
 def game_length(table: pd.DataFrame) -> alt.Chart:
@@ -321,7 +399,7 @@ def game_length(table: pd.DataFrame) -> alt.Chart:
         tooltip=["turns:O", "stage:N", alt.Tooltip("points_per_round:Q", format=".2f")],
     ).properties(width=220, height=200)
     return alt.hconcat(coop, points).properties(
-        title="Short games and long games: what the surviving strategies do")
+        title=_title("Short games and long games: what the surviving strategies do"))
 
 
 def evolution(shares: pd.DataFrame, top: int = 8) -> alt.Chart:
@@ -338,21 +416,23 @@ def evolution(shares: pd.DataFrame, top: int = 8) -> alt.Chart:
                                                               "others"))
     grouped = grouped.groupby(["generation", "strategy"], as_index=False)["share"].sum()
     order = [*keep, "others"] if len(keep) < shares["strategy"].nunique() else keep
+    grouped = grouped.assign(strategy=grouped["strategy"].map(human_label))
+    order = [human_label(s) for s in order]
     palette = [*OKABE_ITO, "#000000", "#999999"][: len(order)]
     return (
         alt.Chart(grouped)
         .mark_area()
         .encode(
-            x=alt.X("generation:Q", title="Generation"),
+            x=alt.X("generation:Q", title="Generation", axis=_whole()),
             y=alt.Y("share:Q", stack="normalize", title="Share of the population",
                     axis=alt.Axis(format="%")),
             color=alt.Color("strategy:N", sort=order,
                             scale=alt.Scale(domain=order, range=palette),
-                            legend=alt.Legend(title=None)),
+                            legend=alt.Legend(title=None, labelLimit=0)),
             order=alt.Order("strategy:N"),
             tooltip=["generation:Q", "strategy:N", alt.Tooltip("share:Q", format=".1%")],
         )
-        .properties(width=480, height=240, title="Evolution: who survives")
+        .properties(width=480, height=240, title=_title("Evolution: who survives"))
     )
 
 
@@ -361,19 +441,21 @@ def drill_votes(definitions: pd.DataFrame) -> alt.Chart:
     `label` column naming each definition without its author)."""
     if definitions.empty:
         return _empty("No definitions yet")
+    definitions = _wrapped(definitions, "title", 60)
     return (
         alt.Chart(definitions)
         .mark_bar(color=OKABE_ITO[0])
         .encode(
             y=alt.Y("label:N", title=None, sort="-x"),
             x=alt.X("votes:Q", title="Votes (clearest road forward)",
-                    axis=alt.Axis(tickMinStep=1)),
-            row=alt.Row("title:N", title=None, header=alt.Header(labelAngle=0,
-                                                                  labelAlign="left")),
+                    axis=_count_axis(definitions["votes"])),
+            row=alt.Row("title:N", title=None, header=alt.Header(
+                labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left",
+                labelExpr=LINES, labelLimit=0)),
             tooltip=["title:N", "label:N", "votes:Q", "facts_used:Q"],
         )
         .resolve_scale(y="independent")
-        .properties(width=360)
+        .properties(width=360, height=alt.Step(28))
     )
 
 
@@ -381,21 +463,24 @@ def question_yield(table: pd.DataFrame) -> alt.Chart:
     """How many asked each question, coloured by how many expert facts it reveals."""
     if table.empty:
         return _empty("No questions asked yet")
+    table = _wrapped(_wrapped(table, "question", 44), "title", 60)
     return (
         alt.Chart(table)
         .mark_bar()
         .encode(
-            y=alt.Y("question:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
-            x=alt.X("asked:Q", title="Participants who asked it", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("question:N", title=None, sort="-x", axis=_lines_axis()),
+            x=alt.X("asked:Q", title="Participants who asked it",
+                    axis=_count_axis(table["asked"])),
             color=alt.Color("expert_facts:O", title="Expert facts it reveals",
                             scale=alt.Scale(range=[OKABE_ITO[6], OKABE_ITO[1], OKABE_ITO[5]])),
-            row=alt.Row("title:N", title=None, header=alt.Header(labelAngle=0,
-                                                                  labelAlign="left")),
+            row=alt.Row("title:N", title=None, header=alt.Header(
+                labelAngle=0, labelOrient="top", labelAnchor="start", labelAlign="left",
+                labelExpr=LINES, labelLimit=0)),
             tooltip=["question:N", "minutes:Q", "asked:Q", "reveals:Q", "expert_facts:Q",
                      "used_in_definition:Q"],
         )
         .resolve_scale(y="independent")
-        .properties(width=300)
+        .properties(width=300, height=_step(table["question"], 24))
     )
 
 
@@ -415,19 +500,20 @@ def trust_before_after(stages: pd.DataFrame, scale_min: int = 1, scale_max: int 
         return _empty(f"Shown once at least {min_group} people have answered")
     order = list(dict.fromkeys(stages.sort_values("stage", ascending=False)["stage"]))
     order = sorted(order, key=lambda s: not s.startswith("Check-in"))
+    stages = _wrapped(stages, "label", 26)
     return (
         alt.Chart(stages)
         .mark_bar(height=12)
         .encode(
-            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("label:N", title=None, axis=_lines_axis()),
             yOffset=alt.YOffset("stage:N", sort=order),
             x=alt.X("mean(score):Q", scale=alt.Scale(domain=[scale_min, scale_max]),
-                    title="Mean self-rating"),
+                    title="Mean self-rating", axis=_whole()),
             color=alt.Color("stage:N", sort=order, title=None,
                             scale=alt.Scale(range=STAGE_COLOURS),
                             legend=alt.Legend(orient="bottom")),
             tooltip=["stage:N", "label:N", alt.Tooltip("mean(score):Q", format=".2f"),
                      alt.Tooltip("count(score):Q", title="participants")],
         )
-        .properties(width=420)
+        .properties(width=420, height=_step(stages["label"], 40))
     )

@@ -274,11 +274,14 @@ class Cockpit(widgets.VBox):
             widgets.HBox([self.ids_toggle, self.projector_toggle]),
         ])
         self.screen = widgets.VBox([self.agenda_box, widgets.HBox([self.timer_box]),
-                                    self.status_box, self.results_box])
+                                    self.status_box])
         self.screen.add_class("wk-cockpit")
+        # The results come last: a tall chart never pushes Lock or Reveal below the fold.
+        self.results_panel = widgets.VBox([self.results_box])
+        self.results_panel.add_class("wk-cockpit")
         self.children = [self.style, self.screen,
                          widgets.HBox([*self.timer_buttons, self.ticker]), self.controls,
-                         self.message]
+                         self.message, self.results_panel]
 
         self.module_picker.observe(
             lambda c: None if self._quiet else self.select(c["new"]), names="value")
@@ -379,9 +382,10 @@ class Cockpit(widgets.VBox):
             self.answered_count = len(answered)
             self.missing = [] if self.personal else [p for p in self.expected
                                                      if p not in answered]
-            self.screen.remove_class("wk-compact")
-            if not self.projector:
-                self.screen.add_class("wk-compact")
+            for box in (self.screen, self.results_panel):
+                box.remove_class("wk-compact")
+                if not self.projector:
+                    box.add_class("wk-compact")
             self.ids_toggle.disabled = self.personal
             self._show_agenda()
             self._show_timer()

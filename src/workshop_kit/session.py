@@ -23,6 +23,7 @@ from .content import Script
 from .errors import ParameterError
 from .names import listed, lookup, shown
 from .store import FACILITATOR
+from .tables import projector_table
 from .widgets import (
     BuyerReflectionForm,
     CommitmentsForm,
@@ -348,12 +349,13 @@ class FacilitatorSession(_Session):
     def trust_profile_summary(self) -> pd.DataFrame:
         """Per trait, weakest first: how many answered, the mean, the lowest and highest."""
         summary = analysis.trust_summary(self._trust_scores())
-        return summary.drop(columns="trait").set_index("label")
+        return projector_table(summary.drop(columns="trait").set_index("label")
+                               .rename_axis("trait"))
 
     def client_situations(self) -> pd.DataFrame:
         checkin = self.content.checkin
         answers = self.store.module_answers(self.cohort_id, "checkin", checkin.exercise)
-        return analysis.situations(answers)
+        return projector_table(analysis.situations(answers))
 
     # -- purpose of selling --------------------------------------------------------------
     def _placements(self) -> pd.DataFrame:
@@ -392,7 +394,8 @@ class FacilitatorSession(_Session):
 
     def live_summary(self) -> pd.DataFrame:
         """Per condition: rounds, share of moves that shared, points per round."""
-        return analysis.condition_summary(self._live(), dict(self.content.dilemma.conditions))
+        return projector_table(analysis.condition_summary(
+            self._live(), dict(self.content.dilemma.conditions)), words=["condition"])
 
     def _players(self) -> tuple[list, list[str]]:
         answers = self.store.module_answers(self.cohort_id, "dilemma",
@@ -425,14 +428,16 @@ class FacilitatorSession(_Session):
         strategies, problems = analysis.cohort_strategies(answers, names)
         rows = [{"strategy": s.name, "in words": describe(s)} for s in strategies]
         rows += [{"strategy": "(not entered)", "in words": p} for p in problems]
-        return pd.DataFrame(rows, columns=["strategy", "in words"])
+        return projector_table(pd.DataFrame(rows, columns=["strategy", "in words"]),
+                               words=["strategy"])
 
     def leaderboard(self, top: int = 15) -> pd.DataFrame:
         """The cohort tournament, best first: the cohort's strategies and the classics."""
         result, names, _ = self._tournament()
         board = analysis.leaderboard(result, names)
-        return board.head(top)[["rank", "player", "entry", "median_per_round",
-                                "cooperation_rate"]].set_index("rank")
+        return projector_table(board.head(top)[["rank", "player", "entry", "median_per_round",
+                                                "cooperation_rate"]].set_index("rank"),
+                               words=["player", "entry"])
 
     def leaderboard_chart(self) -> alt.Chart:
         result, names, _ = self._tournament()
@@ -462,7 +467,8 @@ class FacilitatorSession(_Session):
 
     def misplaced_statements(self, top: int = 5) -> pd.DataFrame:
         table = analysis.misplaced_statements(self._placements(), self.content.purpose)
-        return table.head(top)[["text", "expected", "misplaced", "sorted", "why"]]
+        return projector_table(table.head(top)[["text", "expected", "misplaced", "sorted",
+                                                "why"]].rename(columns={"text": "statement"}))
 
     # -- role-play -------------------------------------------------------------------------
     def _roleplay(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -481,7 +487,8 @@ class FacilitatorSession(_Session):
     def roleplay_paths(self) -> pd.DataFrame:
         """The paths sellers took through each script (the choices, in order), most taken first."""
         paths, _ = self._roleplay()
-        return analysis.common_paths(paths).set_index(["title", "path"])
+        return projector_table(analysis.common_paths(paths).set_index(["title", "path"]),
+                               words=["path"])
 
     def buyer_reflections(self) -> pd.DataFrame:
         """What the buyers wrote after each round (how it felt, what built or cost trust),
@@ -496,7 +503,7 @@ class FacilitatorSession(_Session):
     def talk_share_table(self) -> pd.DataFrame:
         """The seller's share of talk time for each outcome (rounds an observer timed)."""
         table = analysis.talk_share_by_outcome(self._roleplay_rounds(), self.content.roleplay)
-        return table.set_index("outcome_label")
+        return projector_table(table.set_index("outcome_label"))
 
     def checklist_chart(self) -> alt.Chart:
         _, observations = self._roleplay()
@@ -505,7 +512,8 @@ class FacilitatorSession(_Session):
     def debrief_points(self, top: int = 5) -> pd.DataFrame:
         """The endings reached most often, and the point to make about each."""
         paths, _ = self._roleplay()
-        return analysis.common_endings(paths, top).set_index(["title", "ending"])
+        return projector_table(analysis.common_endings(paths, top).set_index(["title", "ending"]),
+                               words=["ending"])
 
     # -- problem-definition drill -----------------------------------------------------------
     def _definitions(self) -> pd.DataFrame:
@@ -523,14 +531,15 @@ class FacilitatorSession(_Session):
         rows = [{"case": c.title, "practice area": c.practice_area,
                  "client says": c.stated_problem, "definitions": int(counts.get(c.id, 0))}
                 for c in self.content.cases.values()]
-        return pd.DataFrame(rows).set_index("case")
+        return projector_table(pd.DataFrame(rows).set_index("case"), words=["practice area"])
 
     def drill_definitions(self) -> pd.DataFrame:
         """The definitions side by side, per case, most voted first, without names; how many
         revealed facts each mentions (a word match) and how many an expert draws on."""
         table = self._definitions()
-        return table[["title", "label", "definition", "votes", "asked", "facts_used",
-                      "expert_used"]].set_index(["title", "label"])
+        return projector_table(table[["title", "label", "definition", "votes", "asked",
+                                      "facts_used", "expert_used"]].set_index(["title", "label"])
+                               .rename_axis(["case", "definition no."]))
 
     def drill_votes_chart(self) -> alt.Chart:
         return charts.drill_votes(self._definitions())
@@ -546,7 +555,8 @@ class FacilitatorSession(_Session):
     def drill_questions(self) -> pd.DataFrame:
         """Per case, the questions that reveal most first: asked by how many, and how many
         of those who asked used what it revealed."""
-        return self._question_yield().set_index(["title", "question"]).drop(columns="case")
+        return projector_table(self._question_yield().set_index(["title", "question"])
+                               .drop(columns="case").rename_axis(["case", "question"]))
 
     def expert_readings(self) -> HTML:
         """Each case's stated problem, the expert reading and the traps, for the debrief."""
@@ -566,7 +576,7 @@ class FacilitatorSession(_Session):
     def gift_gallery(self) -> pd.DataFrame:
         """Every gift plan, without names, and how much partner feedback each received."""
         answers = self.store.module_answers(self.cohort_id, "gift")
-        return analysis.gift_gallery(answers, self.content.gift)
+        return projector_table(analysis.gift_gallery(answers, self.content.gift))
 
     def gift_debrief(self) -> HTML:
         items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.gift.debrief)
@@ -588,13 +598,14 @@ class FacilitatorSession(_Session):
     def trust_change(self) -> pd.DataFrame:
         """Per trait: the room's mean this morning and now, and the change."""
         table = analysis.trust_change(self._trust_scores(), self._trust_after())
-        return table.drop(columns="trait").set_index("label")
+        return projector_table(table.drop(columns="trait").set_index("label")
+                               .rename_axis("trait"))
 
     def commitments_shared(self) -> pd.DataFrame:
         """Commitments of those who chose to share them, without names, by date."""
         wrapup = self.content.wrapup
         answers = self.store.module_answers(self.cohort_id, "wrapup", wrapup.exercise)
-        return analysis.commitments(answers, wrapup.exercise)
+        return projector_table(analysis.commitments(answers, wrapup.exercise))
 
     def wrapup_debrief(self) -> HTML:
         items = "".join(f"<li>{html.escape(q)}</li>" for q in self.content.wrapup.debrief)

@@ -36,6 +36,7 @@ from .content import (
 )
 from .errors import ExerciseLockedError, WorkshopKitError
 from .store import FACILITATOR, Store
+from .tables import human_label
 
 LOCKED_MESSAGE = ("The facilitator has closed this exercise, so your answer was not saved. "
                   "It is still here: show it to your neighbour or the facilitator.")
@@ -1161,14 +1162,18 @@ class GameControl(widgets.VBox):
                  **kwargs: Any):
         super().__init__(**kwargs)
         self.store, self.cohort, self.content, self.seed = store, cohort, content, seed
-        style = {"description_width": "220px"}
+        # The label column is as wide as its longest label, and each control is wide enough
+        # for its own text (the default 300 px left a 72 px dropdown and a 0 px slider track).
+        style = {"description_width": "16em"}
+        wide = widgets.Layout(width="min(100%, 46em)")
         self.condition = widgets.Dropdown(
-            description="Condition", style=style,
+            description="Condition", style=style, layout=wide,
             options=[(text.split(".")[0], key) for key, text in content.conditions.items()],
             value="one_shot")
         self.continue_probability = widgets.FloatSlider(
-            description="Chance of another round", style=style, min=0.5, max=0.98,
-            step=0.01, value=content.default_continue_probability, readout_format=".0%")
+            description="Chance of another round", style=style, layout=wide, min=0.5,
+            max=0.98, step=0.01, value=content.default_continue_probability,
+            readout_format=".0%")
         self.start_button = widgets.Button(description="Start a new game",
                                            button_style="primary")
         self.start_button.on_click(lambda _b: self.start())
@@ -1212,7 +1217,7 @@ class GameControl(widgets.VBox):
         humans = len([p for p in game.players() if p != BOT])
         progress = ", ".join(f"round {r}: {per_round[r]}/{humans}" for r in sorted(per_round))
         self.message.value = (
-            f"<p><b>Game {game.number}</b> ({html.escape(game.condition)}, "
+            f"<p><b>Game {game.number}</b> ({html.escape(human_label(game.condition))}, "
             f"{len(game.players())} players, {game.rounds} round(s) drawn — keep that to "
             f"yourself). Moves so far: {progress or 'none yet'}.</p>")
 

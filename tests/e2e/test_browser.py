@@ -20,6 +20,7 @@ PlaywrightTimeout = sync_api.TimeoutError
 _WORKSPACES = itertools.count(1)
 NOTEBOOK_OF: dict = {}  # page -> the notebook file it opened (see cell_output)
 TIMEOUT = 180_000  # ms; kernels start slowly on a busy two-core machine
+VIEWPORT = {"width": 1366, "height": 900}  # a projector's screen
 
 
 def accept_dialogs(page) -> None:
@@ -59,7 +60,7 @@ def open_and_run(browser, room, path: str, expect: str):
     On a loaded machine JupyterLab sometimes drops a Run All sent while the kernel is still
     connecting, or renders a widget before its manager is ready; running all cells again is
     what a participant would do, and is safe (forms restore their saved answers)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     # A workspace of its own per context, so JupyterLab does not reopen earlier notebooks.
     workspace = f"w{next(_WORKSPACES)}"
@@ -318,6 +319,9 @@ def test_drill_and_wrapup(browser, room, screenshot):
     text = page.locator(".jp-Notebook").inner_text()
     assert "1 participant(s) have answered so far." in text
     assert "the sales team signs side letters" in text  # definitions side by side
+    page.locator(".jp-CodeCell", has_text="room.drill_votes_chart()").evaluate(
+        "c => c.scrollIntoView()")
+    screenshot(page, "facilitator-05-drill")
     context.close()
 
     context, page = open_and_run(browser, room, "demo/participants/p03/07_wrapup.ipynb",
@@ -340,6 +344,9 @@ def test_drill_and_wrapup(browser, room, screenshot):
     wait_idle(page)
     assert "1 participant(s) have answered so far." in page.locator(".jp-Notebook").inner_text()
     assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 1
+    page.locator(".jp-CodeCell", has_text="room.trust_before_after_chart()").evaluate(
+        "c => c.scrollIntoView()")
+    screenshot(page, "facilitator-07-wrapup")
     context.close()
 
 
