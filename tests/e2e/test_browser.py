@@ -288,12 +288,17 @@ def test_cockpit_locks_an_exercise_and_counts_by_itself(browser, room, screensho
     cockpit.close()
 
 
-def cell_output(page, source: str):
-    """The output area of the code cell whose source is `source`. A built notebook's code is
-    folded (its text is not in the page): the cell is found by its place in the file."""
+def code_cell(page, source: str):
+    """The code cell whose source is `source`. A built notebook's code is folded (its text is
+    not in the page): the cell is found by its place in the notebook's file."""
     cells = json.loads(NOTEBOOK_OF[page].read_text(encoding="utf-8"))["cells"]
     index = next(i for i, c in enumerate(cells) if "".join(c["source"]).strip() == source)
-    return page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea")
+    return page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+
+def cell_output(page, source: str):
+    """The output area of the code cell whose source is `source` (see `code_cell`)."""
+    return code_cell(page, source).locator(".jp-OutputArea")
 
 
 def test_drill_and_wrapup(browser, room, screenshot):
@@ -319,7 +324,7 @@ def test_drill_and_wrapup(browser, room, screenshot):
     text = page.locator(".jp-Notebook").inner_text()
     assert "1 participant(s) have answered so far." in text
     assert "the sales team signs side letters" in text  # definitions side by side
-    page.locator(".jp-CodeCell", has_text="room.drill_votes_chart()").evaluate(
+    code_cell(page, "room.drill_votes_chart()").evaluate(
         "c => c.scrollIntoView()")
     screenshot(page, "facilitator-05-drill")
     context.close()
@@ -344,7 +349,7 @@ def test_drill_and_wrapup(browser, room, screenshot):
     wait_idle(page)
     assert "1 participant(s) have answered so far." in page.locator(".jp-Notebook").inner_text()
     assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 1
-    page.locator(".jp-CodeCell", has_text="room.trust_before_after_chart()").evaluate(
+    code_cell(page, "room.trust_before_after_chart()").evaluate(
         "c => c.scrollIntoView()")
     screenshot(page, "facilitator-07-wrapup")
     context.close()

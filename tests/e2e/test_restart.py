@@ -8,7 +8,7 @@ import itertools
 
 from workshop_kit.widgets import LOST_MESSAGE
 
-from .test_browser import TIMEOUT, accept_dialogs, run_all, store
+from .test_browser import NOTEBOOK_OF, TIMEOUT, accept_dialogs, code_cell, run_all, store
 
 _WORKSPACES = itertools.count(1)
 NOTEBOOK = "pair/participants/bob/01_checkin.ipynb"
@@ -58,10 +58,12 @@ def test_a_restarted_kernel_keeps_typed_text_and_says_how_to_reconnect(browser, 
     # Running only the form's cell in the fresh kernel: one sentence says what to do, the
     # traceback is folded under it
     accept_dialogs(page)
-    cell = page.locator(".jp-CodeCell", has_text="me.trust_profile()")
+    NOTEBOOK_OF[page] = room["root"] / NOTEBOOK
+    cell = code_cell(page, "me.trust_profile()")
     said = cell.locator(".jp-OutputArea-output", has_text="have not run yet")
     for _attempt in range(4):  # a run sent while the kernel restarts can be dropped
-        cell.locator(".jp-InputArea-editor").click()
+        # a click in its output selects the cell (its code is folded)
+        cell.locator(".jp-OutputArea-output").first.click(position={"x": 4, "y": 4})
         page.keyboard.press("Shift+Enter")
         try:
             said.wait_for(timeout=TIMEOUT // 3)
