@@ -98,6 +98,8 @@ def test_long_labels_are_wrapped_into_lines_not_cut(content):
     assert "Other-orientation: their\ninterests at heart?" in y["sort"]
     assert all(len(line) <= 26 for label in y["sort"] for line in label.split("\n"))
     assert charts.wrap("a b c", 3) == "a b\nc"
+    # the mean bars start at 0, left of a 1-5 axis: clipped, so they never cover the labels
+    assert spec["layer"][0]["mark"]["clip"] is True
 
 
 def test_legend_counts_are_whole_numbers(content):

@@ -108,7 +108,7 @@ def trust_profile(scores: pd.DataFrame, scale_min: int = 1, scale_max: int = 5,
         mean=("score", "mean"), people=("score", "size"))
     bars = (
         alt.Chart(means)
-        .mark_bar(color=OKABE_ITO[4], opacity=0.6, height=22)
+        .mark_bar(color=OKABE_ITO[4], opacity=0.6, height=22, clip=True)
         .encode(
             y=y,
             x=alt.X("mean:Q", scale=x_scale, axis=_whole(),
@@ -503,7 +503,7 @@ def trust_before_after(stages: pd.DataFrame, scale_min: int = 1, scale_max: int 
     stages = _wrapped(stages, "label", 26)
     return (
         alt.Chart(stages)
-        .mark_bar(height=12)
+        .mark_bar(height=12, clip=True)
         .encode(
             y=alt.Y("label:N", title=None, axis=_lines_axis()),
             yOffset=alt.YOffset("stage:N", sort=order),

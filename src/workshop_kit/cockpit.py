@@ -238,8 +238,10 @@ class Cockpit(widgets.VBox):
 
         self.style = widgets.HTML(_CSS)
         self.agenda_box = widgets.HTML()
+        # wide enough for a module's whole title on a 1366 px projector
         self.module_picker = widgets.Dropdown(description="Module",
-                                              options=[(m.title, m.id) for m in agenda])
+                                              options=[(m.title, m.id) for m in agenda],
+                                              layout=widgets.Layout(width="30em"))
         self.exercise_picker = widgets.Dropdown(description="Exercise")
         self.ids_toggle = widgets.Checkbox(description="Show who is missing (names)",
                                            indent=False)
