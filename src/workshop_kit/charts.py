@@ -24,6 +24,9 @@ LABEL_SIZE, TITLE_SIZE, CHART_TITLE_SIZE = 15, 16, 20
 LINE_HEIGHT = LABEL_SIZE + 4
 # An axis label's lines, from a label whose lines are joined by "\n" (see `wrap`).
 LINES = "split(datum.label, '\\n')"
+# A chart split into rows measures its axis labels a few pixels short: room on the left so
+# the first letter is never cut.
+FACET_PADDING = {"left": 16, "top": 5, "right": 5, "bottom": 5}
 
 
 @alt.theme.register(THEME, enable=True)
@@ -455,7 +458,7 @@ def drill_votes(definitions: pd.DataFrame) -> alt.Chart:
             tooltip=["title:N", "label:N", "votes:Q", "facts_used:Q"],
         )
         .resolve_scale(y="independent")
-        .properties(width=360, height=alt.Step(28))
+        .properties(width=360, height=alt.Step(28), padding=FACET_PADDING)
     )
 
 
@@ -480,7 +483,7 @@ def question_yield(table: pd.DataFrame) -> alt.Chart:
                      "used_in_definition:Q"],
         )
         .resolve_scale(y="independent")
-        .properties(width=300, height=_step(table["question"], 24))
+        .properties(width=300, height=_step(table["question"], 24), padding=FACET_PADDING)
     )
 
 
