@@ -335,6 +335,19 @@ def _roleplay_plan(content: Content, groups: RoleplayGroups) -> list[dict[str, A
     return plan
 
 
+def _publish_record(manifest: dict[str, Any], module: str, exercise: str,
+                    payload: dict[str, Any]) -> bool:
+    """Record `payload` in the store as the facilitator's answer to module/exercise (the
+    records the service reads its rules from), only when it changed; True if it wrote."""
+    cohort_id = manifest["cohort"]["id"]
+    with Store(manifest["store_url"]) as store:
+        current = store.latest_answer(cohort_id, FACILITATOR, module, exercise)
+        if current is not None and current.payload == payload:
+            return False
+        store.submit(cohort_id, FACILITATOR, module, exercise, payload, source="build")
+    return True
+
+
 def publish_drill_vote_cases(manifest: dict[str, Any]) -> bool:
     """Record in the store the drill case each participant votes on (the facilitator's
     answer), so the service lets someone alone on their case vote on another. Writes only
@@ -344,15 +357,7 @@ def publish_drill_vote_cases(manifest: dict[str, Any]) -> bool:
     cases = manifest.get("drill_vote_cases")
     if not cases:
         return False
-    payload = {"cases": cases}
-    cohort_id = manifest["cohort"]["id"]
-    with Store(manifest["store_url"]) as store:
-        current = store.latest_answer(cohort_id, FACILITATOR, DRILL_MODULE, VOTE_CASES_EXERCISE)
-        if current is not None and current.payload == payload:
-            return False
-        store.submit(cohort_id, FACILITATOR, DRILL_MODULE, VOTE_CASES_EXERCISE, payload,
-                     source="build")
-    return True
+    return _publish_record(manifest, DRILL_MODULE, VOTE_CASES_EXERCISE, {"cases": cases})
 
 
 def publish_roleplay_groups(manifest: dict[str, Any]) -> bool:
@@ -364,16 +369,8 @@ def publish_roleplay_groups(manifest: dict[str, Any]) -> bool:
     plan = manifest.get("roleplay_groups")
     if not plan:
         return False
-    payload = {"groups": plan}
-    cohort_id = manifest["cohort"]["id"]
-    with Store(manifest["store_url"]) as store:
-        current = store.latest_answer(cohort_id, FACILITATOR, ROLEPLAY_MODULE,
-                                      ROLEPLAY_GROUPS_EXERCISE)
-        if current is not None and current.payload == payload:
-            return False
-        store.submit(cohort_id, FACILITATOR, ROLEPLAY_MODULE, ROLEPLAY_GROUPS_EXERCISE, payload,
-                     source="build")
-    return True
+    return _publish_record(manifest, ROLEPLAY_MODULE, ROLEPLAY_GROUPS_EXERCISE,
+                           {"groups": plan})
 
 
 def _groups_html(plan: list[dict[str, Any]], shown: dict[str, str]) -> str:
@@ -676,15 +673,8 @@ def publish_gift_pairs(manifest: dict[str, Any]) -> bool:
 
     if "gift" not in [m["id"] for m in manifest["modules"]]:
         return False
-    payload = {"groups": gift_groups(manifest)}
-    cohort_id = manifest["cohort"]["id"]
-    with Store(manifest["store_url"]) as store:
-        current = store.latest_answer(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
-        if current is not None and current.payload == payload:
-            return False
-        store.submit(cohort_id, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, payload,
-                     source="build")
-    return True
+    return _publish_record(manifest, GIFT_MODULE, PAIRS_EXERCISE,
+                           {"groups": gift_groups(manifest)})
 
 
 def publish_names(manifest: dict[str, Any]) -> bool:
