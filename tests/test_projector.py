@@ -85,6 +85,10 @@ def test_the_theme_is_registered_once_and_makes_type_large():
                                                         "score"])).to_dict()["config"]
     assert config["axis"]["labelFontSize"] >= 14 and config["axis"]["labelLimit"] == 0
     assert config["title"]["fontSize"] >= 18
+    # room on the left for labels the browser draws wider than vl-convert measured them
+    assert charts.drill_votes(pd.DataFrame({
+        "title": ["A case"], "label": ["Definition 1"], "votes": [1], "facts_used": [0]})
+    ).to_dict()["padding"]["left"] >= 24
 
 
 def test_long_labels_are_wrapped_into_lines_not_cut(content):

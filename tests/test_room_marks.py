@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import random
 
-from workshop_kit import access, charts
+import pandas as pd
+
+from workshop_kit import access, analysis, charts
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import Store
 
@@ -19,7 +21,25 @@ def rows_of(spec: dict) -> list[dict]:
 
 
 def test_min_group_is_the_same_in_charts_and_access():
-    assert charts.MIN_GROUP == access.MIN_GROUP
+    assert charts.MIN_GROUP == access.MIN_GROUP == analysis.MIN_GROUP
+
+
+def test_before_and_after_table_shows_no_mean_of_fewer_than_three(content):
+    """The wrap-up's table: 12 in the morning, 1 at the end of the day: that one person's
+    ratings are not shown as 'the room now' (their own take-home page still shows them)."""
+    items = [item for _trait, item in content.checkin.items()]
+
+    def scores(people: list[str], value: int) -> pd.DataFrame:
+        answers = pd.DataFrame({"participant": people, "payload": [
+            {"ratings": {item.id: value for item in items}} for _ in people]})
+        return analysis.trust_scores(answers, content.checkin)
+
+    change = analysis.trust_change(scores([f"p{i}" for i in range(12)], 4), scores(["p1"], 2))
+    assert change["n_after"].tolist() == [1] * 4
+    assert change["mean_before"].tolist() == [4.0] * 4
+    assert change["mean_after"].isna().all() and change["change"].isna().all()
+    own = analysis.trust_change(scores(["p1"], 4), scores(["p1"], 2), min_group=1)
+    assert own["change"].tolist() == [-2.0] * 4
 
 
 def test_trust_chart_after_a_reveal_has_no_mark_below_three(serve_store, tmp_path, content):

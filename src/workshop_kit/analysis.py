@@ -582,6 +582,7 @@ def question_yield(answers: pd.DataFrame, drill: DrillContent,
 # ---------------------------------------------------------------------------------------------
 # Wrap-up: the trust profile before and after, commitments
 
+MIN_GROUP = 3  # as access.MIN_GROUP (a test keeps them in step): no mean of fewer people
 STAGE_LABELS = {"before": "Check-in (morning)", "after": "Wrap-up (end of day)"}
 
 
@@ -594,16 +595,19 @@ def trust_stages(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def trust_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Per trait: how many rated, the mean in the morning and at the end, and the change."""
+def trust_change(before: pd.DataFrame, after: pd.DataFrame,
+                 min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """Per trait: how many rated, the mean in the morning and at the end, and the change. A
+    mean of fewer than `min_group` people is left out (it would point at them); a take-home
+    page passes 1 for its reader's own ratings."""
     rows = []
     for trait, label in TRAIT_LABELS.items():
         b = before[before["trait"] == trait]["score"] if not before.empty else pd.Series()
         a = after[after["trait"] == trait]["score"] if not after.empty else pd.Series()
         if b.empty and a.empty:
             continue
-        mean_b = round(float(b.mean()), 2) if not b.empty else None
-        mean_a = round(float(a.mean()), 2) if not a.empty else None
+        mean_b = round(float(b.mean()), 2) if len(b) >= max(min_group, 1) else None
+        mean_a = round(float(a.mean()), 2) if len(a) >= max(min_group, 1) else None
         rows.append({"trait": trait, "label": label, "n_before": len(b), "mean_before": mean_b,
                      "n_after": len(a), "mean_after": mean_a,
                      "change": (round(mean_a - mean_b, 2)

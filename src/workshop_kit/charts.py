@@ -24,16 +24,17 @@ LABEL_SIZE, TITLE_SIZE, CHART_TITLE_SIZE = 15, 16, 20
 LINE_HEIGHT = LABEL_SIZE + 4
 # An axis label's lines, from a label whose lines are joined by "\n" (see `wrap`).
 LINES = "split(datum.label, '\\n')"
-# A chart split into rows measures its axis labels a few pixels short: room on the left so
-# the first letter is never cut.
-FACET_PADDING = {"left": 16, "top": 5, "right": 5, "bottom": 5}
+# Charts are drawn to SVG by vl-convert, which measures text with its own fonts; the browser
+# draws it with the page's, a little wider: room on the left so a long axis label, right-
+# aligned against the axis, never loses its first letters.
+PADDING = {"left": 32, "top": 5, "right": 12, "bottom": 5}
 
 
 @alt.theme.register(THEME, enable=True)
 def projector_theme() -> alt.theme.ThemeConfig:
     """Large type and no cut labels (labels are wrapped instead, see `wrap`)."""
     labels = {"labelFontSize": LABEL_SIZE, "titleFontSize": TITLE_SIZE, "labelLimit": 0}
-    return alt.theme.ThemeConfig(config={
+    return alt.theme.ThemeConfig(padding=PADDING, config={
         "axis": {**labels, "titleLimit": 0, "labelLineHeight": LINE_HEIGHT},
         "legend": {**labels, "titleLimit": 0, "symbolSize": 140},
         "header": {**labels, "titleLimit": 0},
@@ -458,7 +459,7 @@ def drill_votes(definitions: pd.DataFrame) -> alt.Chart:
             tooltip=["title:N", "label:N", "votes:Q", "facts_used:Q"],
         )
         .resolve_scale(y="independent")
-        .properties(width=360, height=alt.Step(28), padding=FACET_PADDING)
+        .properties(width=360, height=alt.Step(28))
     )
 
 
@@ -483,7 +484,7 @@ def question_yield(table: pd.DataFrame) -> alt.Chart:
                      "used_in_definition:Q"],
         )
         .resolve_scale(y="independent")
-        .properties(width=300, height=_step(table["question"], 24), padding=FACET_PADDING)
+        .properties(width=300, height=_step(table["question"], 24))
     )
 
 

@@ -209,7 +209,7 @@ def _trust_section(data: CohortData, pid: str) -> str:
     stages = analysis.trust_stages(mine_b, mine_a)
     chart = charts.trust_before_after(stages, checkin.scale.min, checkin.scale.max,
                                       min_group=1)  # their own ratings, for their eyes
-    mine = analysis.trust_change(mine_b, mine_a)
+    mine = analysis.trust_change(mine_b, mine_a, min_group=1)  # their own, for their eyes
     room = analysis.trust_change(data.trust_before, data.trust_after)
     table = mine.merge(room[["trait", "mean_before", "mean_after"]], on="trait", how="left",
                        suffixes=("", "_room")).fillna("–")
