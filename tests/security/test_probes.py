@@ -464,6 +464,41 @@ def test_only_the_names_of_ones_own_partners_and_group(cohort):
             status=403)
 
 
+# -- drafts ----------------------------------------------------------------------------------
+DRAFT = "'module': 'checkin', 'exercise': 'trust_profile'"
+
+
+def test_drafts_are_only_ever_ones_own(cohort):
+    """The client refuses another's draft in the kernel; a hand-written request is refused by
+    the service, which takes no participant for a draft and checks the token as for answers."""
+    refused(probe(cohort, "me.store.draft('demo', 'p02', 'checkin', 'trust_profile')"),
+            "only their own")
+    refused(raw(cohort, "'participant', 'draft', {'as': 'p02', 'args': {" + DRAFT + "}}"),
+            status=403)
+    refused(raw(cohort, "'participant', 'save_draft', {'as': 'p02', 'args': {" + DRAFT
+                + ", 'payload': {'situation': 'typed by someone else'}}}"), status=403)
+    refused(raw(cohort, "'participant', 'draft', {'as': 'p01', 'args': {'participant': 'p02', "
+                + DRAFT + "}}"), status=400)
+    refused(raw(cohort, "'facilitator', 'draft', {'as': 'facilitator', 'args': {" + DRAFT
+                + "}}"))
+    refused(raw(cohort, "'participant', 'save_draft', {'as': 'p01', 'args': {'module': "
+                        "'no-such-module', 'exercise': 'x', 'payload': {'a': 1}}}"),
+            "no-such-module", status=400)
+
+
+# -- the role-play's feedback to the seller --------------------------------------------------
+def test_only_a_rounds_seller_reads_its_observers_notes_and_buyers_reflection(cohort):
+    group = next(g for g in cohort.manifest["roleplay_groups"] if "p01" in g["members"])
+    others = [r for r in group["rounds"] if r["seller"] != "p01"]
+    assert others, "p01 sells every round: no round to probe"
+    for r in others:
+        refused(probe(cohort, f"me.store.roleplay_feedback('demo', {r['round']})"),
+                "not the seller")
+    refused(probe(cohort, "me.store.roleplay_feedback('demo', 99)"), "not the seller")
+    refused(raw(cohort, f"'participant', 'roleplay_feedback', {{'as': '{others[0]['seller']}', "
+                        f"'args': {{'round_no': {others[0]['round']}}}}}"), status=403)
+
+
 # -- export --------------------------------------------------------------------------------
 def test_export_leaves_out_unshared_personal_answers(cohort, tmp_path: Path):
     import pandas as pd
