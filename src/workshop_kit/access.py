@@ -46,6 +46,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from .analysis import MIN_GROUP
 from .errors import AccessError, StoreError
 from .store import FACILITATOR, Answer, ExerciseState, Store
 
@@ -64,7 +65,6 @@ ROLEPLAY_GROUPS_EXERCISE = "groups"  # the facilitator's answer in the role-play
 
 
 DRILL_KEY = "drill-definitions"  # the name of the cohort key drill keys derive from
-MIN_GROUP = 3  # fewer answers than this and the room's figures would point at people
 
 
 def definition_key(key: bytes, cohort: str, case: str, participant: str) -> str:

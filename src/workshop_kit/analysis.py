@@ -20,6 +20,10 @@ from .content import (
     Script,
 )
 
+# The smallest group any figure of the room may stand for: fewer would point at people. The
+# service (access), the charts and the tables all use this one.
+MIN_GROUP = 3
+
 TRAIT_LABELS = {
     "credibility": "Credibility: can they believe you?",
     "reliability": "Reliability: can they depend on you?",
@@ -582,7 +586,6 @@ def question_yield(answers: pd.DataFrame, drill: DrillContent,
 # ---------------------------------------------------------------------------------------------
 # Wrap-up: the trust profile before and after, commitments
 
-MIN_GROUP = 3  # as access.MIN_GROUP (a test keeps them in step): no mean of fewer people
 STAGE_LABELS = {"before": "Check-in (morning)", "after": "Wrap-up (end of day)"}
 
 

@@ -14,9 +14,9 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from .analysis import MIN_GROUP
 from .tables import CONDITION_LABELS, human_label
 
-MIN_GROUP = 3  # as access.MIN_GROUP (a test keeps them in step): no mark for fewer people
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 TRAIT_ORDER = ["credibility", "reliability", "intimacy", "other_orientation"]
 THEME = "projector"

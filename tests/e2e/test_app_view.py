@@ -113,7 +113,7 @@ def test_jupyterlab_shows_no_code_and_links_to_the_app_view(browser, view, scree
 def test_a_live_round_in_the_app_view(browser, view, screenshot):
     """The live dilemma's panel refreshes itself from a thread of the kernel: in Voilà too it
     notices the facilitator's game without any cell being run, and shows the outcome."""
-    from .test_browser import open_and_run, wait_idle
+    from .test_browser import open_and_run, play_one_round, wait_idle
 
     room = {k: view[k] for k in ("url", "token", "root")}
     facilitator, fpage = open_and_run(browser, room, "view/facilitator/04_dilemma.ipynb",
@@ -126,15 +126,7 @@ def test_a_live_round_in_the_app_view(browser, view, screenshot):
     apage.wait_for_selector("text=/Waiting for the facilitator/", timeout=TIMEOUT)
     bob, bpage = open_and_run(browser, room, "view/participants/bob/04_dilemma.ipynb",
                               "text=/Waiting for the facilitator/")
-    fpage.get_by_role("button", name="Start a new game").click()
-    fpage.wait_for_selector("text=/Game 1/", timeout=TIMEOUT)
-    for page in (apage, bpage):
-        page.wait_for_selector("text=/Round 1 with someone you cannot see: choose/",
-                               timeout=TIMEOUT)
-    apage.get_by_role("button", name="Share what you know").click()
-    apage.wait_for_selector("text=/Waiting for the other player/", timeout=TIMEOUT)
-    bpage.get_by_role("button", name="Hold it back").click()
-    apage.wait_for_selector("text=/You get 0, they get 6/", timeout=TIMEOUT)
+    play_one_round(fpage, apage, bpage)
     assert_no_code(apage.locator("body").inner_text(), view["tokens"], "Voilà")
     screenshot(apage, "participant-voila-dilemma")
     for context in (ann, bob, facilitator):

@@ -159,6 +159,20 @@ def test_purpose_sort_gives_feedback_and_shows_in_the_live_results(browser, room
     context.close()
 
 
+def play_one_round(fpage, apage, bpage) -> None:
+    """The facilitator starts a one-round game; the first player shares, the second holds
+    back. The participants' panels notice the game by themselves (no cell is re-run)."""
+    fpage.get_by_role("button", name="Start a new game").click()
+    fpage.wait_for_selector("text=/Game 1/", timeout=TIMEOUT)
+    for page in (apage, bpage):
+        page.wait_for_selector("text=/Round 1 with someone you cannot see: choose/",
+                               timeout=TIMEOUT)
+    apage.get_by_role("button", name="Share what you know").click()
+    apage.wait_for_selector("text=/Waiting for the other player/", timeout=TIMEOUT)
+    bpage.get_by_role("button", name="Hold it back").click()
+    apage.wait_for_selector("text=/You get 0, they get 6/", timeout=TIMEOUT)
+
+
 def test_two_participants_play_a_live_round(browser, room, screenshot):
     facilitator, fpage = open_and_run(browser, room, "pair/facilitator/04_dilemma.ipynb",
                                       "text=/No game started yet/")
@@ -168,16 +182,7 @@ def test_two_participants_play_a_live_round(browser, room, screenshot):
     bob, bpage = open_and_run(browser, room, "pair/participants/bob/04_dilemma.ipynb",
                               "text=/Waiting for the facilitator/")
 
-    fpage.get_by_role("button", name="Start a new game").click()
-    fpage.wait_for_selector("text=/Game 1/", timeout=TIMEOUT)
-    # The participants' panels notice the game by themselves (no cell is re-run).
-    for page in (apage, bpage):
-        page.wait_for_selector("text=/Round 1 with someone you cannot see: choose/",
-                               timeout=TIMEOUT)
-    apage.get_by_role("button", name="Share what you know").click()
-    apage.wait_for_selector("text=/Waiting for the other player/", timeout=TIMEOUT)
-    bpage.get_by_role("button", name="Hold it back").click()
-    apage.wait_for_selector("text=/You get 0, they get 6/", timeout=TIMEOUT)
+    play_one_round(fpage, apage, bpage)
     bpage.wait_for_selector("text=/You get 6, they get 0/", timeout=TIMEOUT)
     assert re.search(r"The game is over after 1 round", apage.locator(".jp-Notebook")
                      .inner_text())
