@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ContentError
+from .modules import registry
 
 PRACTICE_AREAS: dict[str, str] = {
     "consulting": "Consulting",
@@ -226,7 +234,17 @@ class _Model(BaseModel):
 
 class AgendaModule(_Model):
     id: Slug
+    # The module type (a folder under workshop_kit/modules/ or a registered package); the id
+    # when left out, so one type can appear twice with different content.
+    type: Slug = ""
     title: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _type_defaults_to_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("type") and isinstance(data.get("id"), str):
+            return {**data, "type": data["id"]}
+        return data
     minutes: int = Field(ge=5, le=240)
     notebook: Text
     facilitator_notebook: Text
@@ -239,6 +257,10 @@ class Agenda(_Model):
     title: Text
     starts_at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     modules: list[AgendaModule] = Field(min_length=1)
+
+    def type_of(self, module_id: str) -> str:
+        """The module type of the agenda line `module_id`."""
+        return self.module(module_id).type
 
     def module(self, module_id: str) -> AgendaModule:
         for module in self.modules:
@@ -988,6 +1010,14 @@ def load_agenda(path: str | Path, check_notebooks: bool = True) -> Agenda:
     root = base.parent
     ids = [(("modules", i, "id"), m.id) for i, m in enumerate(agenda.modules)]
     _check_unique(located, ids, "module")
+    known = registry()
+    for i, module in enumerate(agenda.modules):
+        if module.type not in known:
+            field = "type" if "type" in located.data["modules"][i] else "id"
+            raise ContentError(
+                f"{path}:{located.line_of(('modules', i, field))}: field 'modules.{i}.{field}' "
+                f"names the module type '{module.type}', which does not exist; use one of: "
+                f"{', '.join(known)} (or add `type:` naming one)")
     for i, module in enumerate(agenda.modules):
         files = [("content", module.content, base)]
         if check_notebooks:

@@ -1,0 +1,1 @@
+"""Check-in: rate yourself on the four parts of trust and name a live client situation."""

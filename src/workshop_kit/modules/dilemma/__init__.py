@@ -1,0 +1,1 @@
+"""The dilemma: share or hold back, live with a partner, then as a strategy in a tournament."""

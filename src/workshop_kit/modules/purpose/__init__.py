@@ -1,0 +1,1 @@
+"""What is selling for: sort statements about selling by what you believe."""

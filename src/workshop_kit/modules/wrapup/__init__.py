@@ -1,0 +1,1 @@
+"""Wrap-up: dated commitments, and the morning's trust profile again."""
