@@ -31,8 +31,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
-from .content import OUTCOMES, PRACTICE_AREAS, SLUG, Content, Script
+from .content import PRACTICE_AREAS, SLUG, Content
 from .errors import AnswerError
+from .modules.roleplay.content import OUTCOMES, Script
 from .store import FACILITATOR, Answer
 
 # The largest answers the kit can legitimately write, serialised as the store does

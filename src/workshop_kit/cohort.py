@@ -26,18 +26,11 @@ from typing import Any
 import nbformat
 
 from .access import FacilitatorStore, personal_modules
-from .content import (
-    CASES_DIR,
-    SCRIPTS_DIR,
-    Cohort,
-    Content,
-    drill_vote_cases,
-    load_cohort,
-    load_content,
-    load_simulation,
-)
+from .content import Cohort, Content, load_cohort, load_content, load_simulation
 from .errors import ContentError, ParameterError, RunError
 from .kernel import NOTEBOOK_KERNELSPEC, kernel_for_run
+from .modules.drill.content import CASES_DIR, drill_vote_cases
+from .modules.roleplay.content import SCRIPTS_DIR
 from .names import display_names, publish
 from .names import shown as shown_as
 from .rotation import RoleplayGroups, make_roleplay_groups
