@@ -1125,6 +1125,7 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
             lines += [f"  {note}" for note in groups.notes]
         lines += [f"  {note}" for note in drill_vote_cases(
             content, {p.id: p.practice_area for p in cohort.participants})[1]]
-    if problems:
-        raise ContentError("\n".join(problems))
+    if problems:  # a module file every agenda shares is reported once
+        raise ContentError("\n".join(dict.fromkeys(
+            line for problem in problems for line in problem.splitlines())))
     return lines
