@@ -31,7 +31,7 @@ from .content import (
     WrapupContent,
     drill_vote_cases,
 )
-from .rotation import Group, RoleplayGroups, make_roleplay_groups
+from .rotation import Group, RoleplayGroups, make_pairings, make_roleplay_groups
 from .store import FACILITATOR, Store
 
 # Self-ratings of professionals lean high on credibility and reliability, lower on intimacy.
@@ -442,7 +442,6 @@ def _gift_groups(store: Store, cohort_id: str, content: Content,
                  participants: list[Participant]) -> tuple[tuple[str, ...], ...]:
     """The gift module's pairs as the build published them; else as the build would make them."""
     from .access import GIFT_MODULE, PAIRS_EXERCISE
-    from .cohort import make_pairings
 
     ids = [m.id for m in content.agenda.modules]
     if "gift" not in ids or len(participants) < 2:
