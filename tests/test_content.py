@@ -21,6 +21,7 @@ from workshop_kit.content import (
 )
 from workshop_kit.errors import ContentError
 from workshop_kit.modules.drill.content import drill_vote_cases
+from workshop_kit.modules.wrapup.content import form_asked_again
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SRC = Path(__file__).resolve().parents[1] / "src/workshop_kit"
@@ -328,3 +329,12 @@ def test_a_module_file_all_agendas_share_is_reported_once(repo_copy):
         validate(data, [])
     assert str(err.value) == (f"{path}:{line_of(path, 'max:')}: field 'scale.max' must be "
                               "above scale.min")
+
+
+def test_the_wrapup_asks_the_rating_form_of_the_module_before_it(content):
+    again = content.wrapup.trust_content(form_asked_again(content, "wrapup"))
+    assert form_asked_again(content, "wrapup") is content.checkin
+    assert again.traits == content.checkin.traits
+    assert again.exercise == content.wrapup.trust_after.exercise != content.checkin.exercise
+    assert form_asked_again(content, "purpose") is content.checkin
+    assert form_asked_again(content, "checkin") is None
