@@ -17,13 +17,12 @@ from workshop_kit.content import (
     load_module_content,
     load_script,
     load_scripts,
-    load_simulation,
 )
 from workshop_kit.errors import ContentError
 from workshop_kit.names import publish
 from workshop_kit.rotation import make_roleplay_groups
 from workshop_kit.session import FacilitatorSession, ParticipantSession
-from workshop_kit.simulate import simulate
+from workshop_kit.simulate import load_simulation, simulate
 from workshop_kit.store import Store
 from workshop_kit.widgets import ObserverForm, ScriptPlayer, TalkTracker, nearest_choice
 
