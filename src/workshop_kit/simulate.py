@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from . import modules
 from .content import Content, Participant, read_yaml, validate_model
+from .errors import ContentError
 from .store import FACILITATOR, Store
 
 SIMULATION_FILE = "simulation.yaml"
@@ -75,6 +76,12 @@ def load_simulation(data_dir: str | Path) -> Simulation:
     if located.data is None:
         return Simulation()
     known = _material_models()
+    if isinstance(located.data, dict):
+        unknown = [key for key in located.data if key not in known]
+        if unknown:
+            raise ContentError(
+                f"{located.path}:{located.line_of((unknown[0],))}: section '{unknown[0]}' names "
+                f"no module type with simulated answers; use one of: {', '.join(known)}")
     model = create_model("Simulation", __config__=ConfigDict(extra="forbid"),
                          **{name: (m | None, None) for name, m in known.items()})
     checked = validate_model(model, located)
