@@ -335,15 +335,6 @@ class RatingForm(_Model):
         return [(trait.id, item) for trait in self.traits for item in trait.items]
 
 
-class Simulation(_Model):
-    situations: dict[str, list[Text]]
-    misplace_pull: dict[str, float]
-    observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
-    buyer_reflections: dict[Literal["good", "poor"], list[dict[str, Text]]] = {}
-    surface_readings: dict[str, list[Text]] = {}
-    commitments: list[Text] = []
-    gift_plans: dict[str, list[dict[str, Text]]] = {}
-    gift_feedback: dict[str, list[Text]] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,19 +573,6 @@ def __getattr__(name: str) -> Any:
             if name in vars(part):
                 return vars(part)[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def load_simulation(data_dir: str | Path) -> Simulation:
-    located = read_yaml(Path(data_dir) / "simulation.yaml")
-    sim = validate_model(Simulation, located)
-    for i, area in enumerate(sim.situations):
-        if area not in PRACTICE_AREAS:
-            line = located.line_of(("situations", area))
-            raise ContentError(
-                f"{located.path}:{line}: field 'situations.{area}' is not a practice area "
-                f"(entry {i + 1}); use one of: {', '.join(PRACTICE_AREAS)}"
-            )
-    return sim
 
 
 # ---------------------------------------------------------------------------------------------
