@@ -16,6 +16,7 @@ import socket
 import tempfile
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -210,6 +211,33 @@ class _PlainResponse:
         return self.raw
 
 
+class _RuleCall:
+    """A client method that makes the call of a module's rules named like the attribute:
+    ``method(cohort, *arguments, module=None, **arguments)``, the positional ones named
+    `params` in order (a JSON-safe type forced with `casts`)."""
+
+    def __init__(self, *params: str, casts: dict[str, Callable[[Any], Any]] | None = None):
+        self.params, self.casts, self.name = params, casts or {}, ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, client: Any, owner: type | None = None) -> Any:
+        if client is None:
+            return self
+
+        def call(cohort: str, *args: Any, module: str | None = None, **kwargs: Any) -> Any:
+            if len(args) > len(self.params):
+                raise ParameterError(f"{self.name} takes {len(self.params)} arguments after "
+                                     f"the cohort, not {len(args)}")
+            named = {**dict(zip(self.params, args, strict=False)), **kwargs}
+            named = {k: self.casts[k](v) if k in self.casts else v for k, v in named.items()}
+            return client.rule(cohort, self.name, module=module, **named)
+
+        call.__name__ = call.__qualname__ = self.name
+        return call
+
+
 class _Client:
     role = ""
 
@@ -307,6 +335,13 @@ class _Client:
         return f"<{type(self).__name__} {self.who} of {self.cohort} at {self.url}>"
 
     # -- calls both roles make ---------------------------------------------------------------
+    def rule(self, cohort: str, name: str, *, module: str | None = None,
+             **arguments: Any) -> Any:
+        """A call a module's rules add (its rules part's PARTICIPANT_CALLS or
+        FACILITATOR_CALLS), for the agenda's module id `module` (None: the first module of
+        the agenda whose type offers it), with its own arguments by name."""
+        return self._call(name, cohort, module=module, **arguments)
+
     def submit(self, cohort: str, participant: str, module: str, exercise: str,
                payload: dict[str, Any], **_ignored: Any) -> Answer:
         return self._call("submit", cohort, participant=participant, module=module,
@@ -347,19 +382,8 @@ class ParticipantClient(_Client):
     def room_answers(self, cohort: str, module: str, exercise: str) -> Any:
         return self._call("room_answers", cohort, module=module, exercise=exercise)
 
-    def peer_definitions(self, cohort: str, exercise: str, case: str) -> list[dict[str, Any]]:
-        return self._call("peer_definitions", cohort, exercise=exercise, case=case)
-
-    def gift_partners(self, cohort: str) -> list[str]:
-        return self._call("gift_partners", cohort)
-
     def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
         return self._call("names", cohort, ids=list(ids or []))
-    def vote_case(self, cohort: str) -> str | None:
-        return self._call("vote_case", cohort)
-
-    def roleplay_feedback(self, cohort: str, round_no: int) -> dict[str, Any]:
-        return self._call("roleplay_feedback", cohort, round_no=int(round_no))
     def save_draft(self, cohort: str, participant: str, module: str, exercise: str,
                    payload: dict[str, Any] | None = None) -> None:
         """Keep what was typed into a form, not submitted (None removes it); always the
@@ -377,10 +401,15 @@ class ParticipantClient(_Client):
             raise AccessError(f"participant '{self.who}' cannot reach the drafts of "
                               f"'{participant[:40]}': each keeps only their own")
 
-    def from_gift_partner(self, cohort: str, partner: str, exercise: str,
-                          plan_exercise: str) -> Answer | None:
-        return self._call("from_gift_partner", cohort, partner=partner, exercise=exercise,
-                          plan_exercise=plan_exercise)
+    # -- calls the modules' rules add (`workshop_kit.access`, the rules parts) ---------------
+    # `rule(cohort, name, module=…, **arguments)` makes any of them; these keep the widgets'
+    # call shapes, each with an optional `module=` (the agenda's module id; by default the
+    # first module whose type offers the call).
+    peer_definitions = _RuleCall("exercise", "case")
+    vote_case = _RuleCall()
+    gift_partners = _RuleCall()
+    from_gift_partner = _RuleCall("partner", "exercise", "plan_exercise")
+    roleplay_feedback = _RuleCall("round_no", casts={"round_no": int})
 
 
 class FacilitatorClient(_Client):
@@ -437,8 +466,7 @@ class FacilitatorClient(_Client):
     def count(self, cohort: str | None = None) -> int:
         return self._call("count", cohort or self.cohort)
 
-    def definition_keys(self, cohort: str) -> dict[str, str]:
-        return self._call("definition_keys", cohort)
+    definition_keys = _RuleCall()
 
 
 _CONTENT: dict[tuple[str, str], Any] = {}  # (service URL, cohort) → Content, per kernel
