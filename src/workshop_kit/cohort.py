@@ -23,8 +23,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .access import FacilitatorStore, personal_modules
 from .content import (
     CASES_DIR,
@@ -273,6 +271,7 @@ def _prepare(template: Path, parameters: dict[str, Any], app_link: bool = False)
     default the build does not set. `app_link` adds, below it, the link to the notebook's app
     view (Voilà) for a participant.
     """
+    import nbformat
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
     from papermill.translators import PythonTranslator
@@ -781,6 +780,7 @@ class ModuleRun:
 
 
 def _html(notebook: Path) -> Path:
+    import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=True, exclude_output_prompt=True,
@@ -1049,6 +1049,8 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     Returns one summary line per file that passed; ContentError lists every problem found (the
     content's first, then each cohort file's), one line each.
     """
+    import nbformat
+
     problems: list[str] = []
     lines: list[str] = []
     content: Content | None = None
