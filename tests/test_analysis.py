@@ -1,6 +1,14 @@
+"""The module-neutral analysis and charts: the rating form's tables and charts, and the layer
+rule that the core names no module type (each type's own analysis and charts are in its
+folder, tested with the module)."""
+
+import ast
+from pathlib import Path
+
 import pandas as pd
 
-from workshop_kit import analysis, charts
+import workshop_kit
+from workshop_kit import analysis, charts, modules
 
 
 def frame(payloads):
@@ -27,25 +35,7 @@ def test_situations_are_anonymous(content):
     assert table["situation"].tolist() == ["a", "b"]
 
 
-def test_misplaced_statements_ranked(content):
-    purpose = content.purpose
-    right = {s.id: s.thinking for s in purpose.statements}
-    target = purpose.statements[2]
-    wrong = dict(right, **{target.id: "exploring" if target.thinking == "closing" else "closing"})
-    placements = analysis.purpose_placements(frame([right, wrong, wrong]).assign(
-        payload=[{"placements": p} for p in (right, wrong, wrong)]), purpose)
-    table = analysis.misplaced_statements(placements, purpose)
-    top = table.iloc[0]
-    assert top["statement"] == target.id
-    assert (top["misplaced"], top["sorted"], top["share"]) == (2, 3, 0.67)
-    assert top["why"] == target.why
-    assert table["misplaced"].iloc[1:].eq(0).all()
-    results = analysis.purpose_results(placements, purpose)
-    row = results[(results.statement == target.id) & (results.placed == target.thinking)]
-    assert row["count"].item() == 1
-
-
-def test_charts_encode_the_right_fields(content):
+def test_trust_profile_encodes_the_right_fields(content):
     checkin = content.checkin
     ratings = {item.id: 3 for _, item in checkin.items()}
     scores = analysis.trust_scores(frame([{"ratings": ratings}] * 3), checkin)
@@ -55,16 +45,6 @@ def test_charts_encode_the_right_fields(content):
     assert dots["encoding"]["size"]["field"] == "size"
     assert bars["encoding"]["x"]["scale"]["domain"] == [1, 5]
 
-    purpose = content.purpose
-    placements = analysis.purpose_placements(
-        frame([{"placements": {s.id: "closing" for s in purpose.statements}}]), purpose)
-    spec = charts.purpose_sort(analysis.purpose_results(placements, purpose),
-                               dict(purpose.categories)).to_dict()
-    assert spec["encoding"]["x"]["stack"] == "normalize"
-    assert spec["encoding"]["color"]["scale"]["domain"] == ["Always be closing",
-                                                            "Always be exploring"]
-    assert len(spec["encoding"]["y"]["sort"]) == len(purpose.statements)
-
 
 def test_empty_answers_give_a_message_chart(content):
     empty = pd.DataFrame({"participant": [], "payload": []})
@@ -72,3 +52,35 @@ def test_empty_answers_give_a_message_chart(content):
     spec = charts.trust_profile(scores).to_dict()
     assert spec["mark"]["type"] == "text"
     assert analysis.trust_summary(scores).empty
+
+
+def _imports(path: Path) -> list[str]:
+    """The modules a file imports, relative ones as written ('.content', '..x')."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append("." * node.level + (node.module or ""))
+    return found
+
+
+def test_core_analysis_and_charts_name_no_module_type():
+    package = Path(workshop_kit.__file__).parent
+    types = modules.registry()
+    assert {"checkin", "drill", "roleplay"} <= set(types)
+    for name in ("analysis.py", "charts.py"):
+        text = (package / name).read_text(encoding="utf-8")
+        assert not [i for i in _imports(package / name) if "modules" in i], name
+        assert not [t for t in types if t in text], name
+
+
+def test_module_analysis_and_charts_import_their_folder_or_the_core():
+    package = Path(workshop_kit.__file__).parent
+    files = sorted(package.glob("modules/*/analysis.py")) + sorted(
+        package.glob("modules/*/charts.py"))
+    assert len(files) >= 10
+    for path in files:
+        for imported in _imports(path):
+            assert not imported.startswith(".."), (path, imported)
+            assert not imported.startswith("workshop_kit.modules"), (path, imported)

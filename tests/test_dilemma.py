@@ -6,11 +6,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workshop_kit import analysis, charts
 from workshop_kit.cohort import check_modules
 from workshop_kit.content import load_content
 from workshop_kit.errors import ContentError
 from workshop_kit.game import BuiltStrategy, play_match
+from workshop_kit.modules.dilemma import analysis, charts
 from workshop_kit.session import FacilitatorSession
 from workshop_kit.simulate import simulate
 from workshop_kit.widgets import StrategyBuilderForm

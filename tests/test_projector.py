@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from workshop_kit import analysis, charts
+from workshop_kit.modules.dilemma import charts as dilemma_charts
+from workshop_kit.modules.drill import charts as drill_charts
 from workshop_kit.session import FacilitatorSession
 from workshop_kit.tables import column_label, human_label, projector_table
 
@@ -86,7 +88,7 @@ def test_the_theme_is_registered_once_and_makes_type_large():
     assert config["axis"]["labelFontSize"] >= 14 and config["axis"]["labelLimit"] == 0
     assert config["title"]["fontSize"] >= 18
     # room on the left for labels the browser draws wider than vl-convert measured them
-    assert charts.drill_votes(pd.DataFrame({
+    assert drill_charts.drill_votes(pd.DataFrame({
         "title": ["A case"], "label": ["Definition 1"], "votes": [1], "facts_used": [0]})
     ).to_dict()["padding"]["left"] >= 24
 
@@ -122,14 +124,14 @@ def test_round_and_count_axes_have_whole_number_ticks():
     live = pd.DataFrame({"condition": ["partners"] * 3, "round": [1, 2, 3],
                          "cooperation": [1.0, 0.5, 0.5], "moves": [2, 2, 2]})
     conditions = {"one_shot": "x", "partners": "y", "strangers": "z"}
-    spec = charts.live_cooperation(live, conditions).to_dict()
+    spec = dilemma_charts.live_cooperation(live, conditions).to_dict()
     x = spec["layer"][0]["encoding"]["x"]
     assert x["axis"]["tickMinStep"] == 1 and x["axis"]["format"] == "d"
     assert x["axis"]["values"] == [1, 2, 3]
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Partners"]
     shares = pd.DataFrame({"generation": [0, 1], "strategy": ["tit_for_tat"] * 2,
                            "share": [1.0, 1.0]})
-    evolution = charts.evolution(shares).to_dict()
+    evolution = dilemma_charts.evolution(shares).to_dict()
     assert evolution["encoding"]["x"]["axis"]["format"] == "d"
     assert evolution["encoding"]["color"]["scale"]["domain"] == ["Tit for tat"]
 

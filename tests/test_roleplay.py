@@ -8,10 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workshop_kit import analysis, charts
 from workshop_kit.cohort import BuiltCohort, build
 from workshop_kit.content import PRACTICE_AREAS, load_content, load_module_content
 from workshop_kit.errors import ContentError
+from workshop_kit.modules.roleplay import analysis, charts
 from workshop_kit.modules.roleplay.content import OUTCOMES, load_script, load_scripts
 from workshop_kit.modules.roleplay.forms import (
     ObserverForm,

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workshop_kit import analysis, charts
 from workshop_kit.access import GAME_EXERCISE
 from workshop_kit.game import describe, play_tournament, resolve_player
 from workshop_kit.game.engine import simulate
@@ -25,6 +24,8 @@ from workshop_kit.game.live import LiveGame
 from workshop_kit.game.payoffs import parse_payoffs
 from workshop_kit.report import ReportData, chart_img, render, table
 from workshop_kit.store import FACILITATOR
+
+from . import analysis, charts
 
 TITLE = "The dilemma: share or hold back?"
 EXACT_MATCHES = 500_000  # matches x repetitions played in one piece (the facilitator's way)

@@ -9,9 +9,10 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from workshop_kit import analysis, charts
 from workshop_kit.session import FacilitatorView, numbered
 from workshop_kit.tables import projector_table
+
+from . import analysis, charts
 
 
 class Facilitator(FacilitatorView):

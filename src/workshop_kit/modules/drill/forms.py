@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import traitlets
 
-from workshop_kit.analysis import fact_matches
 from workshop_kit.errors import WorkshopKitError
 from workshop_kit.widgets import AnswerForm
+
+from .analysis import fact_matches
 
 if TYPE_CHECKING:
     from workshop_kit.content import Case, DrillContent

@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from workshop_kit import analysis, charts
 from workshop_kit.access import DRILL_KEY, definition_key
 from workshop_kit.report import ReportData, chart_img, nothing, render
+
+from . import analysis, charts
 
 TITLE = "Problem-definition drill"
 TOP = 10  # definitions per case on the cohort page

@@ -10,10 +10,11 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from workshop_kit.access import DRILL_KEY, VOTE_CASES_EXERCISE, definition_key
-from workshop_kit.analysis import fact_matches
 from workshop_kit.content import Case, Participant, drill_vote_cases
 from workshop_kit.simulate import Material as _Material
 from workshop_kit.simulate import SimInput
+
+from .analysis import fact_matches
 
 Text = Annotated[str, Field(min_length=1)]
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from workshop_kit import analysis
 from workshop_kit.session import FacilitatorView, numbered
 from workshop_kit.tables import projector_table
+
+from . import analysis
 
 
 class Facilitator(FacilitatorView):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from workshop_kit import analysis, charts
 from workshop_kit.cockpit import CockpitExercise
+
+from . import analysis, charts
 
 
 def exercises(module_id: str, content: Any, day: Any) -> list[CockpitExercise]:

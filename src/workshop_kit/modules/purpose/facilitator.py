@@ -6,9 +6,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from workshop_kit import analysis, charts
 from workshop_kit.session import FacilitatorView
 from workshop_kit.tables import projector_table
+
+from . import analysis, charts
 
 
 class Facilitator(FacilitatorView):

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from workshop_kit import analysis, charts
 from workshop_kit.report import ReportData, chart_img, nothing, render
+
+from . import analysis, charts
 
 TITLE = "What is selling for?"
 

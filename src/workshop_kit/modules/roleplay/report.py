@@ -9,8 +9,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from workshop_kit import analysis, charts
 from workshop_kit.report import ReportData, chart_img, nothing, render
+
+from . import analysis, charts
 
 STEP = 0.1  # talk shares are counted in steps of 10 % on the cohort page
 

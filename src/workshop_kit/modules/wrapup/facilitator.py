@@ -11,6 +11,7 @@ from workshop_kit import analysis, charts
 from workshop_kit.session import FacilitatorView, numbered
 from workshop_kit.tables import projector_table
 
+from .analysis import commitments
 from .forms import morning_profile
 
 
@@ -43,7 +44,7 @@ class Facilitator(FacilitatorView):
     def commitments_shared(self) -> pd.DataFrame:
         """Commitments of those who chose to share them, without names, by date."""
         exercise = self.content.exercise
-        return projector_table(analysis.commitments(self.answers(exercise), exercise))
+        return projector_table(commitments(self.answers(exercise), exercise))
 
     def debrief(self) -> HTML:
         return numbered(self.content.debrief)
