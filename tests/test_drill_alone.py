@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from workshop_kit.cohort import build, validate
-from workshop_kit.content import drill_vote_cases
 from workshop_kit.errors import AccessError
+from workshop_kit.modules.drill.content import drill_vote_cases
 from workshop_kit.session import ParticipantSession
 from workshop_kit.store import Store
 
@@ -56,7 +56,7 @@ def test_alone_on_a_case_votes_on_the_default_case(five, repo_copy, tmp_path, co
     url = built.manifest["store_url"]
     default = content.drill.default_case
     audit = content.case_for("accounting").id
-    assert built.manifest["drill_vote_cases"] == {
+    assert built.records("drill")["vote_cases"]["cases"] == {
         "p01": default, "p02": default, "p03": default,
         "p04": content.case_for("legal").id, "p05": content.case_for("legal").id}
     service = serve_store(url, "demo", repo_copy / "data")
@@ -76,7 +76,7 @@ def test_alone_on_a_case_votes_on_the_default_case(five, repo_copy, tmp_path, co
                                          definition(content, case, text))
 
     alone = me("p03", "accounting")
-    vote = alone.peer_vote()
+    vote = alone.module("drill").peer_vote()
     assert vote.case.id == default and vote.own_case.id == audit
     shown = " ".join(str(getattr(c, "value", "")) for c in vote.children)
     assert content.drill.vote_other_case in shown.replace("&#x27;", "'")
