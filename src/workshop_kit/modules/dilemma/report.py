@@ -27,7 +27,7 @@ from workshop_kit.report import ReportData, chart_img, render, table
 from workshop_kit.store import FACILITATOR
 
 TITLE = "The dilemma: share or hold back?"
-EXACT_MATCHES = 500_000  # matches x repetitions played in one piece (the facilitator's way)
+EXACT_MATCHES = 150_000  # matches x repetitions played in one piece (the facilitator's way)
 BLOCK_MATCHES = 150_000  # otherwise, matches per block
 
 
