@@ -1,12 +1,19 @@
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from workshop_kit import cli, cohort
+from workshop_kit import cli, cohort, day
 from workshop_kit.errors import ContentError, RunError
 
 HERE = Path(__file__).parent
+SRC = HERE.parent / "src"
+# what the notebook side imports, and what `--help` and `tournament` must not (seconds to import
+# on a busy machine; nbformat pulls jsonschema)
+HEAVY = ("nbformat", "papermill", "jsonschema", "nbconvert", "altair", "ipywidgets", "tornado")
 
 
 def test_build_passes_its_options(monkeypatch, capsys, tmp_path):
@@ -31,7 +38,7 @@ def test_run_passes_modules_and_reports_failure(monkeypatch, capsys):
         calls.append((folder, modules, simulate, seed))
         raise RunError("module 'purpose' failed in cell 5\nmodule 'checkin' failed in cell 3")
 
-    monkeypatch.setattr(cohort, "run", fake_run)
+    monkeypatch.setattr(day, "run", fake_run)
     assert cli.main(["run", "build/demo", "--modules", "purpose", "--simulate", "--seed",
                      "4"]) == 1
     assert calls == [(Path("build/demo"), "purpose", True, 4)]
@@ -73,11 +80,11 @@ def test_build_with_bad_roster_exits_1_and_writes_nothing(repo_copy, tmp_path, c
 
 
 def test_demo_reports_paths(monkeypatch, capsys, tmp_path):
-    run = cohort.ModuleRun("checkin", tmp_path / "01.ipynb", tmp_path / "01.html", 2.5)
-    result = cohort.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 24,
-                               12, [run], None)
+    run = day.ModuleRun("checkin", tmp_path / "01.ipynb", tmp_path / "01.html", 2.5)
+    result = day.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 24,
+                            12, [run], None)
     seen = []
-    monkeypatch.setattr(cohort, "demo", lambda *a: seen.append(a[:4]) or result)
+    monkeypatch.setattr(day, "demo", lambda *a: seen.append(a[:4]) or result)
     assert cli.main(["demo", "--seed", "9"]) == 0
     assert seen == [(Path("data/cohorts/demo.yaml"), Path("data"), None, 9)]
     out = capsys.readouterr().out
@@ -133,3 +140,34 @@ def test_validate_names_file_line_and_node_of_a_broken_script(repo_copy, capsys)
     assert capsys.readouterr().err == (
         f"error: {script}:{line}: node 'confidence' choice 'ask_what_happened' leads to 'herd', "
         "which is not a node; add that node or fix 'to'\n")
+
+
+@pytest.mark.parametrize("argv, needs", [
+    (["--help"], ()),
+    (["tournament", "--help"], ()),
+    (["tournament", "--players", "tit_for_tat,grudger", "--turns", "5", "--repetitions", "1"],
+     ("numpy", "pandas")),  # the game engine computes with them
+])
+def test_help_and_tournament_import_no_notebook_package(argv, needs):
+    """In a fresh interpreter, as the `workshop-kit` command starts: only what the command
+    needs is imported."""
+    code = (
+        "import json, sys\n"
+        "from workshop_kit.cli import main\n"
+        "try:\n"
+        f"    code = main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "print('IMPORTED', json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        "sys.exit(code)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH",
+                                                                                     "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("IMPORTED "))
+    imported = set(json.loads(line.removeprefix("IMPORTED ")))
+    assert "usage: workshop-kit" in done.stdout or "rank" in done.stdout
+    assert not imported & {*HEAVY, "pandas", "numpy"} - set(needs), sorted(
+        imported & {*HEAVY, "pandas", "numpy"})
+    assert set(needs) <= imported

@@ -362,17 +362,6 @@ class DilemmaContent(_Model):
     debrief: list[Text] = Field(min_length=1)
 
 
-class Simulation(_Model):
-    situations: dict[str, list[Text]]
-    misplace_pull: dict[str, float]
-    observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
-    buyer_reflections: dict[Literal["good", "poor"], list[dict[str, Text]]] = {}
-    surface_readings: dict[str, list[Text]] = {}
-    commitments: list[Text] = []
-    gift_plans: dict[str, list[dict[str, Text]]] = {}
-    gift_feedback: dict[str, list[Text]] = {}
-
-
 # ---------------------------------------------------------------------------------------------
 # Role-play: the module file (data/modules/roleplay.yaml) and branching scripts
 # (data/roleplays/*.yaml). Script graphs are checked in `check_script` below.
@@ -1143,19 +1132,6 @@ def load_content(data_dir: str | Path, check_notebooks: bool = True) -> Content:
         check_default_case(data_dir / agenda.module("drill").content, modules["drill"], cases)
     return Content(agenda=agenda, modules=modules, data_dir=str(data_dir), scripts=scripts,
                    cases=cases)
-
-
-def load_simulation(data_dir: str | Path) -> Simulation:
-    located = read_yaml(Path(data_dir) / "simulation.yaml")
-    sim = validate_model(Simulation, located)
-    for i, area in enumerate(sim.situations):
-        if area not in PRACTICE_AREAS:
-            line = located.line_of(("situations", area))
-            raise ContentError(
-                f"{located.path}:{line}: field 'situations.{area}' is not a practice area "
-                f"(entry {i + 1}); use one of: {', '.join(PRACTICE_AREAS)}"
-            )
-    return sim
 
 
 # ---------------------------------------------------------------------------------------------
