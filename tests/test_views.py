@@ -110,3 +110,13 @@ def test_the_wrapup_asks_again_the_nearest_rating_scale_before_it(sessions):
         me.module(wrapup.id).trust_profile_again()
     with pytest.raises(ContentError, match="no module before it on the agenda has a rating"):
         room.module(wrapup.id).trust_change()
+
+
+def test_older_imports_of_forms_find_them_in_their_module():
+    from workshop_kit import widgets
+    from workshop_kit.modules.dilemma.forms import GameControl
+    from workshop_kit.modules.drill.forms import DrillForm
+
+    assert widgets.DrillForm is DrillForm and widgets.GameControl is GameControl
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchForm'"):
+        widgets.NoSuchForm  # noqa: B018
