@@ -15,8 +15,10 @@ from workshop_kit.widgets import AnswerForm
 from .analysis import fact_matches
 
 if TYPE_CHECKING:
-    from workshop_kit.content import Case, DrillContent
     from workshop_kit.store import Store
+
+    from .content import Case
+    from .content import Content as DrillContent
 
 
 class DrillForm(AnswerForm):
