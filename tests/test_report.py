@@ -277,8 +277,8 @@ def test_the_wrap_up_finds_the_morning_profile_by_capability_not_by_name(crowd):
 
 def test_a_big_tournament_is_played_in_blocks_with_the_same_scores():
     """Without noise a blocked round robin scores exactly like the one-piece tournament."""
-    from workshop_kit import analysis
     from workshop_kit.game import CLASSICS, play_tournament
+    from workshop_kit.modules.dilemma import analysis
     from workshop_kit.modules.dilemma.report import blocked_tournament
 
     players = list(CLASSICS)[:9]
