@@ -1,0 +1,268 @@
+"""Fear of selling, a library module: its content and answers, what the room may see (the map
+of reluctance as aggregates of at least MIN_GROUP people, and only the rewrites their authors
+shared, never with a name), through a real store and a real response service."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workshop_kit import modules
+from workshop_kit.access import FacilitatorStore
+from workshop_kit.analysis import MIN_GROUP
+from workshop_kit.answers import check_answer
+from workshop_kit.client import FacilitatorClient, ParticipantClient
+from workshop_kit.content import load_content, load_module_content
+from workshop_kit.errors import AnswerError, ContentError, WorkshopKitError
+from workshop_kit.modules.fear import room as fear_room
+from workshop_kit.modules.fear.rules import SHARED_REWRITES, participant_view
+from workshop_kit.service import ServiceConfig
+from workshop_kit.store import FACILITATOR, Store
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+FULL_DAY = "agendas/full_day.yaml"
+MODULE = "fear"
+SECRET = "Quarterly check-in call with the pension client I never make"
+
+
+@pytest.fixture(scope="module")
+def day():
+    return load_content(DATA, agenda=FULL_DAY)
+
+
+@pytest.fixture(scope="module")
+def fear(day):
+    return day.modules[MODULE]
+
+
+def ratings(fear, value: int) -> dict:
+    return {"ratings": {s.id: value for s in fear.sources}}
+
+
+def rewrite(text: str, share: bool) -> dict:
+    return {"moment": f"{text}: the moment I dread most.",
+            "rewrite": f"{text}: rewritten as a conversation about what the client needs.",
+            "share_with_facilitator": share}
+
+
+def frame(rows: list[tuple[str, str, dict]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["participant", "exercise", "payload"])
+
+
+# -- content -----------------------------------------------------------------------------------
+
+
+def test_the_full_day_has_the_fear_module_and_its_content_loads(day, fear):
+    assert [m.id for m in day.agenda.modules].index(MODULE) == 2  # after the purpose of selling
+    assert day.agenda.type_of(MODULE) == "fear"
+    assert modules.get("fear").part("content").Content is type(fear)
+    assert fear.personal is True
+    assert fear.exercises == ("fear_sources", "fear_rewrite")
+    assert {s.id for s in fear.sources} >= {"rejection", "pushy", "self_interest", "money"}
+    assert fear.rewrite.example is not None
+    # the default agenda keeps its one-day length: fear is a library module
+    assert MODULE not in load_content(DATA).modules
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("  - id: pushy\n", "  - id: rejection\n"),
+     r"fear\.yaml:\d+: field 'sources\.1\.id' repeats the source 'rejection'"),
+    (("  max: 5\n", "  max: 1\n"), r"fear\.yaml:\d+: field 'scale\.max' is 1, must be above"),
+    (("question: How", "questoin: How"), r"fear\.yaml:\d+: field 'question' is missing"),
+    (("personal: true", "personal: false"), r"fear\.yaml:\d+: field 'personal' must be one of"),
+    (("    min_chars: 30\n", "    min_chars: 3000\n"),
+     r"fear\.yaml:\d+: field 'rewrite\.rewrite\.min_chars' is 3000, must be at most"),
+])
+def test_a_bad_fear_file_gives_one_line_naming_file_line_and_field(tmp_path, change, expected):
+    text = (DATA / "modules/fear.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "fear.yaml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(ContentError, match=expected) as caught:
+        load_module_content("fear", path)
+    first = str(caught.value).splitlines()[0]
+    assert first.startswith(f"{path}:")
+    line = int(first.split(":")[1])
+    assert 1 < line <= len(text.splitlines())
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+
+def test_answers_are_checked_against_the_content(day, fear):
+    assert check_answer(day, MODULE, "fear_sources", ratings(fear, 4), participant="p1") == \
+        ratings(fear, 4)
+    too_high = ratings(fear, 3)
+    too_high["ratings"]["money"] = 6
+    with pytest.raises(AnswerError) as caught:
+        check_answer(day, MODULE, "fear_sources", too_high, participant="p1")
+    assert str(caught.value) == ("answer to fear/fear_sources: field 'ratings.money' is 6, "
+                                 "must be from 1 to 5")
+    missing = ratings(fear, 3)
+    del missing["ratings"]["pushy"]
+    with pytest.raises(AnswerError, match=r"field 'ratings\.pushy' is missing"):
+        check_answer(day, MODULE, "fear_sources", missing, participant="p1")
+    with pytest.raises(AnswerError, match=r"field 'rewrite' has 5 characters, must have at "
+                                          r"least 30"):
+        check_answer(day, MODULE, "fear_rewrite", {**rewrite("x", True), "rewrite": "short"},
+                     participant="p1")
+    with pytest.raises(AnswerError, match=r"field 'share_with_facilitator' is 'yes'"):
+        check_answer(day, MODULE, "fear_rewrite", {**rewrite("x", True),
+                                                   "share_with_facilitator": "yes"},
+                     participant="p1")
+    with pytest.raises(AnswerError, match=r"'fear_secret' is not an exercise of module 'fear'; "
+                                          r"use one of: fear_sources, fear_rewrite"):
+        check_answer(day, MODULE, "fear_secret", {}, participant="p1")
+
+
+# -- what the room may see ---------------------------------------------------------------------
+
+
+def test_the_map_shows_nothing_for_fewer_than_min_group_people(fear):
+    two = frame([(f"p{i}", "fear_sources", ratings(fear, 5)) for i in range(MIN_GROUP - 1)])
+    assert fear_room.reluctance_map(two, fear).empty
+    chart = fear_room.map_chart(fear_room.reluctance_map(two, fear), fear).to_dict()
+    assert "Shown once at least 3 people" in str(chart)
+
+
+def test_the_map_keeps_only_figures_of_min_group_or_more(fear):
+    rng = random.Random(4)
+    rows = [(f"p{i}", "fear_sources", {"ratings": {s.id: (5 if i < 3 else rng.choice([1, 2]))
+                                                   for s in fear.sources}})
+            for i in range(5)]
+    rows.append((FACILITATOR, "fear_sources", ratings(fear, 1)))  # never counted
+    table = fear_room.reluctance_map(frame(rows), fear)
+    assert list(table["people"]) == [5] * len(fear.sources)
+    assert table["mean"].iloc[0] >= table["mean"].iloc[-1]  # strongest first
+    for counts, high in zip(table["counts"], table["high"], strict=True):
+        assert counts.get(5) == 3 and all(n >= MIN_GROUP for n in counts.values())
+        assert high == 3
+    # the chart's data are the aggregates: no rating given by fewer than three, no one's id
+    spec = fear_room.map_chart(table, fear).to_dict()
+    datasets = spec["datasets"].values()
+    assert all(row.get("people", MIN_GROUP) >= MIN_GROUP for rows in datasets for row in rows)
+    assert "p1" not in str(spec)
+    # two people of five rated 1 or 2: counts under three are not drawn, not listed
+    assert all(set(c) <= {1, 2, 5} for c in table["counts"])
+
+
+def test_shared_rewrites_are_text_only_and_wait_for_min_group(fear):
+    rows = [("p1", "fear_rewrite", rewrite("Shared one", True)),
+            ("p2", "fear_rewrite", rewrite(SECRET, False))]
+    assert fear_room.shared_rewrites(frame(rows), fear).empty
+    rows.append(("p3", "fear_rewrite", rewrite("Shared two", True)))
+    shared = fear_room.shared_rewrites(frame(rows), fear)
+    assert list(shared.columns) == ["moment", "rewrite"] and len(shared) == 2
+    assert SECRET not in shared.to_string() and "p1" not in shared.to_string()
+
+
+# -- through the response service --------------------------------------------------------------
+
+TOKENS = {f"p{i}": f"t{i}" for i in range(1, 6)} | {FACILITATOR: "tf"}
+
+
+@pytest.fixture
+def service(tmp_path, serve_config, day):
+    url = f"sqlite:///{tmp_path / 'responses.sqlite'}"
+    with Store(url) as store:
+        store.register_tokens("c", TOKENS)
+    return url, serve_config(ServiceConfig(url, str(DATA), "c", content=day))
+
+
+def client(service_url: str, who: str) -> ParticipantClient | FacilitatorClient:
+    if who == FACILITATOR:
+        return FacilitatorClient(service_url, "c", TOKENS[who])
+    return ParticipantClient(service_url, "c", who, TOKENS[who])
+
+
+def test_the_service_refuses_an_out_of_range_rating_and_stores_nothing(service, fear):
+    store_url, url = service
+    bad = ratings(fear, 3)
+    bad["ratings"]["rejection"] = 0
+    with pytest.raises(WorkshopKitError) as caught:
+        client(url, "p1").submit("c", "p1", MODULE, "fear_sources", bad)
+    assert "field 'ratings.rejection' is 0, must be from 1 to 5" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    with Store(store_url) as store:
+        assert store.count("c") == 0
+
+
+def test_an_unshared_rewrite_never_reaches_the_room_the_cockpit_or_the_export(service, fear,
+                                                                              day):
+    store_url, url = service
+    for i in range(1, 5):
+        who = f"p{i}"
+        client(url, who).submit("c", who, MODULE, "fear_sources", ratings(fear, 2 + i % 3))
+        text = SECRET if i == 4 else f"Shared moment {i}"
+        client(url, who).submit("c", who, MODULE, "fear_rewrite", rewrite(text, i != 4))
+    facilitator = client(url, FACILITATOR)
+    # the facilitator's tables
+    answers = facilitator.module_answers("c", MODULE, "fear_rewrite")
+    assert SECRET not in str(list(answers["payload"]))
+    shared = fear_room.shared_rewrites(answers, fear)
+    assert len(shared) == 3 and SECRET not in shared.to_string()
+    # the cockpit follows answers as they arrive
+    arrived = facilitator.answers_since("c", MODULE)
+    assert len(arrived) == 8 and SECRET not in str([a.payload for a in arrived])
+    assert not {a.participant for a in arrived} & set(TOKENS)  # pseudonyms only
+    # a participant, once revealed: the map from numbers, the shared rewrites without names
+    facilitator.set_exercise_state("c", MODULE, "fear_sources", revealed=True)
+    room = client(url, "p1").room_answers("c", MODULE, "fear_sources")
+    assert len(fear_room.reluctance_map(room, fear)) == len(fear.sources)
+    with Store(store_url) as store:
+        assert participant_view(store, "c", MODULE, fear, day, "p1", SHARED_REWRITES) is None
+        store.set_exercise_state("c", MODULE, "fear_rewrite", revealed=True)
+        seen = participant_view(store, "c", MODULE, fear, day, "p1", SHARED_REWRITES)
+        assert len(seen) == 3 and SECRET not in str(seen)
+        assert all(set(r) == {"moment", "rewrite"} for r in seen)
+        # the export: every version the facilitator may see, none unshared, no names
+        exported, withheld = FacilitatorStore(store, "c", "tf", {MODULE}).answers("c")
+    assert SECRET not in str([a.payload for a in exported])
+    assert withheld == 5  # the four ratings (numbers) and the unshared rewrite
+    assert not {a.participant for a in exported} & set(TOKENS)
+
+
+# -- simulation --------------------------------------------------------------------------------
+
+
+def test_simulated_answers_pass_their_schemas_and_most_share(day, fear):
+    from types import SimpleNamespace
+
+    from workshop_kit.content import load_simulation
+    from workshop_kit.modules.fear.simulate import simulate
+
+    sim = load_simulation(DATA)
+    ctx = SimpleNamespace(sim=sim, traits={f"p{i}": {"exploring": i / 12} for i in range(12)})
+    shared = 0
+    for i in range(12):
+        person = SimpleNamespace(id=f"p{i}")
+        made = simulate(ctx, random.Random(i), person, fear, MODULE)
+        assert [e for e, _, _ in made] == ["fear_sources", "fear_rewrite"]
+        for exercise, payload, minutes in made:
+            assert check_answer(day, MODULE, exercise, payload, participant=person.id)
+            assert 0 < minutes < 35
+        shared += made[1][1]["share_with_facilitator"]
+    assert 5 <= shared <= 11
+
+
+def test_the_module_folder_works_copied_under_another_name(tmp_path, day):
+    """Relative imports only: the folder copied as an outside package still loads its parts."""
+    import importlib
+    import sys
+
+    shutil.copytree(REPO / "src/workshop_kit/modules/fear", tmp_path / "acme_fear")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        for part in ("content", "answers", "room", "rules", "simulate", "cockpit"):
+            importlib.import_module(f"acme_fear.{part}")
+        copied = importlib.import_module("acme_fear.content")
+        assert copied.Content.model_validate(day.modules[MODULE].model_dump())
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n.startswith("acme_fear")]:
+            del sys.modules[name]
