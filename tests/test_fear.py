@@ -247,6 +247,7 @@ def test_simulated_answers_pass_their_schemas_and_most_share(day, fear):
             assert check_answer(day, MODULE, exercise, payload, participant=person.id)
             assert 0 < minutes < 35
         shared += made[1][1]["share_with_facilitator"]
+        assert made[1][1]["moment"] in {p["moment"] for p in sim.fear["rewrites"]}
     assert 5 <= shared <= 11
 
 
@@ -266,3 +267,21 @@ def test_the_module_folder_works_copied_under_another_name(tmp_path, day):
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.startswith("acme_fear")]:
             del sys.modules[name]
+
+
+def test_the_simulation_material_is_checked_with_its_line(tmp_path):
+    from workshop_kit.content import load_simulation
+
+    shutil.copytree(DATA, tmp_path / "data")
+    path = tmp_path / "data/simulation.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    money: 0.6\n", "    money: lots\n"), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"simulation\.yaml:\d+: section 'fear': field "
+                                           r"'lean\.money'") as caught:
+        load_simulation(tmp_path / "data")
+    line = int(str(caught.value).split(":")[1])
+    assert text.splitlines()[line - 1].strip() == "money: 0.6"
+    path.write_text(text + "feer:\n  lean: {}\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"simulation\.yaml:\d+: field 'feer' is not a known "
+                                           r"field nor a module type's section"):
+        load_simulation(tmp_path / "data")

@@ -319,6 +319,11 @@ class RatingForm(_Model):
 
 
 class Simulation(_Model):
+    """data/simulation.yaml. Besides these fields, a module type may keep its own material in
+    a section named after the type (``fear:``), which its simulate part reads (and checks
+    with its `Material` model, if it has one: see `load_simulation`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
     situations: dict[str, list[Text]]
     misplace_pull: dict[str, float]
     observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
@@ -577,6 +582,19 @@ def load_simulation(data_dir: str | Path) -> Simulation:
                 f"{located.path}:{line}: field 'situations.{area}' is not a practice area "
                 f"(entry {i + 1}); use one of: {', '.join(PRACTICE_AREAS)}"
             )
+    for key, section in (sim.model_extra or {}).items():
+        line = located.line_of((key,))
+        if key not in registry():
+            raise ContentError(f"{located.path}:{line}: field '{key}' is not a known field "
+                               "nor a module type's section; remove it or check its spelling")
+        material = getattr(get_module_type(key).part("simulate"), "Material", None)
+        if material is not None and not isinstance(section, dict):
+            raise ContentError(f"{located.path}:{line}: section '{key}' must be a mapping of "
+                               f"fields; see the '{key}' module's simulate part for them")
+        if material is not None:
+            lines = {loc[1:]: n for loc, n in located.lines.items() if loc[:1] == (key,)}
+            validate_model(material, _Located(located.path, section, lines or {(): line}),
+                           lambda _loc, key=key: f"section '{key}': ")
     return sim
 
 
