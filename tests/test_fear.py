@@ -69,6 +69,15 @@ def test_the_full_day_has_the_fear_module_and_its_content_loads(day, fear):
     assert MODULE not in load_content(DATA).modules
 
 
+def test_validate_checks_the_full_day_with_fear():
+    from workshop_kit.cohort import validate
+
+    lines = validate(DATA, [])
+    at = lines.index(next(line for line in lines if line.startswith(str(DATA / FULL_DAY))))
+    assert lines[at].endswith("8 modules, 405 minutes")
+    assert f"{DATA / 'modules/fear.yaml'}: ok" in lines[at:]
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (("  - id: pushy\n", "  - id: rejection\n"),
      r"fear\.yaml:\d+: field 'sources\.1\.id' repeats the source 'rejection'"),
