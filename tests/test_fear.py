@@ -268,7 +268,7 @@ def test_the_module_folder_works_copied_under_another_name(tmp_path, day):
     shutil.copytree(REPO / "src/workshop_kit/modules/fear", tmp_path / "acme_fear")
     sys.path.insert(0, str(tmp_path))
     try:
-        for part in ("content", "answers", "room", "rules", "simulate", "cockpit"):
+        for part in ("content", "answers", "room", "rules", "simulate", "cockpit", "forms"):
             importlib.import_module(f"acme_fear.{part}")
         copied = importlib.import_module("acme_fear.content")
         assert copied.Content.model_validate(day.modules[MODULE].model_dump())
@@ -294,3 +294,42 @@ def test_the_simulation_material_is_checked_with_its_line(tmp_path):
     with pytest.raises(ContentError, match=r"simulation\.yaml:\d+: field 'feer' is not a known "
                                            r"field nor a module type's section"):
         load_simulation(tmp_path / "data")
+
+
+class _Data:
+    """The part of `report.CohortData` a report section reads: the day's content and each
+    module's latest answers."""
+
+    def __init__(self, day, rows):
+        self.content = day
+        self.answers = {MODULE: frame(rows)}
+
+    def module(self, module, exercise=None):
+        got = self.answers.get(module, frame([]))
+        return got if exercise is None else got[got["exercise"] == exercise]
+
+    def payload(self, pid, module, exercise):
+        got = self.module(module, exercise)
+        rows = got[got["participant"] == pid]["payload"]
+        return rows.iloc[0] if len(rows) else None
+
+
+def test_report_pages_keep_unshared_rewrites_to_their_author(day, fear):
+    from workshop_kit.modules.fear import report
+
+    rows = [(f"p{i}", "fear_sources", ratings(fear, 1 + i)) for i in range(1, 5)]
+    rows += [(f"p{i}", "fear_rewrite", rewrite(SECRET if i == 4 else f"Told {i}", i != 4))
+             for i in range(1, 5)]
+    data = _Data(day, rows)
+    cohort = report.cohort_section(data, MODULE)
+    assert "<img" in cohort and "Told 1" in cohort and SECRET not in cohort
+    assert "4 participant(s) rated" in cohort and "3 shared it" in cohort
+    mine = report.section(data, "p4", MODULE)
+    assert SECRET in mine and "Told 1" not in mine  # their own words, nobody else's
+    assert "<td>Hearing no</td><td>5</td><td>3.5</td>" in mine  # their rating, the room's mean
+    theirs = report.section(data, "p1", MODULE)
+    assert SECRET not in theirs
+    alone = _Data(day, rows[:2] + rows[4:6])  # two people: no room figure, no shared text
+    assert "<td>Hearing no</td><td>2</td><td>–</td>" in report.section(alone, "p1", MODULE)
+    small = report.cohort_section(alone, MODULE)
+    assert "<img" not in small and "Told" not in small
