@@ -296,31 +296,25 @@ def test_the_simulation_material_is_checked_with_its_line(tmp_path):
         load_simulation(tmp_path / "data")
 
 
-class _Data:
-    """The part of `report.CohortData` a report section reads: the day's content and each
-    module's latest answers."""
+def report_data(tmp_path, day, rows):
+    """The real `report.ReportData` over a real store holding `rows` (cohort 'c')."""
+    from types import SimpleNamespace
 
-    def __init__(self, day, rows):
-        self.content = day
-        self.answers = {MODULE: frame(rows)}
+    from workshop_kit.report import ReportData
 
-    def module(self, module, exercise=None):
-        got = self.answers.get(module, frame([]))
-        return got if exercise is None else got[got["exercise"] == exercise]
-
-    def payload(self, pid, module, exercise):
-        got = self.module(module, exercise)
-        rows = got[got["participant"] == pid]["payload"]
-        return rows.iloc[0] if len(rows) else None
+    store = Store(f"sqlite:///{tmp_path / f'report-{len(rows)}.sqlite'}")
+    for who, exercise, payload in rows:
+        store.submit("c", who, MODULE, exercise, payload)
+    return ReportData(SimpleNamespace(cohort_id="c"), day, store)
 
 
-def test_report_pages_keep_unshared_rewrites_to_their_author(day, fear):
+def test_report_pages_keep_unshared_rewrites_to_their_author(tmp_path, day, fear):
     from workshop_kit.modules.fear import report
 
     rows = [(f"p{i}", "fear_sources", ratings(fear, 1 + i)) for i in range(1, 5)]
     rows += [(f"p{i}", "fear_rewrite", rewrite(SECRET if i == 4 else f"Told {i}", i != 4))
              for i in range(1, 5)]
-    data = _Data(day, rows)
+    data = report_data(tmp_path, day, rows)
     cohort = report.cohort_section(data, MODULE)
     assert "<img" in cohort and "Told 1" in cohort and SECRET not in cohort
     assert "4 participant(s) rated" in cohort and "3 shared it" in cohort
@@ -329,7 +323,12 @@ def test_report_pages_keep_unshared_rewrites_to_their_author(day, fear):
     assert "<td>Hearing no</td><td>5</td><td>3.5</td>" in mine  # their rating, the room's mean
     theirs = report.section(data, "p1", MODULE)
     assert SECRET not in theirs
-    alone = _Data(day, rows[:2] + rows[4:6])  # two people: no room figure, no shared text
+    # two people: no room figure, no shared text
+    alone = report_data(tmp_path, day, rows[:2] + rows[4:6])
     assert "<td>Hearing no</td><td>2</td><td>–</td>" in report.section(alone, "p1", MODULE)
     small = report.cohort_section(alone, MODULE)
     assert "<img" not in small and "Told" not in small
+    assert report.compare(data, MODULE) == {"strongest source of reluctance": "Hearing no",
+                                            "rewrites shared": 3}
+    data.close()
+    alone.close()

@@ -60,9 +60,10 @@ def answered(answers: pd.DataFrame, exercise: str) -> int:
 
 def reluctance_map(answers: pd.DataFrame, content: Content,
                    min_group: int = MIN_GROUP) -> pd.DataFrame:
-    """One row per source, strongest first: people (how many rated it), mean (on the scale),
-    high (how many rated it in the top two points, None when fewer than `min_group` did) and
-    counts ({rating: people}, only ratings given by at least `min_group` people).
+    """One row per source, strongest first (ties in the content's order): people (how many
+    rated it), mean (on the scale), high (how many rated it in the top two points, None when
+    fewer than `min_group` did) and counts ({rating: people}, only ratings given by at least
+    `min_group` people).
 
     Empty when fewer than `min_group` people rated: no figure ever stands for fewer."""
     given = _ratings(answers, content)
@@ -80,9 +81,8 @@ def reluctance_map(answers: pd.DataFrame, content: Content,
                      "mean": round(sum(values) / len(values), 2),
                      "high": high if high >= min_group else None,
                      "counts": {r: n for r, n in counts.items() if n >= min_group}})
-    frame = pd.DataFrame(rows, columns=MAP_COLUMNS)
-    return frame.sort_values(["mean", "source"], ascending=[False, True], kind="stable"
-                             ).reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=MAP_COLUMNS)  # in the content's order
+    return frame.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def shared_rewrites(answers: pd.DataFrame, content: Content,
