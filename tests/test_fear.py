@@ -332,3 +332,49 @@ def test_report_pages_keep_unshared_rewrites_to_their_author(tmp_path, day, fear
                                             "rewrites shared": 3}
     data.close()
     alone.close()
+
+
+# -- a built cohort on the full-day agenda -----------------------------------------------------
+
+
+@pytest.fixture
+def full_day_built(tmp_path):
+    """The demo cohort built with the full-day agenda (a copy of the repository whose
+    agenda.yaml is agendas/full_day.yaml), its answers simulated."""
+    from workshop_kit.cohort import BuiltCohort, build
+
+    root = tmp_path / "repo"
+    for name in ("data", "workshops", "facilitator"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(root / "data" / FULL_DAY, root / "data/agenda.yaml")
+    out = tmp_path / "out"
+    build(root / "data/cohorts/demo.yaml", root / "data", out,
+          f"sqlite:///{tmp_path / 'responses.sqlite'}")
+    return BuiltCohort.open(out)
+
+
+def test_build_and_run_simulate_run_the_fear_notebooks(full_day_built):
+    import nbformat
+
+    from workshop_kit.day import run
+
+    built = full_day_built
+    people = [p["id"] for p in built.manifest["participants"]]
+    assert all((built.folder / "participants" / p / "03_fear.ipynb").is_file() for p in people)
+    with Store(built.manifest["store_url"]) as store:  # one person's own, unshared
+        store.submit(built.cohort_id, people[0], MODULE, "fear_rewrite", rewrite(SECRET, False))
+    runs = run(built.folder, modules=MODULE, simulate=True)
+    assert [r.module for r in runs] == [MODULE] and runs[0].error is None
+    with Store(built.manifest["store_url"]) as store:
+        rated = store.module_answers(built.cohort_id, MODULE, "fear_sources")
+        wrote = store.module_answers(built.cohort_id, MODULE, "fear_rewrite")
+    assert set(rated["participant"]) == set(people) == set(wrote["participant"])
+    shared = [p for p in wrote["payload"] if p["share_with_facilitator"]]
+    assert 3 <= len(shared) < len(people)
+    executed = nbformat.read(runs[0].notebook, as_version=4)
+    shown = "\n".join(str(o) for c in executed.cells for o in c.get("outputs", []))
+    assert "<svg" in shown or "image/svg" in shown  # the map of reluctance
+    assert "chose to share it" in shown
+    page = runs[0].html.read_text(encoding="utf-8")
+    assert shared[0]["rewrite"] in shown
+    assert SECRET not in shown and SECRET not in page

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from . import modules
 from .access import DRILL_KEY, OPT_IN
 from .analysis import fact_matches
 from .content import Content, Participant, Simulation
@@ -449,6 +450,16 @@ def _gift_groups(store: Store, cohort_id: str, content: Content,
                  for g in pairings.rounds[ids.index("gift")])
 
 
+def _type_simulator(content: Content, module_id: str) -> Callable[..., list] | None:
+    """The `simulate(ctx, rng, person, content, module_id)` of the module type's simulate
+    part (for a type with no entry in SIMULATORS), bound to `module_id`; None without one."""
+    part = modules.get(content.agenda.type_of(module_id)).part("simulate")
+    made = getattr(part, "simulate", None)
+    if made is None:
+        return None
+    return lambda ctx, rng, person, own: made(ctx, rng, person, own, module_id)
+
+
 def simulate(
     store: Store,
     cohort_id: str,
@@ -487,7 +498,7 @@ def simulate(
     written = 0
     for person in participants:
         for module_id in wanted:
-            make = SIMULATORS.get(module_id)
+            make = SIMULATORS.get(module_id) or _type_simulator(content, module_id)
             if make is None:
                 continue
             rng = random.Random(f"{seed}:{person.id}:{module_id}")
