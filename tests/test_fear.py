@@ -19,7 +19,7 @@ from workshop_kit.client import FacilitatorClient, ParticipantClient
 from workshop_kit.content import load_content, load_module_content
 from workshop_kit.errors import AnswerError, ContentError, WorkshopKitError
 from workshop_kit.modules.fear import room as fear_room
-from workshop_kit.modules.fear.rules import SHARED_REWRITES, participant_view
+from workshop_kit.modules.fear.rules import SHARED_REWRITES
 from workshop_kit.service import ServiceConfig
 from workshop_kit.store import FACILITATOR, Store
 
@@ -223,12 +223,14 @@ def test_an_unshared_rewrite_never_reaches_the_room_the_cockpit_or_the_export(se
     facilitator.set_exercise_state("c", MODULE, "fear_sources", revealed=True)
     room = client(url, "p1").room_answers("c", MODULE, "fear_sources")
     assert len(fear_room.reluctance_map(room, fear)) == len(fear.sources)
+    p1 = client(url, "p1")
+    assert p1.rule("c", SHARED_REWRITES, module=MODULE) is None  # not revealed yet
+    facilitator.set_exercise_state("c", MODULE, "fear_rewrite", revealed=True)
+    seen = p1.rule("c", SHARED_REWRITES, module=MODULE)
+    assert len(seen) == 3 and SECRET not in str(seen)
+    assert all(set(r) == {"moment", "rewrite"} for r in seen)
+    assert seen == p1.rule("c", SHARED_REWRITES)  # the day's one fear module by default
     with Store(store_url) as store:
-        assert participant_view(store, "c", MODULE, fear, day, "p1", SHARED_REWRITES) is None
-        store.set_exercise_state("c", MODULE, "fear_rewrite", revealed=True)
-        seen = participant_view(store, "c", MODULE, fear, day, "p1", SHARED_REWRITES)
-        assert len(seen) == 3 and SECRET not in str(seen)
-        assert all(set(r) == {"moment", "rewrite"} for r in seen)
         # the export: every version the facilitator may see, none unshared, no names
         exported, withheld = FacilitatorStore(store, "c", "tf", {MODULE}).answers("c")
     assert SECRET not in str([a.payload for a in exported])
@@ -268,7 +270,8 @@ def test_the_module_folder_works_copied_under_another_name(tmp_path, day):
     shutil.copytree(REPO / "src/workshop_kit/modules/fear", tmp_path / "acme_fear")
     sys.path.insert(0, str(tmp_path))
     try:
-        for part in ("content", "answers", "room", "rules", "simulate", "cockpit", "forms"):
+        for part in ("content", "answers", "room", "rules", "simulate", "cockpit", "forms",
+                     "participant", "facilitator", "report"):
             importlib.import_module(f"acme_fear.{part}")
         copied = importlib.import_module("acme_fear.content")
         assert copied.Content.model_validate(day.modules[MODULE].model_dump())
@@ -378,3 +381,32 @@ def test_build_and_run_simulate_run_the_fear_notebooks(full_day_built):
     page = runs[0].html.read_text(encoding="utf-8")
     assert shared[0]["rewrite"] in shown
     assert SECRET not in shown and SECRET not in page
+
+
+def test_a_participant_notebook_of_the_full_day_runs_and_shows_the_room(full_day_built):
+    import nbformat
+    import papermill as pm
+
+    from workshop_kit.day import local_service
+    from workshop_kit.kernel import kernel_for_run
+
+    built = full_day_built
+    people = [p["id"] for p in built.manifest["participants"]]
+    built.simulate(seed=1)
+    with Store(built.manifest["store_url"]) as store:
+        store.submit(built.cohort_id, people[0], MODULE, "fear_rewrite", rewrite(SECRET, False))
+        for exercise in ("fear_sources", "fear_rewrite"):
+            store.set_exercise_state(built.cohort_id, MODULE, exercise, revealed=True)
+    source = built.folder / "participants" / people[1] / "03_fear.ipynb"
+    target = built.folder / "p-fear.ipynb"
+    with local_service(built):
+        pm.execute_notebook(str(source), str(target), cwd=str(built.folder),
+                            kernel_name=kernel_for_run(), progress_bar=False, log_output=False)
+    executed = nbformat.read(target, as_version=4)
+    outputs = {c.source.strip(): str(c.get("outputs", [])) for c in executed.cells
+               if c.cell_type == "code"}
+    assert "error" not in str(list(outputs.values())).lower()
+    assert "<svg" in outputs["me.module(module_id).room_results()"]
+    rewrites = outputs["me.module(module_id).shared_rewrites()"]
+    assert "<blockquote>" in rewrites and SECRET not in rewrites
+    assert people[0] not in rewrites and people[2] not in rewrites

@@ -54,7 +54,7 @@ class Participant(ParticipantView):
 
     def shared_rewrites(self) -> HTML:
         """The rewrites colleagues chose to share, without names, once revealed."""
-        rows = self.store.module_view(self.cohort_id, self.module_id, SHARED_REWRITES)
+        rows = self.store.rule(self.cohort_id, SHARED_REWRITES, module=self.module_id)
         if rows is None:
             return HTML("<p><i>The facilitator will reveal the shared rewrites soon: run this "
                         "cell again then.</i></p>")

@@ -154,7 +154,7 @@ def map_chart(table: pd.DataFrame, content: Content, min_group: int = MIN_GROUP,
     if not dots.empty:
         sizes = sorted(set(int(n) for n in dots["people"]))
         layers.append(
-            alt.Chart(dots).mark_circle(color=OKABE_ITO[5], opacity=0.8)
+            alt.Chart(dots).mark_circle(color=OKABE_ITO[0], opacity=0.8)
             .encode(y=y, x=alt.X("rating:Q", scale=x_scale),
                     size=alt.Size("people:Q", title=f"people (groups of {min_group} or more)",
                                   scale=alt.Scale(range=[120, 480]),
