@@ -410,3 +410,88 @@ def test_a_participant_notebook_of_the_full_day_runs_and_shows_the_room(full_day
     rewrites = outputs["me.module(module_id).shared_rewrites()"]
     assert "<blockquote>" in rewrites and SECRET not in rewrites
     assert people[0] not in rewrites and people[2] not in rewrites
+
+
+# -- the notebooks' calls: forms and views through a real service ------------------------------
+
+
+@pytest.fixture
+def sessions(tmp_path, serve_store):
+    """A service over a copy of data/ whose agenda is the full day; (participant session
+    maker, facilitator session, store URL)."""
+    from workshop_kit.session import FacilitatorSession, ParticipantSession
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copy(data / FULL_DAY, data / "agenda.yaml")
+    url = f"sqlite:///{tmp_path / 'views.sqlite'}"
+    with Store(url) as store:
+        store.register_tokens("c", TOKENS)
+    service = serve_store(url, "c", data)
+
+    def me(who: str) -> ParticipantSession:
+        return ParticipantSession(who, "c", service, token=TOKENS[who])
+
+    return me, FacilitatorSession("c", service, token=TOKENS[FACILITATOR]), url
+
+
+def test_the_forms_save_through_the_service_and_say_what_is_missing(sessions, fear):
+    me, _room, url = sessions
+    mine = me("p1").module(MODULE)
+    form = mine.sources()
+    assert "Rate the sources above" in mine.reframes().data
+    for source in fear.sources:
+        form.sliders[source.id].value = 2
+    form.sliders["money"].value, form.sliders["pushy"].value = 5, 4
+    assert form.submit()
+    assert "Talking money" in form.reframes.value and "Feeling pushy" in form.reframes.value
+    assert "Hearing no" not in form.reframes.value  # rated 2: below the scale's middle
+    assert mine.reframes().data.index("Talking money") < mine.reframes().data.index("pushy")
+    again = me("p1").module(MODULE).sources()
+    assert again.value() == {"ratings": {**{s.id: 2 for s in fear.sources}, "money": 5,
+                                         "pushy": 4}}
+    rewrite_form = mine.rewrite()
+    rewrite_form.moment.value = "Asking for the fee"
+    rewrite_form.rewrite.value = "Helping them"
+    assert not rewrite_form.submit()
+    assert "at least 20 characters under “The moment I dread”" in rewrite_form.status
+    rewrite_form.moment.value = "  Asking a client for a fee increase after a hard year.  "
+    rewrite_form.rewrite.value = "I show what the year's work changed for them and what next " \
+                                 "year needs, then name the fee and ask what would help."
+    rewrite_form.share.value = True
+    assert rewrite_form.submit()
+    with Store(url) as store:
+        saved = store.latest_answer("c", "p1", MODULE, "fear_rewrite").payload
+    assert saved["moment"] == "Asking a client for a fee increase after a hard year."
+    assert saved["share_with_facilitator"] is True
+
+
+def test_the_room_sees_aggregates_and_shared_rewrites_only(sessions, fear):
+    me, room, _url = sessions
+    view = room.module(MODULE)
+    assert "Shown once at least 3 people" in str(view.map_chart().to_dict())
+    for i in range(1, 5):
+        who = f"p{i}"
+        me(who).store.submit("c", who, MODULE, "fear_sources", ratings(fear, 1 + i))
+        me(who).store.submit("c", who, MODULE, "fear_rewrite",
+                             rewrite(SECRET if i == 4 else f"Moment {i}", i != 4))
+    assert "<b>4</b> participant(s) have rated" in view.progress().data
+    assert "<b>3</b> chose to share it" in view.progress().data
+    table = view.map_table()
+    assert list(table["participants"]) == [4] * len(fear.sources)
+    assert list(table.columns) == ["participants", "mean", "rated 4 or 5"]
+    shared = view.shared_rewrites()
+    assert len(shared) == 3 and SECRET not in shared.to_string()
+    assert list(shared.columns) == ["The moment I dread", "The same moment, as client service"]
+    assert view.reframes().index[0] == "Hearing no"
+    assert "Read two shared rewrites aloud" in view.debrief_questions().data
+    # a participant, before and after the reveal
+    p1 = me("p1").module(MODULE)
+    assert "will reveal" in p1.shared_rewrites().data
+    assert "will reveal" in me("p1").room_results(MODULE).data
+    for exercise in fear.exercises:
+        room.store.set_exercise_state("c", MODULE, exercise, revealed=True)
+    chart = p1.room_results()
+    assert "people" in str(chart.to_dict()) and "p2" not in str(chart.to_dict())
+    seen = p1.shared_rewrites().data
+    assert seen.count("<blockquote>") == 3 and SECRET not in seen
