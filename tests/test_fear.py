@@ -241,25 +241,23 @@ def test_an_unshared_rewrite_never_reaches_the_room_the_cockpit_or_the_export(se
 # -- simulation --------------------------------------------------------------------------------
 
 
-def test_simulated_answers_pass_their_schemas_and_most_share(day, fear):
-    from types import SimpleNamespace
-
-    from workshop_kit.content import load_simulation
-    from workshop_kit.modules.fear.simulate import simulate
+def test_simulated_answers_pass_their_schemas_and_most_share(tmp_path, day, fear):
+    from workshop_kit.content import Participant
+    from workshop_kit.simulate import load_simulation, simulate
 
     sim = load_simulation(DATA)
-    ctx = SimpleNamespace(sim=sim, traits={f"p{i}": {"exploring": i / 12} for i in range(12)})
-    shared = 0
-    for i in range(12):
-        person = SimpleNamespace(id=f"p{i}")
-        made = simulate(ctx, random.Random(i), person, fear, MODULE)
-        assert [e for e, _, _ in made] == ["fear_sources", "fear_rewrite"]
-        for exercise, payload, minutes in made:
-            assert check_answer(day, MODULE, exercise, payload, participant=person.id)
-            assert 0 < minutes < 35
-        shared += made[1][1]["share_with_facilitator"]
-        assert made[1][1]["moment"] in {p["moment"] for p in sim.fear["rewrites"]}
-    assert 5 <= shared <= 11
+    people = [Participant(id=f"p{i:02d}", name=f"P {i}", email=f"p{i}@example.com",
+                          practice_area="consulting") for i in range(12)]
+    with Store(f"sqlite:///{tmp_path / 'sim.sqlite'}") as store:
+        assert simulate(store, "c", "2026-12-03", people, day, sim, modules=[MODULE]) == 24
+        made = store.module_answers("c", MODULE)
+    assert len(made) == 24
+    for who, exercise, payload in zip(made["participant"], made["exercise"], made["payload"],
+                                      strict=True):
+        assert check_answer(day, MODULE, exercise, payload, participant=who)
+    rewrites = made[made["exercise"] == "fear_rewrite"]["payload"]
+    assert {p["moment"] for p in rewrites} <= {r.moment for r in sim.material("fear").rewrites}
+    assert 5 <= sum(p["share_with_facilitator"] for p in rewrites) <= 11
 
 
 def test_the_module_folder_works_copied_under_another_name(tmp_path, day):
@@ -282,20 +280,21 @@ def test_the_module_folder_works_copied_under_another_name(tmp_path, day):
 
 
 def test_the_simulation_material_is_checked_with_its_line(tmp_path):
-    from workshop_kit.content import load_simulation
+    from workshop_kit.simulate import load_simulation
 
     shutil.copytree(DATA, tmp_path / "data")
     path = tmp_path / "data/simulation.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    money: 0.6\n", "    money: lots\n"), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"simulation\.yaml:\d+: section 'fear': field "
-                                           r"'lean\.money'") as caught:
+    with pytest.raises(ContentError, match=r"simulation\.yaml:\d+: field 'fear\.lean\.money'"
+                       ) as caught:
         load_simulation(tmp_path / "data")
     line = int(str(caught.value).split(":")[1])
     assert text.splitlines()[line - 1].strip() == "money: 0.6"
     path.write_text(text + "feer:\n  lean: {}\n", encoding="utf-8")
-    with pytest.raises(ContentError, match=r"simulation\.yaml:\d+: field 'feer' is not a known "
-                                           r"field nor a module type's section"):
+    with pytest.raises(ContentError, match=r"simulation\.yaml:\d+: section 'feer' names no "
+                                           r"module type with simulated answers; use one of: "
+                                           r".*fear"):
         load_simulation(tmp_path / "data")
 
 

@@ -335,22 +335,6 @@ class RatingForm(_Model):
         return [(trait.id, item) for trait in self.traits for item in trait.items]
 
 
-class Simulation(_Model):
-    """data/simulation.yaml. Besides these fields, a module type may keep its own material in
-    a section named after the type (``fear:``), which its simulate part reads (and checks
-    with its `Material` model, if it has one: see `load_simulation`)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-    situations: dict[str, list[Text]]
-    misplace_pull: dict[str, float]
-    observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
-    buyer_reflections: dict[Literal["good", "poor"], list[dict[str, Text]]] = {}
-    surface_readings: dict[str, list[Text]] = {}
-    commitments: list[Text] = []
-    gift_plans: dict[str, list[dict[str, Text]]] = {}
-    gift_feedback: dict[str, list[Text]] = {}
-
-
 # ---------------------------------------------------------------------------------------------
 # Folders of YAML files beside a module's content (branching scripts, cases), one item a file
 
@@ -587,32 +571,6 @@ def __getattr__(name: str) -> Any:
             if name in vars(part):
                 return vars(part)[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def load_simulation(data_dir: str | Path) -> Simulation:
-    located = read_yaml(Path(data_dir) / "simulation.yaml")
-    sim = validate_model(Simulation, located)
-    for i, area in enumerate(sim.situations):
-        if area not in PRACTICE_AREAS:
-            line = located.line_of(("situations", area))
-            raise ContentError(
-                f"{located.path}:{line}: field 'situations.{area}' is not a practice area "
-                f"(entry {i + 1}); use one of: {', '.join(PRACTICE_AREAS)}"
-            )
-    for key, section in (sim.model_extra or {}).items():
-        line = located.line_of((key,))
-        if key not in registry():
-            raise ContentError(f"{located.path}:{line}: field '{key}' is not a known field "
-                               "nor a module type's section; remove it or check its spelling")
-        material = getattr(get_module_type(key).part("simulate"), "Material", None)
-        if material is not None and not isinstance(section, dict):
-            raise ContentError(f"{located.path}:{line}: section '{key}' must be a mapping of "
-                               f"fields; see the '{key}' module's simulate part for them")
-        if material is not None:
-            lines = {loc[1:]: n for loc, n in located.lines.items() if loc[:1] == (key,)}
-            validate_model(material, _Located(located.path, section, lines or {(): line}),
-                           lambda _loc, key=key: f"section '{key}': ")
-    return sim
 
 
 # ---------------------------------------------------------------------------------------------
