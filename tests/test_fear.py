@@ -380,6 +380,17 @@ def test_build_and_run_simulate_run_the_fear_notebooks(full_day_built):
     page = runs[0].html.read_text(encoding="utf-8")
     assert shared[0]["rewrite"] in shown
     assert SECRET not in shown and SECRET not in page
+    # the reports: the cohort page maps and lists shared rewrites; the secret stays with its
+    # author's own page
+    from workshop_kit.report import build_reports
+
+    reports = build_reports(built.folder)
+    cohort = reports.cohort.read_text(encoding="utf-8")
+    assert "Fear of selling" in cohort and shared[0]["rewrite"] in cohort
+    assert SECRET not in cohort
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in reports.participants}
+    assert SECRET in pages[people[0]]
+    assert not any(SECRET in text for who, text in pages.items() if who != people[0])
 
 
 def test_a_participant_notebook_of_the_full_day_runs_and_shows_the_room(full_day_built):
