@@ -505,3 +505,43 @@ def test_the_room_sees_aggregates_and_shared_rewrites_only(sessions, fear):
     assert "people" in str(chart.to_dict()) and "p2" not in str(chart.to_dict())
     seen = p1.shared_rewrites().data
     assert seen.count("<blockquote>") == 3 and SECRET not in seen
+
+
+def test_the_type_twice_keeps_two_modules_apart(tmp_path):
+    """A second fear line (`id: fear_money, type: fear`) with its own content: answers,
+    simulation and the room's figures are keyed by the module id."""
+    from workshop_kit.content import Participant
+    from workshop_kit.simulate import load_simulation, simulate
+
+    root = tmp_path / "repo"
+    for name in ("data", "workshops", "facilitator"):
+        shutil.copytree(REPO / name, root / name)
+    data = root / "data"
+    second = (data / "modules/fear.yaml").read_text(encoding="utf-8").replace(
+        "exercise: fear\n", "exercise: money_talk\n")
+    (data / "modules/fear_money.yaml").write_text(second, encoding="utf-8")
+    agenda = (data / FULL_DAY).read_text(encoding="utf-8")
+    line = agenda[agenda.index("  - id: fear\n"):agenda.index("  - id: roleplay\n")]
+    (data / "agenda.yaml").write_text(agenda.replace(line, line + line.replace(
+        "id: fear\n", "id: fear_money\n").replace("modules/fear.yaml", "modules/fear_money.yaml")
+        .replace("title: Fear of selling", "title: Talking money")), encoding="utf-8")
+    day = load_content(data)
+    assert [m.id for m in day.agenda.modules if m.type == "fear"] == ["fear", "fear_money"]
+    other = day.modules["fear_money"]
+    assert other.sources_exercise == "money_talk_sources"
+    assert check_answer(day, "fear_money", "money_talk_sources", ratings(other, 2),
+                        participant="p1")
+    with pytest.raises(AnswerError, match="'fear_sources' is not an exercise of module "
+                                          "'fear_money'"):
+        check_answer(day, "fear_money", "fear_sources", ratings(other, 2), participant="p1")
+    people = [Participant(id=f"p{i}", name=f"P {i}", email=f"p{i}@example.com",
+                          practice_area="legal") for i in range(4)]
+    with Store(f"sqlite:///{tmp_path / 'twice.sqlite'}") as store:
+        written = simulate(store, "c", "2026-12-03", people, day, load_simulation(data),
+                           modules=["fear", "fear_money"])
+        assert written == 16
+        first = store.module_answers("c", "fear")
+        again = store.module_answers("c", "fear_money")
+    assert set(first["exercise"]) == {"fear_sources", "fear_rewrite"}
+    assert set(again["exercise"]) == {"money_talk_sources", "money_talk_rewrite"}
+    assert len(fear_room.reluctance_map(again, other)) == len(other.sources)
