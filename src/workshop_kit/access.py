@@ -117,15 +117,19 @@ def _calls_of(part: Any, role: str) -> Mapping[str, Call]:
 
 def rule_calls(role: str, types: Mapping[str, str] | None = None) -> dict[str, Call]:
     """{call name: Call} of `role` that the module types of `types` (every registered type
-    if None) add; a name two types both declare is refused (it would be ambiguous)."""
+    if None) add (the first type's, for a name several declare: a type copied under a new
+    name declares its calls again; each runs for its own module ids). Two types declaring one
+    name with different arguments are refused: the service could not check both."""
     found: dict[str, Call] = {}
     owner: dict[str, str] = {}
     for type_name in dict.fromkeys((types or _default_types()).values()):
         for name, call in _calls_of(_rules(type_name), role).items():
-            if name in owner and owner[name] != type_name:
+            if name not in found:
+                found[name], owner[name] = call, type_name
+            elif found[name].arguments != call.arguments:
                 raise ParameterError(f"module types '{owner[name]}' and '{type_name}' both "
-                                     f"declare the call '{name}'; rename one")
-            found[name], owner[name] = call, type_name
+                                     f"declare the call '{name}' with other arguments; rename "
+                                     "one")
     return found
 
 

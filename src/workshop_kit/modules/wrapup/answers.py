@@ -1,6 +1,6 @@
 """The wrap-up's answers: commitments with dates, and the morning's trust profile again.
 
-The profile again takes its statements and scale from the first module of the day whose
+The profile again takes its statements and scale from the nearest module before it whose
 content has a rating scale of statements (the check-in), through the shared rating-scale
 model of `workshop_kit.answers`; no other module type is imported."""
 
@@ -18,11 +18,13 @@ class _Situation:
         self.min_chars, self.max_chars = min_chars, max_chars
 
 
-def rated_module(day: Any) -> Any | None:
-    """The content of the day's first module with a rating scale of statements (a `scale`
-    and `items()`), which the wrap-up asks again; None if the day has none."""
-    for line in day.agenda.modules:
-        found = day.modules.get(line.id)
+def rated_module(module_id: str, day: Any) -> Any | None:
+    """The rating form wrap-up `module_id` asks again: the content of the nearest module
+    before it on the agenda with a rating scale of statements (a `scale` and `items()`: the
+    check-in on the default day); None when there is none."""
+    ids = [line.id for line in day.agenda.modules]
+    for earlier in reversed(ids[:ids.index(module_id)]):
+        found = day.modules.get(earlier)
         if hasattr(found, "scale") and callable(getattr(found, "items", None)):
             return found
     return None
@@ -38,7 +40,7 @@ def answers(module_id: str, content: Any, day: Any) -> dict[str, Spec]:
     model = create_model("Commitments", __base__=Shape, commitments=(
         list[Commitment], Field(min_length=1, max_length=rules.max)), **{OPT_IN: (Bool, None)})
     specs = {content.exercise: Spec(model)}
-    rated = rated_module(day)
+    rated = rated_module(module_id, day)
     if rated is not None:
         again = content.trust_after
         specs[again.exercise] = rating_profile(
