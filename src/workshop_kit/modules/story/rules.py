@@ -1,0 +1,120 @@
+"""Who may read what in a story module, beyond one's own answers (run by the response service,
+never in a participant's kernel):
+
+- a participant who has submitted their own rewrite reads the rewrites colleagues chose to
+  share (`share_with_peers`), text only, each under an anonymous key; never their own, never
+  an unshared one, never who wrote it (`peer_rewrites`);
+- the key is an HMAC of the author's id with a key of the cohort that never leaves the store's
+  side (`Store.cohort_key`), so nobody can compute it from an id, and it is the same for every
+  reader: a note can name the rewrite it is about;
+- a note goes only on a rewrite the participant can read, never their own (`check_note`);
+- the author reads the notes left on their own rewrite, text only, never who wrote them, in
+  an order that follows nobody (`notes_received`).
+
+Each function takes the store the service holds (the raw store behind the guards), the cohort,
+the calling participant (as the service authenticated them) and the module's agenda id and
+content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from typing import Any
+
+from workshop_kit.errors import AccessError
+from workshop_kit.store import FACILITATOR
+
+from .answers import SHARE, note_key
+from .content import Content
+
+
+def secret_name(module_id: str) -> str:
+    """The name of the cohort key this module's rewrite keys derive from."""
+    return f"{module_id}-rewrites"
+
+
+def rewrite_key(secret: bytes, cohort: str, module_id: str, participant: str) -> str:
+    """The anonymous key under which `participant`'s rewrite is shown to colleagues."""
+    return hmac.new(secret, f"{cohort}:{module_id}:{participant}".encode(),
+                    hashlib.sha256).hexdigest()[:12]
+
+
+def _rewrites(store: Any, cohort: str, module_id: str, content: Content) -> dict[str, dict]:
+    """{participant: payload} of every latest rewrite in the module."""
+    frame = store.module_answers(cohort, module_id, content.rewrite_exercise)
+    return {who: payload for who, payload in zip(frame["participant"], frame["payload"],
+                                                 strict=True)
+            if who != FACILITATOR and isinstance(payload, dict)}
+
+
+def _shared_text(payload: dict) -> str | None:
+    text = payload.get("text")
+    if payload.get(SHARE) is True and isinstance(text, str) and text.strip():
+        return text
+    return None
+
+
+def _need_own(store: Any, cohort: str, participant: str, module_id: str,
+              content: Content) -> None:
+    if store.latest_answer(cohort, participant, module_id, content.rewrite_exercise) is None:
+        raise AccessError(f"{content.peer.wait} (participant '{participant}' has no rewrite "
+                          f"in '{module_id}' yet)")
+
+
+def peer_rewrites(store: Any, cohort: str, participant: str, module_id: str,
+                  content: Content) -> list[dict[str, str]]:
+    """The rewrites colleagues shared, [{"key", "text"}] sorted by key (an order that follows
+    no id), without the caller's own; AccessError until the caller has submitted theirs."""
+    _need_own(store, cohort, participant, module_id, content)
+    secret = store.cohort_key(cohort, secret_name(module_id))
+    shown = []
+    for who, payload in _rewrites(store, cohort, module_id, content).items():
+        text = _shared_text(payload)
+        if who != participant and text is not None:
+            shown.append({"key": rewrite_key(secret, cohort, module_id, who), "text": text})
+    return sorted(shown, key=lambda entry: entry["key"])
+
+
+def check_note(store: Any, cohort: str, participant: str, module_id: str, content: Content,
+               exercise: str) -> None:
+    """Refuse (AccessError) a note that does not go on a rewrite this participant can read:
+    a shared rewrite of a colleague, once their own is in."""
+    key = note_key(content, exercise)
+    if key is None:
+        raise AccessError(f"'{exercise[:60]}' is not a note of module '{module_id}'; a note is "
+                          f"'{content.note_prefix}<key of the rewrite>'")
+    secret = store.cohort_key(cohort, secret_name(module_id))
+    if key == rewrite_key(secret, cohort, module_id, participant):
+        raise AccessError("this is your own rewrite; leave notes on your colleagues' rewrites")
+    readable = {entry["key"] for entry in peer_rewrites(store, cohort, participant, module_id,
+                                                       content)}
+    if key not in readable:
+        raise AccessError(f"there is no shared rewrite '{key}' to leave a note on; choose one "
+                          "from the rewrites shown to you")
+
+
+def notes_received(store: Any, cohort: str, participant: str, module_id: str,
+                   content: Content) -> dict[str, Any]:
+    """The notes colleagues left on the caller's own rewrite: {"shared": whether it is shared
+    now, "notes": [text, …]} in a random order, without who wrote them."""
+    secret = store.cohort_key(cohort, secret_name(module_id))
+    mine = content.note_exercise(rewrite_key(secret, cohort, module_id, participant))
+    frame = store.module_answers(cohort, module_id, mine)
+    notes = [payload["note"] for who, payload in zip(frame["participant"], frame["payload"],
+                                                    strict=True)
+             if who not in (participant, FACILITATOR) and isinstance(payload, dict)
+             and isinstance(payload.get("note"), str)]
+    random.SystemRandom().shuffle(notes)
+    own = store.latest_answer(cohort, participant, module_id, content.rewrite_exercise)
+    shared = own is not None and _shared_text(own.payload) is not None
+    return {"shared": shared, "notes": notes}
+
+
+def note_keys(store: Any, cohort: str, module_id: str, content: Content) -> dict[str, str]:
+    """{key: author} of every rewrite: for the trainer's own tools (simulation, reports) that
+    hold the store; never served to a participant."""
+    secret = store.cohort_key(cohort, secret_name(module_id))
+    return {rewrite_key(secret, cohort, module_id, who): who
+            for who in _rewrites(store, cohort, module_id, content)}
