@@ -59,7 +59,7 @@ import tornado.netutil
 import tornado.web
 
 from .access import FacilitatorStore, ParticipantStore, personal_modules
-from .answers import MAX_ANSWER_CHARS, _precheck, check_answer
+from .answers import MAX_ANSWER_CHARS, check_answer, precheck
 from .checked import CheckedStore
 from .client import API, MAX_BODY_BYTES, too_big
 from .content import Content, load_content
@@ -534,7 +534,7 @@ class Service:
         if method != "save_draft" or payload is None:
             return
         where = f"the draft of {module}/{kwargs['exercise'][:40]}"
-        _precheck(payload, where)
+        precheck(payload, where)
         size = len(json.dumps(payload, ensure_ascii=False))
         if size > MAX_ANSWER_CHARS:
             raise ParameterError(f"{where} is {size} characters; a draft, like an answer, is "
