@@ -172,10 +172,12 @@ def test_describe_gives_plain_observations_and_no_score(story):
 def test_the_rewrite_and_note_models(story):
     from pydantic import ValidationError
 
+    from workshop_kit.answers import Refused
     from workshop_kit.modules.story import answers
 
-    models = answers.answers("story", story, None)
-    Rewrite = models["story_rewrite"]
+    specs = answers.answers("story", story, None)
+    assert list(specs) == ["story_rewrite"] and not specs["story_rewrite"].facilitator
+    Rewrite = specs["story_rewrite"].model
     ok = {"pitch": "legal", "text": "x" * 80, "share_with_peers": True}
     assert Rewrite.model_validate(ok).model_dump() == ok
     for bad in ({**ok, "pitch": "plumbing"}, {**ok, "text": "short"},
@@ -183,12 +185,14 @@ def test_the_rewrite_and_note_models(story):
                 {**ok, "author": "p02"}, {"pitch": "legal", "text": "x" * 80}):
         with pytest.raises(ValidationError):
             Rewrite.model_validate(bad)
-    Note = answers.answer_for("story", "story_note:0123456789ab", story, None)
+    Note = answers.answer_for("story", "story_note:0123456789ab", story, None, "p01").model
     assert Note.model_validate({"note": "The first question hit home."})
-    for bad in ({"note": "ok"}, {"note": "y" * 601}, {"note": "fine", "key": "x"}):
+    for bad in ({"note": "ok"}, {"note": "y" * 601}, {"note": "fine enough", "key": "x"},
+                {"note": " padded with spaces "}):
         with pytest.raises(ValidationError):
             Note.model_validate(bad)
-    for name in ("story_note:p02", "story_note:0123456789AB", "story_note:", "story_rewrite2",
-                 "note:0123456789ab"):
-        assert answers.answer_for("story", name, story, None) is None
-
+    for name in ("story_note:p02", "story_note:0123456789AB", "story_note:"):
+        with pytest.raises(Refused, match="is not the key of a shared rewrite"):
+            answers.answer_for("story", name, story, None, "p01")
+    for name in ("story_rewrite2", "note:0123456789ab", "gift_plan"):
+        assert answers.answer_for("story", name, story, None, "p01") is None

@@ -3,7 +3,7 @@
 - ``<exercise>_rewrite``: ``{"pitch": <the pitch rewritten>, "text": <the rewrite>,
   "share_with_peers": true|false}``; only a shared rewrite is shown to colleagues;
 - ``<exercise>_note:<key>``: ``{"note": <what worked>}``, a note on the colleague's rewrite
-  shown under the anonymous `key` (the service checks that the key is one it showed).
+  shown under the anonymous `key` (the rules part checks that the key is one it showed).
 """
 
 from __future__ import annotations
@@ -11,86 +11,59 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, field_validator
-
-from .content import Content
+from workshop_kit.answers import Bool, Refused, Shape, Spec, clip, free_text, one_of, per_content
 
 SHARE = "share_with_peers"  # the rewrite's opt-in to anonymous peer reading
 KEY = re.compile(r"[0-9a-f]{12}")  # the anonymous key of a shared rewrite (see rules)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-def _text(value: str, lo: int, hi: int) -> str:
-    if len(value) > hi:
-        raise ValueError(f"has {len(value)} characters, must have at most {hi}; shorten it")
-    if len(value.strip()) < lo:
-        raise ValueError(f"has {len(value.strip())} characters, must have at least {lo}; say "
-                         "a little more")
-    if _CONTROL.search(value):
-        raise ValueError("contains a control character; remove it")
-    return value
-
-
-def rewrite_model(content: Content) -> type[BaseModel]:
-    """The model of one participant's rewrite, for this content."""
-    pitches, lo, hi = tuple(content.pitches), content.rewrite.min_chars, \
-        content.rewrite.max_chars
-
-    class Rewrite(_Shape):
-        pitch: StrictStr
-        text: StrictStr
-        share_with_peers: StrictBool
-
-        @field_validator("pitch")
-        @classmethod
-        def _known_pitch(cls, value: str) -> str:
-            if value not in pitches:
-                raise ValueError(f"is '{value[:40]}', must be one of the pitches: "
-                                 f"{', '.join(pitches)}")
-            return value
-
-        @field_validator("text")
-        @classmethod
-        def _length(cls, value: str) -> str:
-            return _text(value, lo, hi)
-
-    return Rewrite
-
-
-def note_model(content: Content) -> type[BaseModel]:
-    """The model of a note on a colleague's rewrite."""
-    lo, hi = content.peer.note_min_chars, content.peer.note_max_chars
-
-    class Note(_Shape):
-        note: StrictStr
-
-        @field_validator("note")
-        @classmethod
-        def _length(cls, value: str) -> str:
-            return _text(value, lo, hi)
-
-    return Note
-
-
-def note_key(content: Content, exercise: str) -> str | None:
+def note_key(content: Any, exercise: str) -> str | None:
     """The anonymous key a note exercise names ('story_note:<key>'), or None if `exercise` is
     not a note of this module (or names no well-formed key)."""
-    if not exercise.startswith(content.note_prefix):
+    prefix = content.note_prefix
+    if not exercise.startswith(prefix):
         return None
-    key = exercise[len(content.note_prefix):]
+    key = exercise[len(prefix):]
     return key if KEY.fullmatch(key) else None
 
 
-def answers(module_id: str, content: Content, day: Any) -> dict[str, type[BaseModel]]:
+def _rewrite(content: Any) -> Spec:
+    rules = content.rewrite
+
+    class Rewrite(Shape):
+        pitch: one_of(list(content.pitches), "one of the module's pitches")
+        text: free_text(rules.min_chars, rules.max_chars)
+        share_with_peers: Bool  # SHARE
+
+    return Spec(Rewrite)
+
+
+@per_content
+def _note(module_id: str, content: Any, day: Any) -> Spec:
+    peer = content.peer
+
+    class Note(Shape):
+        note: free_text(peer.note_min_chars, peer.note_max_chars, stripped=True)
+
+    return Spec(Note)
+
+
+def answers(module_id: str, content: Any, day: Any) -> dict[str, Spec]:
     """The exercises with fixed names: the rewrite."""
-    return {content.rewrite_exercise: rewrite_model(content)}
+    return {content.rewrite_exercise: _rewrite(content)}
 
 
-def answer_for(module_id: str, exercise: str, content: Content,
-               day: Any) -> type[BaseModel] | None:
+def answer_for(module_id: str, exercise: str, content: Any, day: Any,
+               participant: str) -> Spec | None:
     """A note on a colleague's rewrite ('story_note:<key>'); None for any other name."""
-    return note_model(content) if note_key(content, exercise) is not None else None
+    prefix = content.note_prefix
+    if not exercise.startswith(prefix):
+        return None
+    if note_key(content, exercise) is None:
+        raise Refused(f"'{clip(exercise[len(prefix):])}' is not the key of a shared rewrite; "
+                      f"use {prefix}<key of the rewrite, as shown to you>")
+    return _note(module_id, content, day)
+
+
+def patterns(module_id: str, content: Any, day: Any) -> list[str]:
+    return [f"{content.note_prefix}<key of a colleague's rewrite>"]
