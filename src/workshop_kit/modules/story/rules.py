@@ -59,8 +59,7 @@ def _shared_text(payload: dict) -> str | None:
 def _need_own(store: Any, cohort: str, participant: str, module_id: str,
               content: Content) -> None:
     if store.latest_answer(cohort, participant, module_id, content.rewrite_exercise) is None:
-        raise AccessError(f"{content.peer.wait} (participant '{participant}' has no rewrite "
-                          f"in '{module_id}' yet)")
+        raise AccessError(content.peer.wait)
 
 
 def peer_rewrites(store: Any, cohort: str, participant: str, module_id: str,
