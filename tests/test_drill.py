@@ -12,8 +12,9 @@ import pytest
 from workshop_kit.access import DRILL_KEY, FacilitatorStore, ParticipantStore, definition_key
 from workshop_kit.analysis import drill_definitions, fact_matches, question_yield, terms_in
 from workshop_kit.client import FacilitatorClient
-from workshop_kit.content import load_case, load_cases, load_content
+from workshop_kit.content import load_content
 from workshop_kit.errors import AccessError, ContentError
+from workshop_kit.modules.drill.content import load_case, load_cases
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import Store
 from workshop_kit.widgets import DrillForm, PeerVoteForm

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from workshop_kit.cohort import build, validate
-from workshop_kit.content import drill_vote_cases
 from workshop_kit.errors import AccessError
+from workshop_kit.modules.drill.content import drill_vote_cases
 from workshop_kit.session import ParticipantSession
 from workshop_kit.store import Store
 

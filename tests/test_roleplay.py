@@ -10,16 +10,9 @@ import pytest
 
 from workshop_kit import analysis, charts
 from workshop_kit.cohort import BuiltCohort, build
-from workshop_kit.content import (
-    OUTCOMES,
-    PRACTICE_AREAS,
-    load_content,
-    load_module_content,
-    load_script,
-    load_scripts,
-    load_simulation,
-)
+from workshop_kit.content import PRACTICE_AREAS, load_content, load_module_content, load_simulation
 from workshop_kit.errors import ContentError
+from workshop_kit.modules.roleplay.content import OUTCOMES, load_script, load_scripts
 from workshop_kit.names import publish
 from workshop_kit.rotation import make_roleplay_groups
 from workshop_kit.session import FacilitatorSession, ParticipantSession

@@ -9,16 +9,13 @@ import re
 
 import pandas as pd
 
-from .content import (
-    OUTCOMES,
-    Case,
-    CheckinContent,
-    DrillContent,
-    GiftContent,
-    PurposeContent,
-    RoleplayContent,
-    Script,
-)
+from .modules.checkin.content import Content as CheckinContent
+from .modules.drill.content import Case
+from .modules.drill.content import Content as DrillContent
+from .modules.gift.content import Content as GiftContent
+from .modules.purpose.content import Content as PurposeContent
+from .modules.roleplay.content import OUTCOMES, Script
+from .modules.roleplay.content import Content as RoleplayContent
 
 # The smallest group any figure of the room may stand for: fewer would point at people. The
 # service (access), the charts and the tables all use this one.

@@ -203,7 +203,7 @@ def parser() -> argparse.ArgumentParser:
     data.add_argument("--data", default="data", type=Path,
                       help="content folder with agenda.yaml (default: data)")
 
-    v = sub.add_parser("validate", parents=[data], help="check content, agenda and cohorts")
+    v = sub.add_parser("validate", parents=[data], help="check content, agendas and cohorts")
     v.add_argument("cohorts", nargs="*", type=Path, help="cohort files to check too")
     v.set_defaults(func=cmd_validate)
 

@@ -26,18 +26,11 @@ from typing import Any
 import nbformat
 
 from .access import FacilitatorStore, personal_modules
-from .content import (
-    CASES_DIR,
-    SCRIPTS_DIR,
-    Cohort,
-    Content,
-    drill_vote_cases,
-    load_cohort,
-    load_content,
-    load_simulation,
-)
+from .content import AGENDAS_DIR, Cohort, Content, load_cohort, load_content, load_simulation
 from .errors import ContentError, ParameterError, RunError
 from .kernel import NOTEBOOK_KERNELSPEC, kernel_for_run
+from .modules.drill.content import CASES_DIR, drill_vote_cases
+from .modules.roleplay.content import SCRIPTS_DIR
 from .names import display_names, publish
 from .names import shown as shown_as
 from .rotation import RoleplayGroups, make_roleplay_groups
@@ -1046,8 +1039,10 @@ def forget(folder: str | Path, participant: str, token: str) -> int:
 def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     """Validate content, notebook templates and cohorts: everything `build` reads.
 
-    Returns one summary line per file that passed; ContentError lists every problem found (the
-    content's first, then each cohort file's), one line each.
+    The content is checked with the default agenda (data/agenda.yaml) and with every other
+    agenda in data/agendas/. Returns one summary line per file that passed; ContentError lists
+    every problem found (the content's first, then the other agendas', then each cohort
+    file's), one line each.
     """
     problems: list[str] = []
     lines: list[str] = []
@@ -1059,11 +1054,24 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     except ContentError as exc:
         problems.append(str(exc))
         content = None
+    agendas: list[Content] = [content] if content is not None else []
+    for agenda_file in sorted((Path(data_dir) / AGENDAS_DIR).glob("*.yaml")):
+        try:
+            other = load_content(data_dir, agenda=agenda_file)
+            check_game_names(other)
+        except ContentError as exc:
+            problems.append(str(exc))
+            continue
+        agendas.append(other)
+    listed: set[str] = set()
+    for loaded in agendas:
+        lines.append(f"{Path(data_dir) / loaded.agenda_file}: {len(loaded.agenda.modules)} "
+                     f"modules, {sum(m.minutes for m in loaded.agenda.modules)} minutes")
+        for module in loaded.agenda.modules:
+            if module.content not in listed:
+                listed.add(module.content)
+                lines.append(f"{Path(data_dir) / module.content}: ok")
     if content is not None:
-        lines.append(f"{Path(data_dir) / 'agenda.yaml'}: {len(content.agenda.modules)} modules, "
-                     f"{sum(m.minutes for m in content.agenda.modules)} minutes")
-        for module in content.agenda.modules:
-            lines.append(f"{Path(data_dir) / module.content}: ok")
         for script_id in sorted(content.scripts):
             script = content.scripts[script_id]
             endings = script.endings()
@@ -1076,7 +1084,7 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         # build fills in these templates: a missing or broken one would stop it half-way
         repo = Path(data_dir).resolve().parent
         templates = [repo / COCKPIT_NOTEBOOK]
-        for module in content.agenda.modules:
+        for module in (m for loaded in agendas for m in loaded.agenda.modules):
             templates += [repo / module.notebook, repo / module.facilitator_notebook]
         for template in dict.fromkeys(templates):
             if not template.is_file():

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from .errors import ContentError
+from .modules import get as get_module_type
 from .modules import registry
 
 PRACTICE_AREAS: dict[str, str] = {
@@ -36,6 +37,8 @@ PRACTICE_AREAS: dict[str, str] = {
     "it_services": "IT services",
     "financial_planning": "Financial planning",
 }
+AGENDA_FILE = "agenda.yaml"  # the default agenda, in the data folder
+AGENDAS_DIR = "agendas"  # more agendas (a half day, …), in the data folder
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 # Ids become file and folder names (participants/<id>/, build/<cohort id>/, 01_<module>.ipynb)
 MAX_ID_CHARS = 40
@@ -242,8 +245,13 @@ class AgendaModule(_Model):
     @model_validator(mode="before")
     @classmethod
     def _type_defaults_to_id(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not data.get("type") and isinstance(data.get("id"), str):
-            return {**data, "type": data["id"]}
+        # only a well-formed id: a bad one is reported once, as the id's problem
+        if not isinstance(data, dict) or data.get("type"):
+            return data
+        module_id = data.get("id")
+        if isinstance(module_id, str) and re.match(SLUG, module_id) and (
+                len(module_id) <= MAX_ID_CHARS):
+            return {**data, "type": module_id}
         return data
     minutes: int = Field(ge=5, le=240)
     notebook: Text
@@ -269,7 +277,6 @@ class Agenda(_Model):
         known = ", ".join(m.id for m in self.modules)
         raise ContentError(f"unknown module '{module_id}'; choose from: {known}")
 
-
 class Scale(_Model):
     min: int = 1
     max: int = 5
@@ -294,7 +301,11 @@ class SituationPrompt(_Model):
     max_chars: int = Field(ge=1, le=20000)
 
 
-class CheckinContent(_Model):
+
+class RatingForm(_Model):
+    """A rating-scale questionnaire on the four parts of trust, plus one open prompt: a
+    module-neutral building block (the check-in asks it; the wrap-up asks it again)."""
+
     exercise: Slug
     personal: bool
     intro: Text
@@ -305,61 +316,6 @@ class CheckinContent(_Model):
     def items(self) -> list[tuple[str, TrustItem]]:
         """(trait id, item) for every item, in order."""
         return [(trait.id, item) for trait in self.traits for item in trait.items]
-
-
-class Statement(_Model):
-    id: Slug
-    text: Text
-    thinking: Literal["closing", "exploring"]
-    why: Text
-
-
-class PurposeContent(_Model):
-    exercise: Slug
-    personal: bool
-    intro: Text
-    categories: dict[Literal["closing", "exploring"], Text]
-    statements: list[Statement] = Field(min_length=4)
-
-    @field_validator("categories")
-    @classmethod
-    def _both_categories(cls, value: dict[str, str]) -> dict[str, str]:
-        if set(value) != {"closing", "exploring"}:
-            raise ValueError("needs exactly the two keys 'closing' and 'exploring'")
-        return value
-
-
-class MoveLabel(_Model):
-    label: Text
-    detail: Text
-
-
-class TournamentSettings(_Model):
-    turns: int = Field(ge=1, le=1000)
-    repetitions: int = Field(ge=1, le=200)
-    noise: float = Field(ge=0, le=0.5)
-    seed: int = Field(ge=0)
-
-
-class TradeOff(_Model):
-    share: Text
-    hold_back: Text
-
-
-class DilemmaContent(_Model):
-    exercise: Slug
-    personal: bool
-    intro: Text
-    payoffs: Text
-    moves: dict[Literal["C", "D"], MoveLabel]
-    conditions: dict[Literal["one_shot", "partners", "strangers"], Text]
-    default_continue_probability: float = Field(ge=0, le=0.99)
-    max_rounds: int = Field(ge=1, le=100)
-    classics: list[Slug] = Field(min_length=1)
-    tournament: TournamentSettings
-    game_lengths: list[int] = Field(min_length=1)
-    trade_offs: list[TradeOff] = Field(min_length=1)
-    debrief: list[Text] = Field(min_length=1)
 
 
 class Simulation(_Model):
@@ -374,280 +330,7 @@ class Simulation(_Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Role-play: the module file (data/modules/roleplay.yaml) and branching scripts
-# (data/roleplays/*.yaml). Script graphs are checked in `check_script` below.
-
-Outcome = Literal["agreed", "next_meeting", "referred", "no_thanks"]
-Shows = Literal["other_focus", "listening", "samples", "pitching", "name_dropping"]
-Role = Literal["seller", "buyer", "observer"]
-OUTCOMES: tuple[str, ...] = ("agreed", "next_meeting", "referred", "no_thanks")
-SHOWS: tuple[str, ...] = ("other_focus", "listening", "samples", "pitching", "name_dropping")
-ROLES_ALL: tuple[str, ...] = ("seller", "buyer", "observer")
-SCRIPTS_DIR = "roleplays"
-
-
-class ChecklistItem(_Model):
-    id: Slug
-    text: Text
-
-
-class RoleplayRound(_Model):
-    """A round names one script, or several that groups take in turn (g1 the first, …)."""
-
-    scripts: list[Slug] = Field(min_length=1)
-
-
-class ReflectionField(_Model):
-    id: Slug
-    label: Text
-    min_chars: int = Field(ge=0)
-
-
-class BuyerReflection(_Model):
-    """The buyer's few lines after a round: how it felt to be the client, what built or cost
-    trust. Shown to that round's seller only, with their observers' notes."""
-
-    intro: Text
-    fields: list[ReflectionField] = Field(min_length=1)
-    for_seller: Text  # the heading of what the seller reads after the round
-    nothing_yet: Text  # what the seller reads before anyone has written
-
-
-class RoleplayContent(_Model):
-    exercise: Slug
-    personal: bool
-    intro: Text
-    roles: dict[Role, Text]
-    pair_note: Text  # a pair has no observer: how they work instead
-    rounds: list[RoleplayRound] = Field(min_length=3, max_length=3)
-    fourth_round: RoleplayRound
-    no_round: Text  # a group with an observer, sitting a round out
-    no_round_pair: Text  # a pair (no observer), sitting a round out
-    buyer_reflection: BuyerReflection
-    outcomes: dict[Outcome, Text]
-    shows: dict[Shows, Text]
-    tracker: dict[Literal["seller", "buyer", "silence", "stop"], Text]
-    checklist: list[ChecklistItem] = Field(min_length=1)
-    own_words: Text
-    note_prompt: Text
-
-    @field_validator("roles", "outcomes", "shows", "tracker")
-    @classmethod
-    def _every_key(cls, value: dict[str, str], info: Any) -> dict[str, str]:
-        wanted = {"roles": ROLES_ALL, "outcomes": OUTCOMES, "shows": SHOWS,
-                  "tracker": ("seller", "buyer", "silence", "stop")}[info.field_name]
-        missing = [k for k in wanted if k not in value]
-        if missing:
-            raise ValueError(f"needs a label for {', '.join(missing)}")
-        return value
-
-    def path_exercise(self, round_no: int) -> str:
-        """Store exercise of the seller's path in a round: 'roleplay_path_r1', …"""
-        return f"{self.exercise}_path_r{round_no}"
-
-    def observation_exercise(self, round_no: int) -> str:
-        return f"{self.exercise}_observation_r{round_no}"
-
-    def reflection_exercise(self, round_no: int) -> str:
-        """Store exercise of the buyer's reflection on a round: 'roleplay_reflection_r1', …"""
-        return f"{self.exercise}_reflection_r{round_no}"
-
-    def round_spec(self, round_no: int) -> RoleplayRound:
-        return self.rounds[round_no - 1] if round_no <= len(self.rounds) else self.fourth_round
-
-    def script_for(self, round_no: int, group_index: int) -> str:
-        """The script id group `group_index` (1 for g1) plays in round `round_no` (1-based)."""
-        scripts = self.round_spec(round_no).scripts
-        return scripts[(group_index - 1) % len(scripts)]
-
-    def script_ids(self) -> list[tuple[tuple, str]]:
-        """(location in the file, script id) for every script a round names."""
-        named = [(("rounds", r, "scripts", i), s) for r, spec in enumerate(self.rounds)
-                 for i, s in enumerate(spec.scripts)]
-        return named + [(("fourth_round", "scripts", i), s)
-                        for i, s in enumerate(self.fourth_round.scripts)]
-
-
-TERM = re.compile(r"\{([a-z_]+)\}")
-
-
-class ScriptChoice(_Model):
-    id: Slug
-    say: Text
-    shows: list[Shows] = Field(min_length=1)
-    to: Slug
-
-
-class ScriptEnding(_Model):
-    outcome: Outcome
-    debrief: Text
-
-
-class ScriptNode(_Model):
-    id: Slug
-    buyer: Text
-    notes: str = ""
-    choices: list[ScriptChoice] = []
-    ending: ScriptEnding | None = None
-
-    @property
-    def is_ending(self) -> bool:
-        return self.ending is not None
-
-
-class Script(_Model):
-    """A branching role-play: the buyer's lines, the seller's choices, endings to debrief."""
-
-    id: Slug
-    title: Text
-    source: Text
-    setting: Text
-    buyer_brief: Text
-    start: Slug
-    terms: dict[Slug, dict[str, Text]] = {}
-    nodes: list[ScriptNode] = Field(min_length=2)
-    path: str = ""
-
-    @field_validator("terms")
-    @classmethod
-    def _terms_have_default(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        for term, variants in value.items():
-            if "default" not in variants:
-                raise ValueError(f"term '{term}' needs a 'default' text")
-            unknown = [k for k in variants if k != "default" and k not in PRACTICE_AREAS]
-            if unknown:
-                raise ValueError(f"term '{term}' has unknown practice area(s) "
-                                 f"{', '.join(unknown)}; use default or one of: "
-                                 f"{', '.join(PRACTICE_AREAS)}")
-        return value
-
-    def node(self, node_id: str) -> ScriptNode:
-        for node in self.nodes:
-            if node.id == node_id:
-                return node
-        raise KeyError(node_id)
-
-    def render(self, text: str, practice_area: str = "") -> str:
-        """`text` with each {term} replaced by its wording for the practice area."""
-        def word(match: re.Match[str]) -> str:
-            variants = self.terms.get(match.group(1))
-            if variants is None:
-                return match.group(0)
-            return variants.get(practice_area, variants["default"])
-
-        return TERM.sub(word, text)
-
-    def endings(self) -> list[ScriptNode]:
-        return [n for n in self.nodes if n.is_ending]
-
-
-def _cycle_edge(script: Script) -> tuple[ScriptNode, ScriptChoice, list[str]] | None:
-    """A choice that leads back into the path it came from (depth-first), with the loop."""
-    by_id = {n.id: n for n in script.nodes}
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    stack: list[str] = []
-
-    def visit(node_id: str) -> tuple[ScriptNode, ScriptChoice, list[str]] | None:
-        state[node_id] = 1
-        stack.append(node_id)
-        node = by_id[node_id]
-        for choice in node.choices:
-            if choice.to not in by_id:
-                continue
-            if state.get(choice.to) == 1:
-                loop = [*stack[stack.index(choice.to):], choice.to]
-                return node, choice, loop
-            if choice.to not in state:
-                found = visit(choice.to)
-                if found:
-                    return found
-        stack.pop()
-        state[node_id] = 2
-        return None
-
-    for node in script.nodes:
-        if node.id not in state:
-            found = visit(node.id)
-            if found:
-                return found
-    return None
-
-
-def check_script(script: Script, located: _Located) -> list[str]:
-    """Every problem in a script's graph, one line each: file, line, node and how to fix it.
-
-    Checks: unique node ids; the start exists; every node has either choices or an ending (not
-    both); every choice leads to a node; every node is reachable from the start; no path loops
-    for ever (every path ends); every {term} is defined.
-    """
-    path = located.path
-    problems: list[str] = []
-    first: dict[str, int] = {}
-    for i, node in enumerate(script.nodes):
-        line = located.line_of(("nodes", i))
-        if node.id in first:
-            problems.append(f"{path}:{line}: node '{node.id}' is defined twice (first on line "
-                            f"{first[node.id]}); give each node its own id")
-        else:
-            first[node.id] = line
-    if script.start not in first:
-        problems.append(f"{path}:{located.line_of(('start',))}: start node '{script.start}' is "
-                        "not a node; point 'start' at the opening node's id")
-    for i, node in enumerate(script.nodes):
-        line = located.line_of(("nodes", i))
-        if node.choices and node.is_ending:
-            problems.append(f"{path}:{line}: node '{node.id}' has both choices and an ending; "
-                            "an ending closes the conversation, so remove one of them")
-        if not node.choices and not node.is_ending:
-            problems.append(f"{path}:{line}: node '{node.id}' has no choices and no ending, so "
-                            "the seller is stuck there; add choices or an ending")
-        seen_choices: set[str] = set()
-        for j, choice in enumerate(node.choices):
-            if choice.id in seen_choices:
-                problems.append(
-                    f"{path}:{located.line_of(('nodes', i, 'choices', j, 'id'))}: node "
-                    f"'{node.id}' has two choices called '{choice.id}'; rename one")
-            seen_choices.add(choice.id)
-            if choice.to not in first:
-                problems.append(
-                    f"{path}:{located.line_of(('nodes', i, 'choices', j, 'to'))}: node "
-                    f"'{node.id}' choice '{choice.id}' leads to '{choice.to}', which is not a "
-                    "node; add that node or fix 'to'")
-        texts = [("buyer", node.buyer), ("notes", node.notes)]
-        texts += [(f"choices.{j}.say", c.say) for j, c in enumerate(node.choices)]
-        if node.ending:
-            texts.append(("ending.debrief", node.ending.debrief))
-        for field, text in texts:
-            for term in TERM.findall(text):
-                if term not in script.terms:
-                    loc = ("nodes", i, *(int(p) if p.isdigit() else p for p in field.split(".")))
-                    problems.append(
-                        f"{path}:{located.line_of(loc)}: node '{node.id}' uses {{{term}}} in "
-                        f"{field}, which is not in 'terms'; add it to terms or fix the spelling")
-    if script.start in first:
-        by_id = {n.id: n for n in script.nodes}
-        reached = {script.start}
-        todo = [script.start]
-        while todo:
-            for choice in by_id[todo.pop()].choices:
-                if choice.to in by_id and choice.to not in reached:
-                    reached.add(choice.to)
-                    todo.append(choice.to)
-        for i, node in enumerate(script.nodes):
-            if node.id not in reached and first.get(node.id) == located.line_of(("nodes", i)):
-                problems.append(
-                    f"{path}:{located.line_of(('nodes', i))}: node '{node.id}' cannot be reached "
-                    f"from the start '{script.start}'; lead a choice to it or remove it")
-    cycle = _cycle_edge(script)
-    if cycle:
-        node, choice, loop = cycle
-        i = next(k for k, n in enumerate(script.nodes) if n is node)
-        j = node.choices.index(choice)
-        problems.append(
-            f"{path}:{located.line_of(('nodes', i, 'choices', j, 'to'))}: node '{node.id}' "
-            f"choice '{choice.id}' leads back to '{choice.to}' ({' → '.join(loop)}), so this "
-            "path never ends; lead it forward to a new node or an ending")
-    return problems
+# Folders of YAML files beside a module's content (the role-play's scripts, the drill's cases)
 
 
 def _named_item(located: _Located, loc: tuple, lists: tuple[str, ...]) -> str:
@@ -699,240 +382,6 @@ def _load_folder(folder: str | Path, load: Any, what: str) -> dict[str, Any]:
     return items
 
 
-def load_script(path: str | Path) -> Script:
-    """Load one role-play script and check its graph; ContentError lists every problem."""
-    return _load_checked(path, Script, ("nodes",), check_script)
-
-
-def load_scripts(folder: str | Path) -> dict[str, Script]:
-    """Every script in a folder (`*.yaml`, by file name); all problems of all files at once."""
-    return _load_folder(folder, load_script, "role-play scripts")
-
-
-class GiftField(_Model):
-    id: Slug
-    label: Text
-    prompt: Text
-    min_chars: int = Field(ge=0)
-
-
-class GiftContent(_Model):
-    exercise: Slug
-    personal: bool
-    intro: Text
-    plan: list[GiftField] = Field(min_length=1)
-    feedback: list[GiftField] = Field(min_length=1)
-    debrief: list[Text] = Field(min_length=1)
-
-    @property
-    def plan_exercise(self) -> str:
-        return f"{self.exercise}_plan"
-
-    def feedback_exercise(self, for_whom: str) -> str:
-        """Store exercise of the feedback a partner writes on `for_whom`'s plan."""
-        return f"{self.exercise}_feedback:{for_whom}"
-
-
-class CommitmentRules(_Model):
-    prompt: Text
-    max: int = Field(ge=1, le=10)
-    within_days: int = Field(ge=1, le=365)
-    min_chars: int = Field(ge=0)
-
-
-class TrustAgain(_Model):
-    exercise: Slug
-    prompt: Text
-    min_chars: int = Field(ge=0)
-    max_chars: int = Field(ge=1, le=20000)
-
-
-class WrapupContent(_Model):
-    exercise: Slug
-    personal: bool
-    intro: Text
-    commitments: CommitmentRules
-    trust_after: TrustAgain
-    debrief: list[Text] = Field(min_length=1)
-
-    def trust_content(self, checkin: CheckinContent) -> CheckinContent:
-        """The check-in's statements again, saved under this module's own exercise name."""
-        rule = self.trust_after
-        return checkin.model_copy(update={
-            "exercise": rule.exercise,
-            "situation": SituationPrompt(prompt=rule.prompt, min_chars=rule.min_chars,
-                                         max_chars=rule.max_chars)})
-
-
-# ---------------------------------------------------------------------------------------------
-# Problem-definition drill: the module file (data/modules/drill.yaml) and cases
-# (data/cases/*.yaml). Case cross-references are checked in `check_case` below.
-
-CASES_DIR = "cases"
-
-
-class DefinitionPrompt(_Model):
-    prompt: Text
-    min_chars: int = Field(ge=0)
-    max_chars: int = Field(ge=1, le=20000)
-
-
-class DrillContent(_Model):
-    exercise: Slug
-    personal: bool
-    intro: Text
-    default_case: Slug
-    definition: DefinitionPrompt
-    match_note: Text
-    vote_prompt: Text
-    vote_other_case: Text  # alone on a case: above the other case's definitions
-    debrief: list[Text] = Field(min_length=1)
-
-    @property
-    def questions_exercise(self) -> str:
-        """Store exercise of the questions a participant asked (saved as they go)."""
-        return f"{self.exercise}_questions"
-
-    @property
-    def definition_exercise(self) -> str:
-        return f"{self.exercise}_definition"
-
-    @property
-    def vote_exercise(self) -> str:
-        return f"{self.exercise}_vote"
-
-
-class CaseFact(_Model):
-    id: Slug
-    text: Text
-    key_terms: list[Text] = Field(min_length=1)
-
-
-class CaseQuestion(_Model):
-    id: Slug
-    ask: Text
-    minutes: int = Field(ge=1, le=120)
-    answer: Text
-    reveals: list[Slug] = []
-
-
-class Case(_Model):
-    """A client's stated problem, the questions a seller may ask, and an expert's reading."""
-
-    id: Slug
-    title: Text
-    practice_area: str
-    client: Text
-    stated_problem: Text
-    budget_minutes: int = Field(ge=1, le=240)
-    facts: list[CaseFact] = Field(min_length=2)
-    questions: list[CaseQuestion] = Field(min_length=2)
-    expert_reading: Text
-    expert_facts: list[Slug] = Field(min_length=1)
-    traps: list[Text] = Field(min_length=1)
-    path: str = ""
-
-    @field_validator("practice_area")
-    @classmethod
-    def _known_area(cls, value: str) -> str:
-        if value not in PRACTICE_AREAS:
-            raise ValueError(f"'{value}' is not a practice area; use one of: "
-                             f"{', '.join(PRACTICE_AREAS)}")
-        return value
-
-    def question(self, question_id: str) -> CaseQuestion:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
-
-    def fact(self, fact_id: str) -> CaseFact:
-        for fact in self.facts:
-            if fact.id == fact_id:
-                return fact
-        raise KeyError(fact_id)
-
-    def revealed(self, asked: Iterable[str]) -> list[CaseFact]:
-        """The facts the asked questions brought out, in the case's order."""
-        ids = {f for q in self.questions if q.id in set(asked) for f in q.reveals}
-        return [f for f in self.facts if f.id in ids]
-
-
-def check_case(case: Case, located: _Located) -> list[str]:
-    """Every cross-reference problem in a case, one line each: file, line, field, how to fix."""
-    path = located.path
-    problems: list[str] = []
-    for what, items in (("fact", case.facts), ("question", case.questions)):
-        seen: set[str] = set()
-        key = "facts" if what == "fact" else "questions"
-        for i, item in enumerate(items):
-            if item.id in seen:
-                problems.append(f"{path}:{located.line_of((key, i, 'id'))}: field "
-                                f"'{key}.{i}.id' repeats the {what} '{item.id}'; give each "
-                                f"{what} its own id")
-            seen.add(item.id)
-    facts = {f.id for f in case.facts}
-    for i, question in enumerate(case.questions):
-        for j, fact in enumerate(question.reveals):
-            if fact not in facts:
-                problems.append(
-                    f"{path}:{located.line_of(('questions', i, 'reveals', j))}: question "
-                    f"'{question.id}' field 'questions.{i}.reveals.{j}' names the fact "
-                    f"'{fact}', which is not in 'facts'; add that fact or fix the id")
-    revealed = {f for q in case.questions for f in q.reveals}
-    for j, fact in enumerate(case.expert_facts):
-        if fact not in facts:
-            problems.append(
-                f"{path}:{located.line_of(('expert_facts', j))}: field 'expert_facts.{j}' "
-                f"names the fact '{fact}', which is not in 'facts'; add that fact or fix the id")
-        elif fact not in revealed:
-            problems.append(
-                f"{path}:{located.line_of(('expert_facts', j))}: field 'expert_facts.{j}' "
-                f"'{fact}' is revealed by no question, so no participant can find it; add it "
-                "to a question's 'reveals'")
-    cheapest = min(q.minutes for q in case.questions)
-    total = sum(q.minutes for q in case.questions)
-    if cheapest > case.budget_minutes:
-        problems.append(
-            f"{path}:{located.line_of(('budget_minutes',))}: field 'budget_minutes' is "
-            f"{case.budget_minutes}, less than the cheapest question ({cheapest} min); raise it")
-    elif total <= case.budget_minutes:
-        problems.append(
-            f"{path}:{located.line_of(('budget_minutes',))}: field 'budget_minutes' is "
-            f"{case.budget_minutes}, enough to ask every question ({total} min); lower it so "
-            "participants have to choose")
-    return problems
-
-
-def load_case(path: str | Path) -> Case:
-    """Load one drill case and check it; ContentError lists every problem."""
-    return _load_checked(path, Case, ("questions", "facts"), check_case)
-
-
-def load_cases(folder: str | Path) -> dict[str, Case]:
-    """Every case in a folder (`*.yaml`); all problems of all files at once."""
-    return _load_folder(folder, load_case, "drill cases")
-
-
-def check_default_case(path: str | Path, content: DrillContent, cases: dict[str, Case]) -> None:
-    if content.default_case not in cases:
-        located = read_yaml(path)
-        raise ContentError(
-            f"{path}:{located.line_of(('default_case',))}: field 'default_case' names the case "
-            f"'{content.default_case}', which is not in {CASES_DIR}/; use one of: "
-            f"{', '.join(sorted(cases))}")
-
-
-MODULE_CONTENT: dict[str, type[_Model]] = {
-    "checkin": CheckinContent,
-    "purpose": PurposeContent,
-    "dilemma": DilemmaContent,
-    "roleplay": RoleplayContent,
-    "drill": DrillContent,
-    "gift": GiftContent,
-    "wrapup": WrapupContent,
-}
-
 
 def _check_unique(located: _Located, ids: list[tuple[tuple, str]], what: str) -> None:
     seen: dict[str, tuple] = {}
@@ -945,68 +394,44 @@ def _check_unique(located: _Located, ids: list[tuple[tuple, str]], what: str) ->
         seen[value] = loc
 
 
-def load_module_content(module_id: str, path: str | Path) -> Any:
-    """Load and validate one module's content file."""
+
+def load_module_content(module_type: str, path: str | Path) -> Any:
+    """Load and validate one module's content file with its type's content part.
+
+    The part (`workshop_kit/modules/<type>/content.py`) holds `Content`, the pydantic model of
+    the file, and may hold `check(content, located, path)`, which raises ContentError (one line
+    per problem, naming file, line and field) for what the model alone cannot see.
+    """
+    part = get_module_type(module_type).part("content")
+    if part is None or not isinstance(getattr(part, "Content", None), type):
+        raise ContentError(f"{path}: module type '{module_type}' has no content part; add a "
+                           "content.py holding a `Content` model to its package")
     located = read_yaml(path)
-    model = MODULE_CONTENT.get(module_id)
-    if model is None:
-        known = ", ".join(MODULE_CONTENT)
-        raise ContentError(f"{path}: no content model for module '{module_id}'; known: {known}")
-    content = validate_model(model, located)
-    if isinstance(content, CheckinContent):
-        ids = [(("traits", t, "id"), trait.id) for t, trait in enumerate(content.traits)]
-        _check_unique(located, ids, "trait")
-        items = [
-            (("traits", t, "items", i, "id"), item.id)
-            for t, trait in enumerate(content.traits)
-            for i, item in enumerate(trait.items)
-        ]
-        _check_unique(located, items, "item")
-        if content.scale.min >= content.scale.max:
-            raise ContentError(
-                f"{path}:{located.line_of(('scale', 'max'))}: field 'scale.max' must be above "
-                "scale.min"
-            )
-    if isinstance(content, PurposeContent):
-        ids = [(("statements", i, "id"), s.id) for i, s in enumerate(content.statements)]
-        _check_unique(located, ids, "statement")
-    if isinstance(content, DilemmaContent) and set(content.moves) != {"C", "D"}:
-        raise ContentError(f"{path}:{located.line_of(('moves',))}: field 'moves' needs both "
-                           "C and D")
-    if isinstance(content, RoleplayContent):
-        ids = [(("checklist", i, "id"), c.id) for i, c in enumerate(content.checklist)]
-        _check_unique(located, ids, "checklist item")
-    if isinstance(content, GiftContent):
-        for part in ("plan", "feedback"):
-            ids = [((part, i, "id"), f.id) for i, f in enumerate(getattr(content, part))]
-            _check_unique(located, ids, f"{part} field")
+    content = validate_model(part.Content, located)
+    check = getattr(part, "check", None)
+    if check is not None:
+        check(content, located, path)
     return content
 
 
-def check_round_scripts(path: str | Path, content: RoleplayContent,
-                        scripts: dict[str, Script]) -> None:
-    """Every script a round names must exist in the scripts folder."""
-    located = read_yaml(path)
-    problems = []
-    for loc, script_id in content.script_ids():
-        if script_id not in scripts:
-            problems.append(
-                f"{path}:{located.line_of(loc)}: field '{'.'.join(map(str, loc))}' names the "
-                f"script '{script_id}', which is not in {SCRIPTS_DIR}/; use one of: "
-                f"{', '.join(sorted(scripts))}")
-    if problems:
-        raise ContentError("\n".join(problems))
+def _data_dir_of(agenda_path: Path) -> Path:
+    """The data folder of an agenda file: its own folder, or the parent of an `agendas/` one."""
+    folder = agenda_path.parent
+    return folder.parent if folder.name == AGENDAS_DIR else folder
 
 
-def load_agenda(path: str | Path, check_notebooks: bool = True) -> Agenda:
-    """Load the agenda; checks that its content files (and notebooks, if asked) exist.
+def load_agenda(path: str | Path, check_notebooks: bool = True,
+                data_dir: str | Path | None = None) -> Agenda:
+    """Load an agenda; checks that its module types exist and its content files (and
+    notebooks, if asked) exist.
 
-    Notebook paths are relative to the repository (the data folder's parent); content paths to
-    the data folder.
+    Content paths are relative to the data folder (`data_dir`; by default the agenda's folder,
+    or its parent for an agenda in `agendas/`); notebook paths to the repository (the data
+    folder's parent).
     """
     located = read_yaml(path)
     agenda = validate_model(Agenda, located)
-    base = Path(path).parent
+    base = Path(data_dir) if data_dir is not None else _data_dir_of(Path(path))
     root = base.parent
     ids = [(("modules", i, "id"), m.id) for i, m in enumerate(agenda.modules)]
     _check_unique(located, ids, "module")
@@ -1036,113 +461,110 @@ def load_agenda(path: str | Path, check_notebooks: bool = True) -> Agenda:
 
 
 class Content(_Model):
-    """Everything a cohort's notebooks need: the agenda and each module's validated content."""
+    """Everything a cohort's notebooks need: the agenda and each module's validated content.
+
+    `modules` and `extras` are keyed by the agenda's module id: `modules[id]` is the module's
+    content (its type's `Content` model), `extras[id]` what its type's `load_extra` loaded
+    beside it (the role-play's scripts, the drill's cases), for the types that have one.
+    """
 
     agenda: Agenda
     modules: dict[str, Any]
     data_dir: str
-    scripts: dict[str, Script] = {}
-    cases: dict[str, Case] = {}
+    extras: dict[str, Any] = {}
+    # the agenda file, relative to data_dir when it lies inside it
+    agenda_file: str = AGENDA_FILE
+
+    def ids_of_type(self, type_name: str) -> list[str]:
+        """The agenda's module ids of one type, in agenda order."""
+        return [m.id for m in self.agenda.modules if m.type == type_name]
+
+    # Compatibility accessors for helpers that predate module ids (to be removed): the first
+    # module of a type (`content.drill`), and every module's scripts and cases merged.
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)  # type: ignore[misc]
+        except AttributeError:
+            if name.startswith("_"):
+                raise
+        agenda = self.__dict__.get("agenda")
+        for module in agenda.modules if agenda is not None else ():
+            if module.type == name:
+                return self.__dict__["modules"][module.id]
+        raise AttributeError(f"the agenda has no module of type '{name}'")
+
+    def _merged(self, field: str) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for module in self.agenda.modules:
+            found = getattr(self.extras.get(module.id), field, None)
+            if isinstance(found, dict):
+                merged.update({k: v for k, v in found.items() if k not in merged})
+        return merged
 
     @property
-    def checkin(self) -> CheckinContent:
-        return self.modules["checkin"]
+    def scripts(self) -> dict[str, Any]:
+        return self._merged("scripts")
 
     @property
-    def purpose(self) -> PurposeContent:
-        return self.modules["purpose"]
+    def cases(self) -> dict[str, Any]:
+        return self._merged("cases")
 
-    @property
-    def dilemma(self) -> DilemmaContent:
-        return self.modules["dilemma"]
-
-    @property
-    def roleplay(self) -> RoleplayContent:
-        return self.modules["roleplay"]
-
-    @property
-    def drill(self) -> DrillContent:
-        return self.modules["drill"]
-
-    @property
-    def gift(self) -> GiftContent:
-        return self.modules["gift"]
-
-    @property
-    def wrapup(self) -> WrapupContent:
-        return self.modules["wrapup"]
-
-    def case_for(self, practice_area: str) -> Case:
-        """The drill case of a practice area (the first by id), else the default case."""
-        for case_id in sorted(self.cases):
-            if self.cases[case_id].practice_area == practice_area:
-                return self.cases[case_id]
-        return self.cases[self.drill.default_case]
+    def case_for(self, practice_area: str, module_id: str | None = None) -> Any:
+        """The case of a practice area in `module_id`'s extras (the first module with cases
+        when None): that area's first case by id, else the module's default case."""
+        ids = [module_id] if module_id else [m.id for m in self.agenda.modules]
+        for mid in ids:
+            extra = self.extras.get(mid)
+            if callable(getattr(extra, "case_for", None)):
+                return extra.case_for(practice_area)
+        raise ContentError("no module on the agenda has cases to choose from")
 
 
-def drill_vote_cases(content: Content, areas: dict[str, str]
-                     ) -> tuple[dict[str, str], list[str]]:
-    """The drill case each participant votes on, and a note per practice area of one person.
+def load_content(data_dir: str | Path, check_notebooks: bool = True,
+                 agenda: str | Path | None = None) -> Content:
+    """Load an agenda and every module's content from a data folder (like `data/`).
 
-    Everybody votes on the case they worked (their practice area's, else the default case),
-    unless nobody else works it: then there is no colleague's definition to vote for, so they
-    vote on the default case, or, if they are the one working the default case, on the case
-    most others work (then the first by id)."""
-    if "drill" not in content.modules:
-        return {}, []
-    worked = {p: content.case_for(area).id for p, area in areas.items()}
-    people: dict[str, int] = {}
-    for case in worked.values():
-        people[case] = people.get(case, 0) + 1
-    default = content.drill.default_case
-    votes: dict[str, str] = {}
-    for person, case in worked.items():
-        others = {c: n for c, n in people.items() if c != case}
-        if people[case] > 1 or not others:
-            votes[person] = case
-        elif default in others:
-            votes[person] = default
-        else:
-            votes[person] = min(others, key=lambda c: (-others[c], c))
-    notes = []
-    by_area: dict[str, list[str]] = {}
-    for person, area in areas.items():
-        by_area.setdefault(area, []).append(person)
-    for area, members in sorted(by_area.items()):
-        if len(members) != 1:
-            continue
-        person = members[0]
-        case = content.cases[votes[person]]
-        if votes[person] == worked[person]:
-            notes.append(f"drill: practice area '{area}' has 1 person; they work and vote on "
-                         f"case '{case.title}' with others")
-        else:
-            notes.append(f"drill: practice area '{area}' has 1 person, alone on case "
-                         f"'{content.cases[worked[person]].title}'; they vote on the "
-                         f"definitions of case '{case.title}' instead")
-    return votes, notes
-
-
-def load_content(data_dir: str | Path, check_notebooks: bool = True) -> Content:
-    """Load the agenda and every module's content from a data folder (like `data/`).
-
-    With a role-play module on the agenda, also every script in `roleplays/`; with a drill,
-    every case in `cases/`.
+    `agenda` is the agenda file (default: the data folder's agenda.yaml; a relative path not
+    found as given is taken inside the data folder, like `agendas/half_day.yaml`). Each module
+    is loaded by its type's content part (see `load_module_content`); a part with
+    `load_extra(data_dir, content, path)` also loads files beside it (scripts, cases), kept in
+    `Content.extras[module_id]`.
     """
     data_dir = Path(data_dir)
-    agenda = load_agenda(data_dir / "agenda.yaml", check_notebooks)
-    modules = {m.id: load_module_content(m.id, data_dir / m.content) for m in agenda.modules}
-    scripts: dict[str, Script] = {}
-    if "roleplay" in modules:
-        scripts = load_scripts(data_dir / SCRIPTS_DIR)
-        check_round_scripts(data_dir / agenda.module("roleplay").content, modules["roleplay"],
-                            scripts)
-    cases: dict[str, Case] = {}
-    if "drill" in modules:
-        cases = load_cases(data_dir / CASES_DIR)
-        check_default_case(data_dir / agenda.module("drill").content, modules["drill"], cases)
-    return Content(agenda=agenda, modules=modules, data_dir=str(data_dir), scripts=scripts,
-                   cases=cases)
+    agenda_path = data_dir / AGENDA_FILE if agenda is None else Path(agenda)
+    if agenda is not None and not agenda_path.is_absolute() and not agenda_path.exists():
+        agenda_path = data_dir / agenda_path
+    loaded = load_agenda(agenda_path, check_notebooks, data_dir=data_dir)
+    modules: dict[str, Any] = {}
+    extras: dict[str, Any] = {}
+    for module in loaded.modules:
+        path = data_dir / module.content
+        modules[module.id] = load_module_content(module.type, path)
+        load_extra = getattr(get_module_type(module.type).part("content"), "load_extra", None)
+        if load_extra is not None:
+            extras[module.id] = load_extra(data_dir, modules[module.id], path)
+    try:
+        agenda_file = str(agenda_path.resolve().relative_to(data_dir.resolve()))
+    except ValueError:
+        agenda_file = str(agenda_path)
+    return Content(agenda=loaded, modules=modules, data_dir=str(data_dir), extras=extras,
+                   agenda_file=agenda_file)
+
+
+def __getattr__(name: str) -> Any:
+    """Names that moved into module parts (`Case`, `Script`, `CheckinContent`, …) still import
+    from here until every caller imports them from `workshop_kit.modules.<type>.content`."""
+    if not name.startswith("_"):
+        for type_name, module_type in registry().items():
+            part = module_type.part("content")
+            if part is None:
+                continue
+            if name == f"{type_name.capitalize()}Content" and hasattr(part, "Content"):
+                return part.Content
+            if name in vars(part):
+                return vars(part)[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_simulation(data_dir: str | Path) -> Simulation:

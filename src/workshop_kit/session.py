@@ -19,8 +19,8 @@ from . import analysis, charts
 from .access import GAME_EXERCISE, MIN_GROUP, personal_modules
 from .client import FacilitatorClient, ParticipantClient, fetch_content
 from .cockpit import Cockpit
-from .content import Script
 from .errors import ParameterError
+from .modules.roleplay.content import Script
 from .names import listed, lookup, shown
 from .store import FACILITATOR
 from .tables import projector_table

@@ -16,21 +16,16 @@ from typing import Any
 
 from .access import DRILL_KEY, OPT_IN
 from .analysis import fact_matches
-from .content import (
-    Case,
-    CheckinContent,
-    Content,
-    DilemmaContent,
-    DrillContent,
-    GiftContent,
-    Participant,
-    PurposeContent,
-    RoleplayContent,
-    Script,
-    Simulation,
-    WrapupContent,
-    drill_vote_cases,
-)
+from .content import Content, Participant, Simulation
+from .modules.checkin.content import Content as CheckinContent
+from .modules.dilemma.content import Content as DilemmaContent
+from .modules.drill.content import Case, drill_vote_cases
+from .modules.drill.content import Content as DrillContent
+from .modules.gift.content import Content as GiftContent
+from .modules.purpose.content import Content as PurposeContent
+from .modules.roleplay.content import Content as RoleplayContent
+from .modules.roleplay.content import Script
+from .modules.wrapup.content import Content as WrapupContent
 from .rotation import Group, RoleplayGroups, make_roleplay_groups
 from .store import FACILITATOR, Store
 

@@ -21,20 +21,16 @@ import ipywidgets as widgets
 import traitlets
 
 from .access import GAME_EXERCISE, OPT_IN
-from .content import (
-    Case,
-    CheckinContent,
-    DrillContent,
-    GiftContent,
-    GiftField,
-    PurposeContent,
-    RoleplayContent,
-    Script,
-    ScriptChoice,
-    ScriptNode,
-    WrapupContent,
-)
 from .errors import ExerciseLockedError, WorkshopKitError
+from .modules.checkin.content import Content as CheckinContent
+from .modules.drill.content import Case
+from .modules.drill.content import Content as DrillContent
+from .modules.gift.content import Content as GiftContent
+from .modules.gift.content import GiftField
+from .modules.purpose.content import Content as PurposeContent
+from .modules.roleplay.content import Content as RoleplayContent
+from .modules.roleplay.content import Script, ScriptChoice, ScriptNode
+from .modules.wrapup.content import Content as WrapupContent
 from .store import FACILITATOR, Store
 from .tables import human_label
 

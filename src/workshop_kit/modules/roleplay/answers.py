@@ -29,7 +29,8 @@ from workshop_kit.answers import (
     show,
     typed,
 )
-from workshop_kit.content import OUTCOMES
+
+from .content import OUTCOMES
 
 GROUPS_EXERCISE = "groups"  # the facilitator's record: who sells, buys, observes each round
 NOTE_CHARS = 1_000  # the observer's note for the seller, a reflection's field
