@@ -15,6 +15,7 @@ from workshop_kit.tables import projector_table
 
 from . import room
 from .cockpit import feedback_chart
+from .rules import REWRITE_KEYS
 
 
 class Facilitator(FacilitatorView):
@@ -48,7 +49,7 @@ class Facilitator(FacilitatorView):
     def shared_rewrites(self) -> pd.DataFrame:
         """The rewrites their authors shared with colleagues, without names, and the notes
         colleagues left on each (most noted first)."""
-        keys = self.store.rule(self.cohort_id, self.module_id, "rewrite_keys")
+        keys = self.store.rule(self.cohort_id, REWRITE_KEYS, module=self.module_id)
         table = room.shared(self._rewrites(), room.notes(self.answers(), self.content), keys)
         return projector_table(table.set_index("rewrite"))
 

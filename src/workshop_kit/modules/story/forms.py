@@ -17,14 +17,7 @@ from workshop_kit.widgets import AnswerForm
 from .answers import SHARE
 from .content import Content
 from .feedback import describe
-
-_QUOTE = ("border-left:4px solid #0072B2;background:#F2F7FB;padding:6px 12px;margin:6px 0;"
-          "white-space:pre-wrap")
-
-
-def quoted(text: str) -> str:
-    """Someone's words, set apart (escaped)."""
-    return f'<div style="{_QUOTE}">{html.escape(text)}</div>'
+from .words import quoted
 
 
 def noticed_html(content: Content, lines: list[str]) -> str:

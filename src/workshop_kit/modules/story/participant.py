@@ -12,6 +12,7 @@ from workshop_kit.errors import WorkshopKitError
 from workshop_kit.session import ParticipantView
 
 from .forms import NoteForm, PeerReading, RewriteForm, notes_html
+from .rules import NOTES_RECEIVED, PEER_REWRITES
 
 __all__ = ["NoteForm", "Participant", "PeerReading", "RewriteForm"]
 
@@ -29,12 +30,13 @@ class Participant(ParticipantView):
         """Colleagues' shared rewrites (no names, not one's own), a note on each."""
         return PeerReading(self.store, self.cohort_id, self.participant_id, self.content,
                            self.module_id, read=lambda: self.store.rule(
-                               self.cohort_id, self.module_id, "peer_rewrites"))
+                               self.cohort_id, PEER_REWRITES, module=self.module_id))
 
     def notes_received(self) -> HTML:
         """What colleagues noted on this participant's rewrite, without their names."""
         try:
-            received = self.store.rule(self.cohort_id, self.module_id, "notes_received")
+            received = self.store.rule(self.cohort_id, NOTES_RECEIVED,
+                                       module=self.module_id)
         except WorkshopKitError as exc:
             return HTML(f"<p><i>{html.escape(str(exc))}</i></p>")
         return HTML(notes_html(self.content, received))

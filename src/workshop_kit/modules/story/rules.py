@@ -11,9 +11,11 @@ never in a participant's kernel):
 - the author reads the notes left on their own rewrite, text only, never who wrote them, in
   an order that follows nobody (`notes_received`).
 
-Each function takes the store the service holds (the raw store behind the guards), the cohort,
-the calling participant (as the service authenticated them) and the module's agenda id and
-content.
+The service finds these through the registry (`workshop_kit.access`): `PARTICIPANT_CALLS`,
+`FACILITATOR_CALLS` and `check_submit`, each given a `RuleView` (the store behind the guards,
+the cohort, who calls as the service authenticated them, the agenda module id and its content).
+The calls are named after this package (`story_peer_rewrites`, …), so a copy of this folder
+registered under another name offers calls of its own name and never clashes with this one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import hmac
 import random
 from typing import Any
 
+from workshop_kit.access import Call, RuleView
 from workshop_kit.errors import AccessError
 from workshop_kit.store import FACILITATOR
 
@@ -111,9 +114,43 @@ def notes_received(store: Any, cohort: str, participant: str, module_id: str,
     return {"shared": shared, "notes": notes}
 
 
-def note_keys(store: Any, cohort: str, module_id: str, content: Content) -> dict[str, str]:
-    """{key: author} of every rewrite: for the trainer's own tools (simulation, reports) that
-    hold the store; never served to a participant."""
+def rewrite_keys(store: Any, cohort: str, module_id: str, content: Content) -> dict[str, str]:
+    """{author: key} of every rewrite: for the facilitator's view (which notes go with which
+    shared rewrite) and the trainer's own tools (simulation, reports); never a participant's."""
     secret = store.cohort_key(cohort, secret_name(module_id))
-    return {rewrite_key(secret, cohort, module_id, who): who
+    return {who: rewrite_key(secret, cohort, module_id, who)
             for who in _rewrites(store, cohort, module_id, content)}
+
+
+# -- what the service offers through this part ---------------------------------------------
+
+TYPE = __name__.rsplit(".", 2)[-2]  # this package's name: the module type
+PEER_REWRITES = f"{TYPE}_peer_rewrites"
+NOTES_RECEIVED = f"{TYPE}_notes_received"
+REWRITE_KEYS = f"{TYPE}_rewrite_keys"
+
+
+def _content(view: RuleView) -> Content:
+    if view.content is None:  # a guard made without the day's content knows no rules
+        raise AccessError(f"module '{view.module}' is not set up in this service")
+    return view.content
+
+
+PARTICIPANT_CALLS = {
+    PEER_REWRITES: Call(lambda view: peer_rewrites(view.store, view.cohort, view.who,
+                                                   view.module, _content(view))),
+    NOTES_RECEIVED: Call(lambda view: notes_received(view.store, view.cohort, view.who,
+                                                     view.module, _content(view))),
+}
+FACILITATOR_CALLS = {
+    REWRITE_KEYS: Call(lambda view: rewrite_keys(view.store, view.cohort, view.module,
+                                                 _content(view))),
+}
+
+
+def check_submit(view: RuleView, exercise: str, payload: dict[str, Any]) -> None:
+    """A note goes only on a shared rewrite of a colleague the participant can read; the
+    rewrite itself is the participant's own answer (nothing more to check)."""
+    content = _content(view)
+    if exercise.startswith(content.note_prefix):
+        check_note(view.store, view.cohort, view.who, view.module, content, exercise)
