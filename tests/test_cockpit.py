@@ -12,9 +12,13 @@ from workshop_kit.charts import OKABE_ITO
 from workshop_kit.cockpit import Cockpit, Countdown, RoomTally, cockpit_exercises
 from workshop_kit.errors import AccessError, ExerciseLockedError
 from workshop_kit.game.live import plan_game
+from workshop_kit.modules.checkin.participant import TrustProfileForm
+from workshop_kit.modules.dilemma.forms import LiveRounds
+from workshop_kit.modules.purpose.forms import PurposeSortForm
+from workshop_kit.modules.roleplay.forms import ScriptPlayer
 from workshop_kit.names import publish
 from workshop_kit.session import FacilitatorSession, ParticipantSession
-from workshop_kit.widgets import LOCKED_MESSAGE, LiveRounds, PurposeSortForm, ScriptPlayer
+from workshop_kit.widgets import LOCKED_MESSAGE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PEOPLE = ["p1", "p2", "p3", "p4"]
@@ -127,7 +131,6 @@ def test_room_results_appear_only_after_the_reveal(serve_store, room, content, m
 
 
 def test_personal_room_results_carry_numbers_only(room, content):
-    from workshop_kit.widgets import TrustProfileForm
 
     for who in ("p2", "p3"):
         form = TrustProfileForm(me(room, who), "c", who, content.checkin)
@@ -213,7 +216,6 @@ def test_answered_and_missing_counts_names_only_when_asked(room, content):
 
 
 def test_a_personal_exercise_shows_counts_never_names(room, content):
-    from workshop_kit.widgets import TrustProfileForm
 
     form = TrustProfileForm(me(room, "p4"), "c", "p4", content.checkin)
     form.situation.value = "A lender wants a cheaper audit but fears losing their main client."

@@ -17,8 +17,10 @@ from workshop_kit import service as service_module
 from workshop_kit.answers import MAX_ANSWER_CHARS
 from workshop_kit.client import FacilitatorClient, ParticipantClient
 from workshop_kit.errors import AccessError, ParameterError
+from workshop_kit.modules.checkin.participant import TrustProfileForm
+from workshop_kit.modules.gift.forms import GiftPlanForm
 from workshop_kit.store import Store
-from workshop_kit.widgets import DRAFT_SECONDS, LOST_MESSAGE, GiftPlanForm, TrustProfileForm
+from workshop_kit.widgets import DRAFT_SECONDS, LOST_MESSAGE
 
 TOKENS = {"p1": "t1", "p2": "t2", "facilitator": "ft"}
 PLAN = {"client": "A regional law firm", "bring": "A short note on their new market",

@@ -15,9 +15,9 @@ from workshop_kit.client import FacilitatorClient
 from workshop_kit.content import load_content
 from workshop_kit.errors import AccessError, ContentError
 from workshop_kit.modules.drill.content import load_case, load_cases
+from workshop_kit.modules.drill.forms import DrillForm, PeerVoteForm
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import Store
-from workshop_kit.widgets import DrillForm, PeerVoteForm
 
 HERE = Path(__file__).parent
 DATA = HERE.parent / "data"
@@ -264,14 +264,14 @@ def test_simulated_drill_stays_in_budget_and_nobody_votes_for_themselves(simulat
 def test_facilitator_sees_definitions_votes_and_questions(serve_store, simulated):
     url, _ = simulated
     room = FacilitatorSession("demo", serve_store(url, "demo"), token="f-token")
-    side = room.drill_definitions()
+    side = room.module("drill").definitions()
     assert list(side.columns) == ["definition", "votes", "asked", "facts_used", "expert_used"]
     assert side["votes"].sum() == 12 and "participant" not in side.reset_index().columns
-    assert room.drill_votes_chart().to_dict()["encoding"]["x"]["field"] == "votes"
-    assert room.drill_questions_chart().to_dict()["encoding"]["color"]["field"] == \
+    assert room.module("drill").votes_chart().to_dict()["encoding"]["x"]["field"] == "votes"
+    assert room.module("drill").questions_chart().to_dict()["encoding"]["color"]["field"] == \
         "expert_facts"
-    assert room.drill_cases()["definitions"].sum() == 12
-    assert "Expert reading" in room.expert_readings().data
+    assert room.module("drill").cases()["definitions"].sum() == 12
+    assert "Expert reading" in room.module("drill").expert_readings().data
     assert isinstance(room.store, FacilitatorClient)  # through the service only
 
 
@@ -281,5 +281,5 @@ def test_participant_session_gives_the_case_of_their_practice_area(serve_store, 
         store.register_tokens("c", {"p1": "t1"})
     session = ParticipantSession("p1", "c", serve_store(url, "c"), token="t1",
                                  practice_area="it_services")
-    assert session.drill_case().case.id == "warehouse_system"
-    assert session.peer_vote().case.id == "warehouse_system"
+    assert session.module("drill").case().case.id == "warehouse_system"
+    assert session.module("drill").peer_vote().case.id == "warehouse_system"

@@ -76,7 +76,7 @@ def test_alone_on_a_case_votes_on_the_default_case(five, repo_copy, tmp_path, co
                                          definition(content, case, text))
 
     alone = me("p03", "accounting")
-    vote = alone.peer_vote()
+    vote = alone.module("drill").peer_vote()
     assert vote.case.id == default and vote.own_case.id == audit
     shown = " ".join(str(getattr(c, "value", "")) for c in vote.children)
     assert content.drill.vote_other_case in shown.replace("&#x27;", "'")

@@ -10,9 +10,9 @@ import pytest
 from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE, ParticipantStore
 from workshop_kit.cohort import BuiltCohort, build, gift_groups, publish_gift_pairs
 from workshop_kit.errors import AccessError
+from workshop_kit.modules.gift.forms import GiftPlanForm, PartnerFeedbackForm
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import FACILITATOR, Store
-from workshop_kit.widgets import GiftPlanForm, PartnerFeedbackForm
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -97,7 +97,7 @@ def test_build_publishes_the_modules_pairs_once(serve_store, tmp_path):
     # the participant's notebook shows the partner the build chose
     person = ParticipantSession("p01", "demo", serve_store(built.manifest["store_url"], "demo"),
                                 token=p01["token"])
-    forms = person.partner_feedback().children
+    forms = person.module("gift").partner_feedback().children
     assert [f.partner for f in forms] == p01["partners"]["gift"]
 
 
@@ -117,13 +117,13 @@ def test_simulated_gifts_and_the_facilitators_gallery(serve_store, tmp_path):
         assert any({writer, about} <= set(g) for g in groups)
     room = FacilitatorSession("demo", serve_store(built.manifest["store_url"], "demo"),
                               token=built.manifest["facilitator_token"])
-    gallery = room.gift_gallery()
+    gallery = room.module("gift").gallery()
     assert len(gallery) == 12 and (gallery["feedback received"] == 1).all()
     assert "What you will bring" in gallery.columns and "participant" not in gallery.columns
     p05 = next(p for p in built.manifest["participants"] if p["id"] == "p05")
     me = ParticipantSession("p05", "demo", serve_store(built.manifest["store_url"], "demo"),
                             token=p05["token"])
-    assert "From " in me.feedback_received().data
+    assert "From " in me.module("gift").feedback_received().data
 
 
 def test_without_published_pairs_the_notebook_says_so(serve_store, tmp_path):
@@ -131,4 +131,4 @@ def test_without_published_pairs_the_notebook_says_so(serve_store, tmp_path):
     with Store(url) as store:
         store.register_tokens("c", {"p1": "t1"})
     me = ParticipantSession("p1", "c", serve_store(url, "c"), token="t1", partners=["p2"])
-    assert "no partner in this module" in me.partner_feedback().value
+    assert "no partner in this module" in me.module("gift").partner_feedback().value

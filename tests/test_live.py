@@ -7,8 +7,8 @@ import pytest
 
 from workshop_kit.errors import ParameterError
 from workshop_kit.game.live import BOT, LiveGame, bot_move, outcome, plan_game
+from workshop_kit.modules.dilemma.forms import GameControl, LiveRounds
 from workshop_kit.names import publish
-from workshop_kit.widgets import GameControl, LiveRounds
 
 PEOPLE = [f"p{i:02d}" for i in range(1, 11)]
 

@@ -169,5 +169,5 @@ def test_every_facilitator_table_is_styled_for_the_projector(room):
         assert not re.search(r">[a-z]+(_[a-z]+)+<", shown), (name, "a snake_case name shown")
         assert not re.search(r">-?\d+\.\d{2,}<", shown), (name, "an unformatted number")
         assert "font-size: 18px" in shown, name
-    board = _html(room.leaderboard())
+    board = _html(room.module("dilemma").leaderboard())
     assert re.search(r">\d{1,3}\.\d%<", board)

@@ -13,12 +13,17 @@ from workshop_kit.cohort import BuiltCohort, build
 from workshop_kit.content import PRACTICE_AREAS, load_content, load_module_content, load_simulation
 from workshop_kit.errors import ContentError
 from workshop_kit.modules.roleplay.content import OUTCOMES, load_script, load_scripts
+from workshop_kit.modules.roleplay.forms import (
+    ObserverForm,
+    ScriptPlayer,
+    TalkTracker,
+    nearest_choice,
+)
 from workshop_kit.names import publish
 from workshop_kit.rotation import make_roleplay_groups
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.simulate import simulate
 from workshop_kit.store import Store
-from workshop_kit.widgets import ObserverForm, ScriptPlayer, TalkTracker, nearest_choice
 
 HERE = Path(__file__).parent
 BROKEN = HERE / "roleplays"
@@ -341,15 +346,16 @@ def test_participant_gets_the_part_for_their_role(serve_store, tmp_path):
                             partners=["p2", "p3"], group="g2",
                             roles=["observer", "seller", "buyer"],
                             round_areas=["accounting", "legal", "it_services"])
-    assert isinstance(me.roleplay_round(1).children[1], ObserverForm)
-    seller = me.roleplay_round(2).children[1]
+    assert isinstance(me.module("roleplay").round(1).children[1], ObserverForm)
+    seller = me.module("roleplay").round(2).children[1]
     assert isinstance(seller, ScriptPlayer) and seller.practice_area == "legal"
-    buyer = me.roleplay_round(3).children[1]
+    buyer = me.module("roleplay").round(3).children[1]
     assert "You are the buyer" in buyer.value
-    assert me.roleplay_script(3).id == "better_elsewhere"  # g2 takes the round's second script
+    # g2 takes the round's second script
+    assert me.module("roleplay").script(3).id == "better_elsewhere"
     assert "a team that has done nothing but mainframe moves" in buyer.value  # seller's area
-    assert "no role-play in this round" in me.roleplay_round(4).value
-    table = me.roleplay_roles().data
+    assert "no role-play in this round" in me.module("roleplay").round(4).value
+    table = me.module("roleplay").roles().data
     assert "group g2, with Bea and Chloé" in table and "<td><b>observer</b></td>" in table
     with pytest.raises(Exception, match="roles contains 'judge'"):
         ParticipantSession("p1", "c", serve_store(url, "c"), token="tok-p1", roles=["judge"])
@@ -424,17 +430,17 @@ def test_facilitator_tables_and_charts(serve_store, simulated, content):
         (answers["exercise"] == "roleplay_path_r1")
         & answers["payload"].map(lambda p: p["group"] == row["group"])].item()
 
-    common = room.roleplay_paths()
+    common = room.module("roleplay").paths()
     assert common["sellers"].sum() == 12
-    table = room.talk_share_table()
+    table = room.module("roleplay").talk_share_table()
     assert table["rounds"].sum() == 12
     assert list(table.index) == [content.roleplay.outcomes[o] for o in OUTCOMES
                                  if o in set(paths["outcome"])]
-    points = room.debrief_points(top=3)
+    points = room.module("roleplay").debrief_points(top=3)
     assert len(points) == 3 and points["sellers"].is_monotonic_decreasing
     assert all(points["debrief"].str.len() > 40)
 
-    spec = room.talk_share_chart().to_dict()
+    spec = room.module("roleplay").talk_share_chart().to_dict()
     dots, means, even = spec["layer"]
     assert dots["encoding"]["x"]["field"] == "seller_share"
     assert dots["encoding"]["x"]["scale"]["domain"] == [0, 1]
@@ -442,10 +448,10 @@ def test_facilitator_tables_and_charts(serve_store, simulated, content):
         charts.OUTCOME_COLOURS[o] for o in OUTCOMES]
     assert means["encoding"]["x"]["aggregate"] == "mean"
     assert even["mark"]["type"] == "rule"
-    spec = room.roleplay_outcomes_chart().to_dict()
+    spec = room.module("roleplay").outcomes_chart().to_dict()
     assert spec["encoding"]["y"]["field"] == "title"
     assert spec["encoding"]["color"]["field"] == "outcome_label"
-    spec = room.checklist_chart().to_dict()
+    spec = room.module("roleplay").checklist_chart().to_dict()
     assert spec["encoding"]["x"]["field"] == "share"
     assert len(spec["encoding"]["y"]["sort"]) == len(content.roleplay.checklist)
 

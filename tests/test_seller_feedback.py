@@ -10,9 +10,9 @@ from workshop_kit.answers import check_answer
 from workshop_kit.client import ParticipantClient
 from workshop_kit.cohort import publish_roleplay_groups
 from workshop_kit.errors import AccessError, ParameterError
+from workshop_kit.modules.roleplay.forms import BuyerReflectionForm, ObserverForm, SellerFeedback
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import Store
-from workshop_kit.widgets import BuyerReflectionForm, ObserverForm, SellerFeedback
 
 SCRIPT = "about_your_firm"
 PLAN = [
@@ -58,12 +58,12 @@ def observation(note: str, content) -> dict:
 def test_the_seller_reads_the_buyers_reflection_and_observers_notes(room, content):
     session, _service, _url = room
     seller = session("p1", group="g1", roles=["seller", "observer", "buyer"])
-    after = seller.roleplay_round(1).children[2]
+    after = seller.module("roleplay").round(1).children[2]
     assert isinstance(after, SellerFeedback)
     assert "Nothing written yet" in after.shown.value
 
     buyer = session("p2", group="g1", roles=["buyer", "seller", "observer"])
-    form = buyer.roleplay_round(1).children[2]
+    form = buyer.module("roleplay").round(1).children[2]
     assert isinstance(form, BuyerReflectionForm)
     form.texts["felt"].value = "ok"
     assert not form.submit() and "at least 10 characters" in form.message.value
@@ -71,7 +71,7 @@ def test_the_seller_reads_the_buyers_reflection_and_observers_notes(room, conten
     form.texts["trust"].value = "They asked about my deadline before their firm."
     assert form.submit()
     observer = session("p3", group="g1", roles=["observer", "buyer", "seller"])
-    sheet = observer.roleplay_round(1).children[1]
+    sheet = observer.module("roleplay").round(1).children[1]
     assert isinstance(sheet, ObserverForm)
     observer.store.submit("c", "p3", "roleplay", "roleplay_observation_r1",
                           observation("Two minutes of firm history before a question.",
@@ -124,14 +124,14 @@ def test_the_service_checks_the_buyers_reflection(room):
 def test_pairs_are_not_told_about_observers(room, content):
     session, _service, _url = room
     pair = session("p4", group="g2", partners=["p5"], roles=["seller", "buyer"])
-    roles = pair.roleplay_roles().data
+    roles = pair.module("roleplay").roles().data
     assert content.roleplay.pair_note in roles.replace("&#x27;", "'")
     assert "<b>Observer:</b>" not in roles
-    sitting_out = pair.roleplay_round(3).value
+    sitting_out = pair.module("roleplay").round(3).value
     assert "observer" not in sitting_out.lower()
     trio = session("p1", group="g1", partners=["p2", "p3"],
                    roles=["seller", "observer", "buyer"])
-    assert "<b>Observer:</b>" in trio.roleplay_roles().data
-    assert content.roleplay.pair_note not in trio.roleplay_roles().data
-    assert "observers" in trio.roleplay_round(4).value
+    assert "<b>Observer:</b>" in trio.module("roleplay").roles().data
+    assert content.roleplay.pair_note not in trio.module("roleplay").roles().data
+    assert "observers" in trio.module("roleplay").round(4).value
     assert "observer" not in content.roleplay.intro.split(".")[0]  # opens for every size

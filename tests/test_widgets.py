@@ -1,6 +1,7 @@
 import pytest
 
-from workshop_kit.widgets import PurposeSortForm, TrustProfileForm
+from workshop_kit.modules.checkin.participant import TrustProfileForm
+from workshop_kit.modules.purpose.forms import PurposeSortForm
 
 SITUATION = "A retailer asked for a pricing study but the real issue may be staff turnover."
 

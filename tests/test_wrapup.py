@@ -10,9 +10,10 @@ import pytest
 
 from workshop_kit.access import OPT_IN, ParticipantStore
 from workshop_kit.errors import AccessError
+from workshop_kit.modules.wrapup.forms import CommitmentsForm
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import Store
-from workshop_kit.widgets import CommitmentsForm, TrustProfileForm
+from workshop_kit.widgets import RatingScaleForm
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TODAY = date(2026, 12, 3)
@@ -54,8 +55,8 @@ def test_trust_profile_again_is_saved_apart_from_the_morning(serve_store, tmp_pa
         store.submit("c", "p1", "checkin", "trust_profile",
                      {"ratings": {"cred_plain": 2}, "situation": "x" * 40})
     me = ParticipantSession("p1", "c", serve_store(url, "c"), token="t1")
-    form = me.trust_profile_again()
-    assert isinstance(form, TrustProfileForm)
+    form = me.module("wrapup").trust_profile_again()
+    assert isinstance(form, RatingScaleForm)
     assert (form.module, form.exercise) == ("wrapup", "trust_profile_after")
     assert form.sliders["cred_plain"].value == 3  # not this morning's 2: a fresh rating
     form.sliders["cred_plain"].value = 4
@@ -95,13 +96,13 @@ def test_simulated_wrapup_dates_and_a_profile_that_moved_a_little(simulated, con
 def test_facilitator_sees_before_and_after_only_as_aggregates(serve_store, simulated):
     url, cohort = simulated
     room = FacilitatorSession("demo", serve_store(url, "demo"), token="f-token")
-    change = room.trust_change()
+    change = room.module("wrapup").trust_change()
     assert list(change.columns) == ["n_before", "mean_before", "n_after", "mean_after",
                                     "change"]
     assert change["n_before"].tolist() == [12] * 4 and change["n_after"].tolist() == [12] * 4
-    spec = room.trust_before_after_chart().to_dict()
+    spec = room.module("wrapup").trust_before_after_chart().to_dict()
     assert spec["encoding"]["color"]["field"] == "stage"
-    shared = room.commitments_shared()
+    shared = room.module("wrapup").commitments_shared()
     with Store(url) as store:
         answers = store.module_answers("demo", "wrapup", "commitments")
     sharing = [p for p in answers["payload"] if p[OPT_IN]]

@@ -9,6 +9,16 @@ each button is also a method (`cockpit.lock()`, `.reveal()`, `.reset()`, `.refre
 
 A refresh reads only the answers stored since the last one it saw (`RoomTally`): its cost
 follows what arrived, not the size of the room.
+
+The cockpit names no module: a module type's `cockpit` part says which exercises it follows
+and how their results are charted:
+
+- ``exercises(module_id, content, day) -> list[CockpitExercise]``: the exercise keys and the
+  labels the facilitator sees (`content` is the module's own, `day` the whole Content);
+- ``chart(module_id, key, answers, content, day) -> altair chart | None``: the results of
+  exercise `key` from `answers` (a frame as `Store.module_answers` gives it); None for none.
+
+A type without a cockpit part is followed by its content's one `exercise`, without a chart.
 """
 
 from __future__ import annotations
@@ -24,12 +34,12 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
-from . import analysis, charts
+from . import modules
 from .content import Content
 from .errors import ParameterError, WorkshopKitError
 from .names import lookup
 from .store import FACILITATOR, Answer, ExerciseState, answers_frame, exercise_key
-from .widgets import _clock_text, _Poller
+from .widgets import Poller, clock_text
 
 # Okabe-Ito: blue for progress, vermillion for what needs attention, green for open.
 _BLUE, _VERMILLION, _GREEN, _GREY = "#0072B2", "#D55E00", "#009E73", "#555555"
@@ -59,59 +69,31 @@ class CockpitExercise:
     label: str
 
 
+def _cockpit_part(content: Content, module: str) -> Any:
+    return modules.get(content.agenda.type_of(module)).part("cockpit")
+
+
 def cockpit_exercises(content: Content, module: str) -> list[CockpitExercise]:
-    """The exercises of a module, as the facilitator controls them (rounds taken together)."""
-    modules = content.modules
-    if module not in modules:
+    """The exercises of a module, as the facilitator controls them (rounds taken together):
+    its type's `cockpit.exercises(module_id, content, day)`, else its one `exercise`."""
+    if module not in content.modules:
         return []
-    if module == "roleplay":
-        base = content.roleplay.exercise
-        return [CockpitExercise(f"{base}_path", "Scripts played (sellers)"),
-                CockpitExercise(f"{base}_observation", "Observers' sheets"),
-                CockpitExercise(f"{base}_reflection", "Buyers' reflections")]
-    if module == "dilemma":
-        return [CockpitExercise("move", "Live moves"),
-                CockpitExercise(content.dilemma.exercise, "Strategies entered")]
-    if module == "drill":
-        drill = content.modules["drill"]
-        return [CockpitExercise(drill.questions_exercise, "Questions asked"),
-                CockpitExercise(drill.definition_exercise, "Problem definitions"),
-                CockpitExercise(drill.vote_exercise, "Peer votes")]
-    if module == "gift":
-        gift = content.modules["gift"]
-        return [CockpitExercise(gift.plan_exercise, "Gift plans"),
-                CockpitExercise(f"{gift.exercise}_feedback", "Partner feedback")]
-    if module == "wrapup":
-        wrapup = content.modules["wrapup"]
-        return [CockpitExercise(wrapup.exercise, "Commitments"),
-                CockpitExercise(wrapup.trust_after.exercise, "Trust profile again")]
-    labels = {"checkin": "Trust profile", "purpose": "Sort the statements"}
-    exercise = getattr(modules[module], "exercise", None)
-    return [CockpitExercise(exercise, labels.get(module, exercise))] if exercise else []
+    own = content.modules[module]
+    part = _cockpit_part(content, module)
+    if part is not None:
+        return list(part.exercises(module, own, content))
+    exercise = getattr(own, "exercise", None)
+    return [CockpitExercise(exercise, exercise)] if exercise else []
 
 
 def exercise_chart(content: Content, module: str, key: str, answers: Any) -> Any:
-    """The results chart of an exercise (the facilitator's module charts), or None when the
-    exercise has no chart of its own (live moves and strategies: see the module notebook)."""
-    if module == "checkin" or (module == "wrapup" and key == content.modules[
-            "wrapup"].trust_after.exercise):
-        scale = content.checkin.scale
-        return charts.trust_profile(analysis.trust_scores(answers, content.checkin),
-                                    scale.min, scale.max)
-    if module == "purpose":
-        purpose = content.purpose
-        placements = analysis.purpose_placements(answers, purpose)
-        return charts.purpose_sort(analysis.purpose_results(placements, purpose),
-                                   dict(purpose.categories))
-    if module == "roleplay":
-        roleplay = content.roleplay
-        if key.endswith("_path"):
-            paths = analysis.roleplay_paths(answers, roleplay, content.scripts)
-            return charts.roleplay_outcomes(paths, dict(roleplay.outcomes))
-        if key.endswith("_observation"):
-            observations = analysis.roleplay_observations(answers, roleplay)
-            return charts.checklist(analysis.checklist_results(observations, roleplay))
-    return None
+    """The results chart of an exercise (its type's `cockpit.chart(module_id, key, answers,
+    content, day)`), or None when the exercise has no chart here (the module's notebook has
+    its charts)."""
+    part = _cockpit_part(content, module)
+    if part is None or not hasattr(part, "chart"):
+        return None
+    return part.chart(module, key, answers, content.modules[module], content)
 
 
 class Countdown:
@@ -153,7 +135,7 @@ class Countdown:
 
     def text(self) -> str:
         left = self.remaining()
-        return _clock_text(left) if left >= 0 else f"+{_clock_text(-left)}"
+        return clock_text(left) if left >= 0 else f"+{clock_text(-left)}"
 
 
 class RoomTally:
@@ -291,7 +273,7 @@ class Cockpit(widgets.VBox):
         self.ids_toggle.observe(lambda c: self._set(show_ids=c["new"]), names="value")
         self.projector_toggle.observe(lambda c: self._set(projector=c["new"]), names="value")
         self.select(module or self._current_module())
-        self._poller = _Poller(self.refresh, poll_seconds) if poll_seconds > 0 else None
+        self._poller = Poller(self.refresh, poll_seconds) if poll_seconds > 0 else None
 
     # -- building blocks -------------------------------------------------------------------
     def _button(self, text: str, action: Callable[[], Any], icon: str = "",
