@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop_kit import cli, cohort
+from workshop_kit import cli, cohort, day
 from workshop_kit.errors import ContentError, RunError
 
 HERE = Path(__file__).parent
@@ -31,7 +31,7 @@ def test_run_passes_modules_and_reports_failure(monkeypatch, capsys):
         calls.append((folder, modules, simulate, seed))
         raise RunError("module 'purpose' failed in cell 5\nmodule 'checkin' failed in cell 3")
 
-    monkeypatch.setattr(cohort, "run", fake_run)
+    monkeypatch.setattr(day, "run", fake_run)
     assert cli.main(["run", "build/demo", "--modules", "purpose", "--simulate", "--seed",
                      "4"]) == 1
     assert calls == [(Path("build/demo"), "purpose", True, 4)]
@@ -73,11 +73,11 @@ def test_build_with_bad_roster_exits_1_and_writes_nothing(repo_copy, tmp_path, c
 
 
 def test_demo_reports_paths(monkeypatch, capsys, tmp_path):
-    run = cohort.ModuleRun("checkin", tmp_path / "01.ipynb", tmp_path / "01.html", 2.5)
-    result = cohort.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 24,
-                               12, [run], None)
+    run = day.ModuleRun("checkin", tmp_path / "01.ipynb", tmp_path / "01.html", 2.5)
+    result = day.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 24,
+                            12, [run], None)
     seen = []
-    monkeypatch.setattr(cohort, "demo", lambda *a: seen.append(a[:4]) or result)
+    monkeypatch.setattr(day, "demo", lambda *a: seen.append(a[:4]) or result)
     assert cli.main(["demo", "--seed", "9"]) == 0
     assert seen == [(Path("data/cohorts/demo.yaml"), Path("data"), None, 9)]
     out = capsys.readouterr().out

@@ -326,11 +326,11 @@ def test_facilitator_session_opens_the_cockpit(serve_store, room, monkeypatch):
 
 
 def test_cockpit_command_opens_the_cohorts_cockpit_in_jupyterlab(tmp_path, monkeypatch, capsys):
-    from workshop_kit import cohort
+    from workshop_kit import cohort, day
 
     cohort.build(DATA / "cohorts/demo.yaml", DATA, tmp_path / "demo")
     calls = []
-    monkeypatch.setattr(cohort, "launch_jupyter_lab", lambda *a: calls.append(a) or 0)
+    monkeypatch.setattr(day, "launch_jupyter_lab", lambda *a: calls.append(a) or 0)
     assert cli.main(["cockpit", str(tmp_path / "demo")]) == 0
     assert calls == [(tmp_path / "demo", Path("facilitator/00_cockpit.ipynb"))]
     assert cli.main(["cockpit", str(tmp_path / "nowhere")]) == 1

@@ -5,17 +5,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workshop_kit import cohort
+from workshop_kit import cohort, day
 from workshop_kit.cohort import (
     SECRET_FILE,
     BuiltCohort,
     build,
-    make_pairings,
     make_token,
     plan_build,
 )
 from workshop_kit.content import load_content
 from workshop_kit.errors import AccessError, ContentError, ParameterError, RunError
+from workshop_kit.rotation import make_pairings
 from workshop_kit.store import Store
 
 HERE = Path(__file__).parent
@@ -228,7 +228,7 @@ def test_simulate_is_reproducible_and_never_overwrites(tmp_path):
 def test_run_modules_write_notebooks_and_html(tmp_path):
     out = tmp_path / "demo"
     build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
-    runs = cohort.run(out, "purpose", simulate=True, seed=3)
+    runs = day.run(out, "purpose", simulate=True, seed=3)
     assert [r.module for r in runs] == ["purpose"]
     executed = nbformat.read(runs[0].notebook, as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
@@ -246,9 +246,9 @@ def test_unknown_module_is_refused(tmp_path):
     build(HERE.parent / "data/cohorts/demo.yaml", HERE.parent / "data", out)
     with pytest.raises(ParameterError, match=r"unknown module\(s\) lunch in --modules; choose "
                                              r"from: checkin, purpose, roleplay"):
-        cohort.run(out, "checkin,lunch")
+        day.run(out, "checkin,lunch")
     with pytest.raises(ParameterError, match="is not a built cohort"):
-        cohort.run(tmp_path)
+        day.run(tmp_path)
 
 
 def test_failing_module_names_module_cell_and_path_and_others_still_run(repo_copy, tmp_path):
@@ -257,7 +257,7 @@ def test_failing_module_names_module_cell_and_path_and_others_still_run(repo_cop
     out = tmp_path / "demo"
     build(repo_copy / "data/cohorts/demo.yaml", repo_copy / "data", out)
     with pytest.raises(RunError) as err:
-        cohort.run(out, simulate=True)
+        day.run(out, simulate=True)
     message = str(err.value)
     assert message.startswith("module 'purpose' failed in cell 4 (`room.opening(\"purpse\")`): "
                               "ContentError: unknown module 'purpse'; choose from: checkin, "

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from workshop_kit import analysis, charts
-from workshop_kit.cohort import check_game_names
+from workshop_kit.cohort import check_modules
 from workshop_kit.content import load_content
 from workshop_kit.errors import ContentError
 from workshop_kit.game import BuiltStrategy, play_match
@@ -121,8 +121,8 @@ def test_unknown_classic_in_content_names_file_and_line(repo_copy):
     line = text.splitlines().index("  - grudgerr") + 1
     with pytest.raises(ContentError, match=rf"dilemma.yaml:{line}: field 'classics.1' "
                                            r"'grudgerr' is not a strategy; choose from: "):
-        check_game_names(load_content(repo_copy / "data"))
+        check_modules(load_content(repo_copy / "data"))
     path.write_text(text.replace("grudgerr", "grudger").replace("payoffs: seller_buyer",
                                                                 "payoffs: 1,2,3"))
     with pytest.raises(ContentError, match=r"dilemma.yaml:\d+: field 'payoffs': unknown"):
-        check_game_names(load_content(repo_copy / "data"))
+        check_modules(load_content(repo_copy / "data"))

@@ -56,7 +56,7 @@ def test_alone_on_a_case_votes_on_the_default_case(five, repo_copy, tmp_path, co
     url = built.manifest["store_url"]
     default = content.drill.default_case
     audit = content.case_for("accounting").id
-    assert built.manifest["drill_vote_cases"] == {
+    assert built.records("drill")["vote_cases"]["cases"] == {
         "p01": default, "p02": default, "p03": default,
         "p04": content.case_for("legal").id, "p05": content.case_for("legal").id}
     service = serve_store(url, "demo", repo_copy / "data")

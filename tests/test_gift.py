@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE, ParticipantStore
-from workshop_kit.cohort import BuiltCohort, build, gift_groups, publish_gift_pairs
+from workshop_kit.cohort import BuiltCohort, build, publish_records
 from workshop_kit.errors import AccessError
 from workshop_kit.modules.gift.forms import GiftPlanForm, PartnerFeedbackForm
 from workshop_kit.session import FacilitatorSession, ParticipantSession
@@ -82,7 +82,7 @@ def test_build_publishes_the_modules_pairs_once(serve_store, tmp_path):
     out = tmp_path / "demo"
     build(REPO / "data/cohorts/demo.yaml", DATA, out)
     built = BuiltCohort.open(out)
-    groups = gift_groups(built.manifest)
+    groups = built.records("gift")[PAIRS_EXERCISE]["groups"]
     assert sorted(p for g in groups for p in g) == [f"p{i:02d}" for i in range(1, 13)]
     assert all(len(g) == 2 for g in groups)
     p01 = next(p for p in built.manifest["participants"] if p["id"] == "p01")
@@ -90,7 +90,7 @@ def test_build_publishes_the_modules_pairs_once(serve_store, tmp_path):
     with built.store() as store:
         answer = store.latest_answer("demo", FACILITATOR, "gift", PAIRS_EXERCISE)
         assert answer.payload == {"groups": groups} and answer.source == "build"
-    assert publish_gift_pairs(built.manifest) is False  # unchanged: nothing written
+    assert publish_records(built.manifest) == 0  # unchanged: nothing written
     build(REPO / "data/cohorts/demo.yaml", DATA, out)
     with built.store() as store:
         assert len(store.history("demo", FACILITATOR, "gift", PAIRS_EXERCISE)) == 1
@@ -111,7 +111,7 @@ def test_simulated_gifts_and_the_facilitators_gallery(serve_store, tmp_path):
     plans = answers[answers["exercise"] == "gift_plan"]
     feedback = answers[answers["exercise"].str.startswith("gift_feedback:")]
     assert len(plans) == 12 and len(feedback) == 12
-    groups = gift_groups(built.manifest)
+    groups = built.records("gift")[PAIRS_EXERCISE]["groups"]
     for writer, exercise in zip(feedback["participant"], feedback["exercise"], strict=True):
         about = exercise.split(":", 1)[1]
         assert any({writer, about} <= set(g) for g in groups)

@@ -190,7 +190,7 @@ def test_hub_config_registers_the_service_and_grants_the_server_tokens(hub_built
 
 def test_the_trainer_runs_a_hub_builds_facilitator_notebooks_with_the_token_of_cohort_json(
         hub_built, monkeypatch):
-    from workshop_kit.cohort import run
+    from workshop_kit.day import run
 
     monkeypatch.delenv("WORKSHOP_KIT_TOKEN", raising=False)
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
@@ -200,13 +200,13 @@ def test_the_trainer_runs_a_hub_builds_facilitator_notebooks_with_the_token_of_c
 
 
 def test_the_trainers_cockpit_of_a_hub_build_gets_the_facilitators_token(hub_built, monkeypatch):
-    from workshop_kit import cohort
+    from workshop_kit import day
 
     seen = {}
     monkeypatch.delenv("WORKSHOP_KIT_TOKEN", raising=False)
-    monkeypatch.setattr(cohort, "launch_jupyter_lab", lambda folder, notebook: seen.update(
+    monkeypatch.setattr(day, "launch_jupyter_lab", lambda folder, notebook: seen.update(
         token=os.environ.get("WORKSHOP_KIT_TOKEN")) or 0)
-    assert cohort.cockpit(hub_built.folder) == 0
+    assert day.cockpit(hub_built.folder) == 0
     assert seen["token"] == token_of(hub_built.manifest, hub_built.folder, "facilitator")
     assert "WORKSHOP_KIT_TOKEN" not in os.environ
 

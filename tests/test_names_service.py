@@ -54,7 +54,7 @@ def person(cohort, pid):
 
 def session(cohort, url, pid):
     p = person(cohort, pid)
-    roleplay = p.get("roleplay", {})
+    roleplay = p.get("modules", {}).get("roleplay", {})
     return ParticipantSession(pid, "names", url, token=p["token"],
                               practice_area=p["practice_area"],
                               partners=p["partners"]["roleplay"], group=roleplay.get("group", ""),

@@ -102,7 +102,7 @@ def test_a_page_holds_the_participants_own_answers_and_nobody_elses(reported):
         assert not any(c["text"] in page for c in commitments if c["text"] not in mine_texts)
     # the observers' notes and the buyer's reflection on p02's own round as seller are
     # theirs to read (as on screen); those on anyone else's round stay out
-    sold = {(g["id"], r["round"]) for g in built.manifest["roleplay_groups"]
+    sold = {(g["id"], r["round"]) for g in built.records("roleplay")["groups"]["groups"]
             for r in g["rounds"] if r["seller"] == "p02"}
     with built.store() as store:
         said = [(a.payload, (a.payload["group"], a.payload["round"]) in sold)
@@ -157,13 +157,13 @@ def test_cli_report_and_compare_make_one_call(monkeypatch, capsys, tmp_path):
 
 
 def test_demo_prints_where_the_reports_are(monkeypatch, capsys, tmp_path):
-    from workshop_kit import cohort
+    from workshop_kit import cohort, day
 
     pages = report.ReportResult(tmp_path / "reports", [tmp_path / "p01.html"],
                                 tmp_path / "reports/cohort.html", 1.0)
-    result = cohort.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 3, 1,
-                               [], None, pages)
-    monkeypatch.setattr(cohort, "demo", lambda *a: result)
+    result = day.DemoResult(cohort.BuildResult(tmp_path, [], 0, 0, []), "sqlite:///s", 3, 1,
+                            [], None, pages)
+    monkeypatch.setattr(day, "demo", lambda *a: result)
     assert cli.main(["demo"]) == 0
     assert f"take-home reports: {tmp_path / 'reports'} (1 participants + cohort.html)" in \
         capsys.readouterr().out

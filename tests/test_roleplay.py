@@ -486,14 +486,17 @@ def test_build_passes_group_roles_and_round_areas(tmp_path):
     assert 'roles = ["buyer", "seller", "observer"]' in source
     assert 'round_areas = ["consulting", "financial_planning", "it_services"]' in source
     assert "group =" not in injected(out / "participants/p05/02_purpose.ipynb")
-    manifest = BuiltCohort.open(out).manifest
-    p05 = next(p for p in manifest["participants"] if p["id"] == "p05")
-    assert p05["roleplay"] == {"group": "g1", "roles": ["buyer", "seller", "observer"]}
+    built = BuiltCohort.open(out)
+    p05 = next(p for p in built.manifest["participants"] if p["id"] == "p05")
+    assert p05["modules"]["roleplay"] == {
+        "group": "g1", "roles": ["buyer", "seller", "observer"],
+        "round_areas": ["consulting", "financial_planning", "it_services"]}
     assert p05["partners"]["roleplay"] == ["p01", "p09"]
-    assert manifest["roleplay_groups"][0]["rounds"][0] == {
+    groups = built.records("roleplay")["groups"]["groups"]
+    assert groups[0]["rounds"][0] == {
         "round": 1, "script": "about_your_firm", "seller": "p01", "buyer": "p05",
         "observers": ["p09"]}
-    assert manifest["roleplay_groups"][1]["rounds"][2]["script"] == "better_elsewhere"
+    assert groups[1]["rounds"][2]["script"] == "better_elsewhere"
     assert (out / "content/roleplays/lunch_first.yaml").is_file()
     assert "Amara sells to Elena, Ines observe" in (out / "agenda.html").read_text()
 
@@ -522,11 +525,11 @@ def test_thirteen_make_a_group_of_four_with_a_fourth_round(repo_copy, tmp_path):
 
 
 def test_facilitator_notebook_runs_on_a_simulated_cohort(tmp_path):
-    from workshop_kit import cohort
+    from workshop_kit import day
 
     out = tmp_path / "demo"
     build(DATA / "cohorts/demo.yaml", DATA, out)
-    runs = cohort.run(out, "roleplay", simulate=True, seed=2)
+    runs = day.run(out, "roleplay", simulate=True, seed=2)
     executed = nbformat.read(runs[0].notebook, as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     assert not any(o.output_type == "error" for o in outputs)

@@ -8,7 +8,7 @@ import pytest
 
 from workshop_kit.answers import check_answer
 from workshop_kit.client import ParticipantClient
-from workshop_kit.cohort import publish_roleplay_groups
+from workshop_kit.cohort import publish_records
 from workshop_kit.errors import AccessError, ParameterError
 from workshop_kit.modules.roleplay.forms import BuyerReflectionForm, ObserverForm, SellerFeedback
 from workshop_kit.session import FacilitatorSession, ParticipantSession
@@ -33,8 +33,9 @@ def room(serve_store, tmp_path, content):
     with Store(url) as store:
         store.register_tokens("c", {**{f"p{i}": f"t{i}" for i in range(1, 6)},
                                     "facilitator": "tf"})
-    assert publish_roleplay_groups({"roleplay_groups": PLAN, "cohort": {"id": "c"},
-                                    "store_url": url})
+    roleplay = {"id": "roleplay", "records": {"groups": {"groups": PLAN}}}
+    assert publish_records({"modules": [roleplay], "cohort": {"id": "c"},
+                            "store_url": url}) == 1
     service = serve_store(url, "c")
 
     def session(who: str, **kw) -> ParticipantSession:

@@ -2,6 +2,11 @@
 
 Errors a user can cause (WorkshopKitError) become messages on stderr and exit code 1 (2 for
 usage errors, as argparse does); nothing here holds workshop logic.
+
+Each command imports the part of the kit it calls inside its own function: `--help` and
+`tournament` must start in well under a second, and the kit's notebook side pulls in nbformat
+(and jsonschema), papermill, altair and pandas, which take seconds to import on a busy machine.
+A test (tests/test_cli.py) checks what `--help` and `tournament` import.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import cohort
 from .errors import RunError, WorkshopKitError
+
+if TYPE_CHECKING:
+    from .day import ModuleRun
 
 ENV_TOKEN = "WORKSHOP_KIT_TOKEN"
 
@@ -30,13 +38,15 @@ def _progress(items):
         yield item
 
 
-def _print_runs(runs: Sequence[cohort.ModuleRun]) -> None:
+def _print_runs(runs: Sequence[ModuleRun]) -> None:
     for r in runs:
         status = "FAILED" if r.error else "ok"
         print(f"  {r.module:<12} {status:<6} {r.seconds:5.1f} s  {r.notebook}  {r.html or ''}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from . import cohort  # validate reads the notebook templates (nbformat)
+
     for line in cohort.validate(args.data, args.cohorts):
         print(line)
     print("all valid")
@@ -44,6 +54,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from . import cohort  # papermill and nbformat prepare the notebooks
+
     started = time.perf_counter()
     hub = {"hub": True} if args.hub else {}  # else as the cohort file says
     result = cohort.build(args.cohort_file, args.data, args.out, args.store_url,
@@ -58,8 +70,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from . import day  # papermill runs the notebooks
+
     try:
-        runs = cohort.run(args.folder, args.modules, args.simulate, args.seed, _progress)
+        runs = day.run(args.folder, args.modules, args.simulate, args.seed, _progress)
     except RunError as exc:
         print(f"error: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
         return 1
@@ -68,8 +82,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from . import day  # build, papermill, reports: the whole kit
+
     started = time.perf_counter()
-    result = cohort.demo(args.cohort_file, args.data, args.out, args.seed, _progress)
+    result = day.demo(args.cohort_file, args.data, args.out, args.seed, _progress)
     print(f"built {len(result.build.files)} files in {result.build.out}")
     print(f"simulated {result.simulated} answers for {result.participants} participants "
           f"(seed {args.seed}) into {result.store_url}")
@@ -88,7 +104,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from . import report
+    from . import report  # altair and pandas draw the pages
 
     if args.compare:
         page = report.compare(args.compare, args.out or Path("build/compare"))
@@ -111,6 +127,8 @@ def _token(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from . import cohort  # pandas writes the file
+
     result = cohort.export(args.folder, args.out, _token(args))
     print(f"exported {result.rows} answer version(s) to {result.path}")
     if result.withheld:
@@ -123,19 +141,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    from . import cohort  # the store's schemas: the content and its answer models
+
     removed = cohort.forget(args.folder, args.participant, _token(args))
     print(f"removed {removed} answer version(s) of '{args.participant}' from the store")
     return 0
 
 
 def cmd_cockpit(args: argparse.Namespace) -> int:
-    return cohort.cockpit(args.folder)
+    from . import day  # starts the service and JupyterLab
+
+    return day.cockpit(args.folder)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from .service import ServiceConfig, serve
+    from .service import ServiceConfig, serve  # tornado, the store and the answer models
 
     config = ServiceConfig.from_folder(args.folder, connections=args.connections, hub=args.hub)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
@@ -156,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_hub_config(args: argparse.Namespace) -> int:
-    from .hub import hub_config
+    from .hub import hub_config  # hub commands: only when asked for
 
     print(hub_config(args.folder, args.service_url or "", args.port, args.name), end="")
     return 0
@@ -179,13 +201,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import run_checks
+    from .check import run_checks  # reads a notebook (nbformat)
 
     return run_checks(args.notebook)
 
 
 def cmd_tournament(args: argparse.Namespace) -> int:
-    from . import game
+    from . import game  # numpy and pandas (the engine needs them); no notebook package
 
     result = game.tournament_summary(args.players, args.turns, args.repetitions, args.noise,
                                      args.prob_end, args.payoffs, args.seed)

@@ -1,191 +1,58 @@
-"""Cohorts: pairings, building the day's notebooks, running the facilitator's modules.
+"""Cohorts: building the day's notebooks, and reading a built cohort back.
 
 `build` turns a cohort file + content into one prepared notebook per participant per module
 (papermill parameters injected, not executed) plus the facilitator's notebooks and an agenda page.
-Same inputs give byte-identical files. `run` executes the facilitator's notebooks through
-papermill and writes executed notebooks and HTML pages.
+Same inputs give byte-identical files. Running the day on a built cohort (`run`, `demo`, the
+cockpit) is `day`'s job; pairings and role-play groups are `rotation`'s.
+
+This file names no module: it iterates the agenda and asks each line's module type for its
+`build` part (`workshop_kit/modules/<type>/build.py`), which may define
+
+- ``plan(given: BuildInput) -> ModulePlan``: the notebook parameters it adds per participant,
+  the records it publishes to the store, its notes, its agenda-page section and extra content
+  files (see `ModulePlan`);
+- ``check(module_id, content, day) -> None``: build-time checks of its content, raising
+  ContentError naming file, line and field.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import html
-import itertools
 import json
 import os
-import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
+from . import modules
 from .access import FacilitatorStore, personal_modules
-from .content import AGENDAS_DIR, Cohort, Content, load_cohort, load_content, load_simulation
-from .errors import ContentError, ParameterError, RunError
-from .kernel import NOTEBOOK_KERNELSPEC, kernel_for_run
-from .modules.drill.content import CASES_DIR, drill_vote_cases
-from .modules.roleplay.content import SCRIPTS_DIR
+from .checked import CheckedStore
+from .content import (
+    AGENDAS_DIR,
+    Cohort,
+    Content,
+    Participant,
+    load_cohort,
+    load_content,
+    load_simulation,
+)
+from .errors import ContentError, ParameterError
+from .kernel import NOTEBOOK_KERNELSPEC
 from .names import display_names, publish
-from .names import shown as shown_as
-from .rotation import RoleplayGroups, make_roleplay_groups
-from .store import Store
+from .rotation import Pairings, make_pairings
+from .simulate import simulate
+from .store import FACILITATOR, Store
 
 ENV_SECRET = "WORKSHOP_KIT_SECRET"
 SECRET_FILE = "trainer-secret.txt"  # tokens derive from it: trainer only (0600)
 PRIVATE = (SECRET_FILE, "cohort.json", "facilitator", "participants")  # written 0600 / 0700
-FACILITATOR = "facilitator"
 MANIFEST = "cohort.json"
 STORE_FILE = "responses.sqlite"
 COCKPIT_NOTEBOOK = Path("facilitator") / "00_cockpit.ipynb"  # template and built copy
-
-
-# ---------------------------------------------------------------------------------------------
-# Pairings
-
-
-@dataclass(frozen=True)
-class Pairings:
-    """Groups for each round (one round per module), and how an odd cohort was handled."""
-
-    rounds: list[list[tuple[str, ...]]]
-    notes: list[str] = field(default_factory=list)
-
-    def partners(self, round_index: int, person: str) -> list[str]:
-        for group in self.rounds[round_index]:
-            if person in group:
-                return [p for p in group if p != person]
-        return []
-
-
-def _met(history: set[frozenset[str]], group: Iterable[str]) -> bool:
-    group = list(group)
-    return any(
-        frozenset((a, b)) in history for i, a in enumerate(group) for b in group[i + 1 :]
-    )
-
-
-def _trio_round(people: list[str], history: set[frozenset[str]], shift: int,
-                budget: list[int]) -> list[tuple[str, ...]] | None:
-    """Pairs plus one trio (odd cohorts), nobody meeting anyone from `history`; None if the
-    search finds no such round within its budget."""
-    order = people[shift:] + people[:shift]
-
-    def search(left: list[str], trio_used: bool) -> list[tuple[str, ...]] | None:
-        if not left:
-            return [] if trio_used else None
-        budget[0] -= 1
-        if budget[0] < 0:
-            return None
-        a, rest = left[0], left[1:]
-        for i, b in enumerate(rest):
-            if frozenset((a, b)) in history:
-                continue
-            others = rest[:i] + rest[i + 1 :]
-            if not trio_used:
-                for j, c in enumerate(others):
-                    if _met(history, (a, b, c)):
-                        continue
-                    found = search(others[:j] + others[j + 1 :], True)
-                    if found is not None:
-                        return [(a, b, c), *found]
-            if len(others) % 2 == (0 if trio_used else 1):
-                found = search(others, trio_used)
-                if found is not None:
-                    return [(a, b), *found]
-        return None
-
-    return search(order, False)
-
-
-def make_pairings(ids: list[str], rounds: int, odd_one_out: str = "trio") -> Pairings:
-    """Groups for `rounds` rounds, rotating so nobody meets the same partner twice.
-
-    An even cohort is paired by the circle method. An odd cohort gets one trio per round, or the
-    facilitator partners the person left over (odd_one_out='facilitator'). A cohort too small
-    for `rounds` rounds without repeats repeats partners, and says so in `notes`.
-    """
-    if odd_one_out not in ("trio", FACILITATOR):
-        raise ParameterError(f"odd_one_out must be 'trio' or 'facilitator', got '{odd_one_out}'")
-    if len(ids) < 2:
-        raise ParameterError("pairings need at least 2 participants")
-    people = list(ids)
-    odd = len(people) % 2 == 1
-    if odd and odd_one_out == "trio" and len(people) < 5:
-        notes = [f"{len(people)} participants: they work as one trio in every round"]
-        return Pairings([[tuple(people)] for _ in range(rounds)], notes)
-    notes: list[str] = []
-    if odd:
-        how = ("joins a pair to make a trio" if odd_one_out == "trio"
-               else "is partnered by the facilitator")
-        notes.append(f"{len(people)} participants (odd): in each round one person {how}")
-    circle: list[str] = [*people, FACILITATOR] if odd else people
-    n = len(circle)
-    distinct = n - 1
-    history: set[frozenset[str]] = set()
-    result: list[list[tuple[str, ...]]] = []
-    repeated_from = None
-    for r in range(rounds):
-        groups: list[tuple[str, ...]] | None = None
-        if odd and odd_one_out == "trio":
-            groups = _trio_round(people, history, r, [20_000])
-        if groups is None:
-            k = r % distinct
-            rest = circle[1:]
-            order = [circle[0], *(rest[-k:] + rest[:-k] if k else rest)]
-            pairs = [(order[i], order[n - 1 - i]) for i in range(n // 2)]
-            groups = [tuple(sorted(p, key=lambda x: x == FACILITATOR)) for p in pairs]
-            if odd and odd_one_out == "trio":  # no fresh round found: fold the spare in
-                spare = next(g for g in groups if FACILITATOR in g)
-                groups.remove(spare)
-                groups[0] = (*groups[0], spare[0])
-        if any(_met(history, [p for p in g if p != FACILITATOR]) for g in groups):
-            repeated_from = repeated_from or r + 1
-        for g in groups:
-            members = [p for p in g if p != FACILITATOR]
-            history.update(frozenset(pair) for pair in itertools.combinations(members, 2))
-        result.append(groups)
-    if repeated_from:
-        notes.append(f"{len(people)} participants allow no more fresh partners after round "
-                     f"{repeated_from - 1}; partners repeat from round {repeated_from}")
-    return Pairings(result, notes)
-
-
-def check_game_names(content: Content) -> None:
-    """The dilemma content may only name strategies and payoff tables the engine knows.
-
-    (Checked here rather than in `content`, which must not import the engine.)
-    """
-    from .content import read_yaml
-    from .game import CLASSICS, parse_payoffs
-
-    module = next((m for m in content.agenda.modules if m.id == "dilemma"), None)
-    if module is None:
-        return
-    located = read_yaml(Path(content.data_dir) / module.content)
-    dilemma = content.dilemma
-    try:
-        parse_payoffs(dilemma.payoffs)
-    except ParameterError as exc:
-        raise ContentError(f"{located.path}:{located.line_of(('payoffs',))}: field 'payoffs': "
-                           f"{exc}") from None
-    for i, name in enumerate(dilemma.classics):
-        if name not in CLASSICS:
-            raise ContentError(
-                f"{located.path}:{located.line_of(('classics', i))}: field 'classics.{i}' "
-                f"'{name}' is not a strategy; choose from: {', '.join(sorted(CLASSICS))}"
-            )
-    for i, length in enumerate(dilemma.game_lengths):
-        if not 1 <= length <= 1000:
-            raise ContentError(
-                f"{located.path}:{located.line_of(('game_lengths', i))}: field "
-                f"'game_lengths.{i}' must be from 1 to 1000, got {length}"
-            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,6 +133,7 @@ def _prepare(template: Path, parameters: dict[str, Any], app_link: bool = False)
     default the build does not set. `app_link` adds, below it, the link to the notebook's app
     view (Voilà) for a participant.
     """
+    import nbformat  # heavy (pulls jsonschema): only when notebooks are prepared
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
     from papermill.translators import PythonTranslator
@@ -311,83 +179,102 @@ def _prepare(template: Path, parameters: dict[str, Any], app_link: bool = False)
     return (nbformat.writes(nb) + "\n").encode()
 
 
-def _roleplay_plan(content: Content, groups: RoleplayGroups) -> list[dict[str, Any]]:
-    """For cohort.json and the agenda: each group's members and, per round, script and roles."""
-    plan = []
-    for group in groups.groups:
-        rounds = []
-        for n, roles in enumerate(group.rounds, start=1):
-            rounds.append({
-                "round": n,
-                "script": content.roleplay.script_for(n, group.index),
-                "seller": group.seller(n),
-                "buyer": next(p for p, r in roles.items() if r == "buyer"),
-                "observers": [p for p, r in roles.items() if r == "observer"],
-            })
-        plan.append({"id": group.id, "members": list(group.members), "rounds": rounds})
-    return plan
+# ---------------------------------------------------------------------------------------------
+# What each module type adds to the build (its `build` part)
 
 
-def _publish_record(manifest: dict[str, Any], module: str, exercise: str,
-                    payload: dict[str, Any]) -> bool:
-    """Record `payload` in the store as the facilitator's answer to module/exercise (the
-    records the service reads its rules from), only when it changed; True if it wrote."""
+@dataclass(frozen=True)
+class BuildInput:
+    """What a module type's build part is given, for one agenda line.
+
+    `content` is the module's own content (`day.modules[module_id]`); `partners` each
+    participant's partners in this module from the day's pairings (rotation.make_pairings);
+    `names` the display names by participant id (for the agenda page)."""
+
+    module_id: str
+    content: Any
+    day: Content
+    cohort: Cohort
+    partners: dict[str, list[str]]
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ModulePlan:
+    """What a module type adds to the build of one agenda line.
+
+    - `parameters`: per participant id, papermill parameters added to their notebook of this
+      module (a `partners` key replaces the pairings' partners, e.g. a role-play group);
+      `cohort.json` keeps them too (the participant's `modules.<module id>`).
+    - `records`: exercise -> payload, published to the store as the facilitator's answer in
+      this module (the records the service's rules read: pairs, groups, vote cases) and kept in
+      `cohort.json` (the module's `records`); written only when they changed.
+    - `notes`: lines `build` and `validate` print (how an odd cohort was handled, …).
+    - `agenda_html`: a section for the agenda page (already escaped HTML).
+    - `summary`: lines `validate` prints about the cohort (before the notes), e.g. group sizes.
+    - `files`: content files beside the module's YAML (paths relative to the data folder) that
+      the build snapshots into `content/` with it.
+    """
+
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    agenda_html: str = ""
+    files: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # lines `validate` prints for a cohort
+
+
+def check_modules(day: Content) -> None:
+    """Each module type's build-time checks of its content (the `check(module_id, content,
+    day)` of its build part, e.g. names only the engine knows); ContentError with file:line."""
+    for module in day.agenda.modules:
+        part = modules.part(module.type, "build")
+        if part is not None and hasattr(part, "check"):
+            part.check(module.id, day.modules[module.id], day)
+
+
+def plan_modules(day: Content, cohort: Cohort, pairings: Pairings | None = None,
+                 names: dict[str, str] | None = None) -> dict[str, ModulePlan]:
+    """Each agenda line's ModulePlan, by module id: what its type's build part adds (its
+    `plan(BuildInput) -> ModulePlan`); an empty plan for a type without one."""
+    ids = [p.id for p in cohort.participants]
+    if pairings is None:
+        pairings = make_pairings(ids, len(day.agenda.modules), cohort.odd_one_out)
+    if names is None:
+        names = display_names((p.id, p.name) for p in cohort.participants)
+    plans: dict[str, ModulePlan] = {}
+    for i, module in enumerate(day.agenda.modules):
+        part = modules.part(module.type, "build")
+        if part is None or not hasattr(part, "plan"):
+            plans[module.id] = ModulePlan()
+            continue
+        given = BuildInput(module.id, day.modules[module.id], day, cohort,
+                           {p: pairings.partners(i, p) for p in ids}, names)
+        plans[module.id] = part.plan(given)
+    return plans
+
+
+def publish_records(manifest: dict[str, Any]) -> int:
+    """Record in the store each module's build records (its plan's `records`, kept in
+    cohort.json) as the facilitator's answers: the service reads its rules from them (who is
+    whose partner, who sells in which round, which case one votes on). Writes only what
+    changed; returns how many it wrote."""
     cohort_id = manifest["cohort"]["id"]
+    written = 0
     with Store(manifest["store_url"]) as store:
-        current = store.latest_answer(cohort_id, FACILITATOR, module, exercise)
-        if current is not None and current.payload == payload:
-            return False
-        store.submit(cohort_id, FACILITATOR, module, exercise, payload, source="build")
-    return True
-
-
-def publish_drill_vote_cases(manifest: dict[str, Any]) -> bool:
-    """Record in the store the drill case each participant votes on (the facilitator's
-    answer), so the service lets someone alone on their case vote on another. Writes only
-    when it changed; True if it wrote."""
-    from .access import DRILL_MODULE, VOTE_CASES_EXERCISE
-
-    cases = manifest.get("drill_vote_cases")
-    if not cases:
-        return False
-    return _publish_record(manifest, DRILL_MODULE, VOTE_CASES_EXERCISE, {"cases": cases})
-
-
-def publish_roleplay_groups(manifest: dict[str, Any]) -> bool:
-    """Record the role-play groups in the store (the facilitator's answer), so the service
-    shows a seller their own round's observer notes and buyer's reflection, and nobody
-    else's. Writes only when they changed; True if it wrote."""
-    from .access import ROLEPLAY_GROUPS_EXERCISE, ROLEPLAY_MODULE
-
-    plan = manifest.get("roleplay_groups")
-    if not plan:
-        return False
-    return _publish_record(manifest, ROLEPLAY_MODULE, ROLEPLAY_GROUPS_EXERCISE,
-                           {"groups": plan})
-
-
-def _groups_html(plan: list[dict[str, Any]], shown: dict[str, str]) -> str:
-    if not plan:
-        return ""
-
-    def who(ids: list[str]) -> str:
-        return html.escape(", ".join(shown_as(shown, p) for p in ids))
-
-    rows = "".join(
-        f"<tr><td>{g['id']}</td><td>{who(g['members'])}</td><td>"
-        + "<br>".join(f"{r['round']}: {html.escape(r['script'])}, {who([r['seller']])} "
-                      f"sells to {who([r['buyer']])}"
-                      + (f", {who(r['observers'])} observe"
-                         if r["observers"] else ", the facilitator observes")
-                      for r in g["rounds"])
-        + "</td></tr>" for g in plan)
-    return (f"<h2>Role-play groups</h2><table><tr><th>Group</th><th>Members</th>"
-            f"<th>Rounds</th></tr>{rows}</table>")
+        for module in manifest["modules"]:
+            for exercise, payload in sorted(module.get("records", {}).items()):
+                current = store.latest_answer(cohort_id, FACILITATOR, module["id"], exercise)
+                if current is not None and current.payload == payload:
+                    continue
+                store.submit(cohort_id, FACILITATOR, module["id"], exercise, payload,
+                             source="build")
+                written += 1
+    return written
 
 
 def _agenda_page(cohort: Cohort, content: Content, pairing_notes: list[str],
-                 roleplay_plan: list[dict[str, Any]] | None = None,
-                 shown: dict[str, str] | None = None) -> bytes:
+                 sections: list[str]) -> bytes:
     start = datetime.fromisoformat(f"{cohort.date}T{content.agenda.starts_at}")
     rows = []
     for i, m in enumerate(content.agenda.modules):
@@ -409,7 +296,7 @@ td{{vertical-align:top;padding:.4rem .8rem;border-bottom:1px solid #ddd}}</style
 <tr><td>{start:%H:%M}</td><td></td><td>End of the day</td><td></td></tr></table>
 <h2>Pairings</h2><ul>{notes or "<li>Even cohort: everybody has a new partner in each module."
 "</li>"}</ul>
-{_groups_html(roleplay_plan or [], shown or {})}
+{"".join(sections)}
 </body></html>
 """
     return page.encode()
@@ -423,14 +310,18 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     A hub build (`hub`, or `hub: true` in the cohort file) writes no token into any notebook:
     there a kernel proves who it is with the hub's own credential (its JUPYTERHUB_API_TOKEN),
     which the service checks against the hub and maps to a participant through the roster's
-    hub_user (or to the facilitator through the cohort's facilitator_hub_user)."""
+    hub_user (or to the facilitator through the cohort's facilitator_hub_user).
+
+    Every notebook gets the papermill parameter `module_id` (its agenda line's id), so one
+    template serves a module type that appears twice; what else a module adds comes from its
+    type's build part (`plan_modules`)."""
     cohort = load_cohort(cohort_file)
     hub = hub or cohort.hub
     if hub:
         check_hub_users(cohort)
     data_dir = Path(data_dir)
     content = load_content(data_dir)
-    check_game_names(content)
+    check_modules(content)
     load_simulation(data_dir)
     repo = data_dir.resolve().parent
     out_dir = Path(out) if out else Path("build") / cohort.id
@@ -439,15 +330,11 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     content_dir = out_abs / "content"
     ids = [p.id for p in cohort.participants]
     pairings = make_pairings(ids, len(content.agenda.modules), cohort.odd_one_out)
-    module_ids = [m.id for m in content.agenda.modules]
-    groups = (make_roleplay_groups(ids, cohort.odd_one_out) if "roleplay" in module_ids
-              else RoleplayGroups([]))
-    roleplay_plan = _roleplay_plan(content, groups) if groups.groups else []
-    areas = {p.id: p.practice_area for p in cohort.participants}
     shown = display_names((p.id, p.name) for p in cohort.participants)
-    vote_cases, drill_notes = drill_vote_cases(content, areas)
+    plans = plan_modules(content, cohort, pairings, shown)
     secret, new_secret = cohort_secret(out_dir)
-    notes = [*pairings.notes, *groups.notes, *drill_notes]
+    module_notes = [n for plan in plans.values() for n in plan.notes]
+    notes = [*pairings.notes, *module_notes]
     service_url = (service_url or "").rstrip("/")
     if service_url and not service_url.startswith(("http://", "https://")):
         raise ParameterError(f"--service-url '{service_url[:80]}' must start with http:// or "
@@ -466,11 +353,8 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
                      f"only; kept for rebuilds, or set {ENV_SECRET})")
     # Content snapshot: notebooks read these, so later edits to data/ don't change a running day.
     snapshot = ["agenda.yaml", "simulation.yaml", *(m.content for m in content.agenda.modules)]
-    if content.scripts:
-        snapshot += sorted(f"{SCRIPTS_DIR}/{Path(s.path).name}" for s in content.scripts.values())
-    if content.cases:
-        snapshot += sorted(f"{CASES_DIR}/{Path(c.path).name}" for c in content.cases.values())
-    for rel in snapshot:
+    snapshot += sorted({f for plan in plans.values() for f in plan.files})
+    for rel in dict.fromkeys(snapshot):
         files[Path("content") / rel] = (data_dir / rel).read_bytes()
     manifest_modules = []
     # Notebooks hold the service's URL and their own credential: never the store's URL or
@@ -479,30 +363,33 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
     facilitator_parameters = {"cohort_id": cohort.id, "service_url": service_url,
                               "token": notebook_token(FACILITATOR)}
     files[COCKPIT_NOTEBOOK] = _prepare(repo / COCKPIT_NOTEBOOK, facilitator_parameters)
+    partners: dict[str, dict[str, list[str]]] = {p.id: {} for p in cohort.participants}
+    extras: dict[str, dict[str, dict[str, Any]]] = {p.id: {} for p in cohort.participants}
     for i, module in enumerate(content.agenda.modules):
         name = _nb_name(i, module.id)
-        manifest_modules.append({"id": module.id, "title": module.title,
-                                 "minutes": module.minutes, "notebook": name})
-        files[Path("facilitator") / name] = _prepare(repo / module.facilitator_notebook,
-                                                     facilitator_parameters)
+        plan = plans[module.id]
+        manifest_modules.append({"id": module.id, "type": module.type, "title": module.title,
+                                 "minutes": module.minutes, "notebook": name,
+                                 **({"records": plan.records} if plan.records else {}),
+                                 **({"notes": plan.notes} if plan.notes else {})})
+        files[Path("facilitator") / name] = _prepare(
+            repo / module.facilitator_notebook, {**facilitator_parameters, "module_id": module.id})
         for person in cohort.participants:
+            added = plan.parameters.get(person.id, {})
             parameters: dict[str, Any] = {
                 "participant_id": person.id,
                 "cohort_id": cohort.id,
+                "module_id": module.id,
                 "token": notebook_token(person.id),
                 "practice_area": person.practice_area,
                 "partners": pairings.partners(i, person.id),
                 "service_url": service_url,
+                **added,
             }
-            if module.id == "roleplay":
-                group = groups.group_of(person.id)
-                parameters.update(
-                    partners=[p for p in group.members if p != person.id],
-                    group=group.id,
-                    roles=group.roles_of(person.id),
-                    # each round is played in its seller's practice area
-                    round_areas=[areas[group.seller(n)] for n in range(1, len(group.rounds) + 1)],
-                )
+            partners[person.id][module.id] = parameters["partners"]
+            own = {k: v for k, v in added.items() if k != "partners"}
+            if own:
+                extras[person.id][module.id] = own
             files[Path("participants") / person.id / name] = _prepare(repo / module.notebook,
                                                                      parameters, app_link=True)
     manifest = {
@@ -519,12 +406,8 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
                 "id": p.id, "name": p.name, "display_name": shown[p.id], "email": p.email,
                 "practice_area": p.practice_area, "team": p.team,
                 **({} if hub else {"token": make_token_for(p.id)}),
-                "partners": {m.id: (pairings.partners(i, p.id) if m.id != "roleplay" else
-                                    [q for q in groups.group_of(p.id).members if q != p.id])
-                             for i, m in enumerate(content.agenda.modules)},
-                **({"roleplay": {"group": groups.group_of(p.id).id,
-                                 "roles": groups.group_of(p.id).roles_of(p.id)}}
-                   if groups.groups else {}),
+                "partners": partners[p.id],
+                **({"modules": extras[p.id]} if extras[p.id] else {}),
                 **({"hub_user": p.hub_user or p.id} if hub else {}),
             }
             for p in cohort.participants
@@ -532,13 +415,11 @@ def plan_build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | 
         **({"hub": True, "facilitator_hub_user": cohort.facilitator_hub_user,
             "facilitator_hub_group": cohort.facilitator_hub_group} if hub else {}),
         "pairing_notes": pairings.notes,
-        **({"roleplay_groups": roleplay_plan, "roleplay_notes": groups.notes}
-           if groups.groups else {}),
-        **({"drill_vote_cases": vote_cases} if vote_cases else {}),
     }
     files[Path(MANIFEST)] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    files[Path("agenda.html")] = _agenda_page(cohort, content, [*pairings.notes, *groups.notes],
-                                              roleplay_plan, shown)
+    files[Path("agenda.html")] = _agenda_page(
+        cohort, content, [*pairings.notes, *module_notes],
+        [plan.agenda_html for plan in plans.values() if plan.agenda_html])
     return out_dir, files, notes
 
 
@@ -597,10 +478,8 @@ def build(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None 
         if (out_dir / sub).is_dir():
             os.chmod(out_dir / sub, 0o700)
     register_tokens(manifest, out_dir)
-    publish_gift_pairs(manifest)
     publish_names(manifest)
-    publish_roleplay_groups(manifest)
-    publish_drill_vote_cases(manifest)
+    publish_records(manifest)
     removed = 0
     for sub in ("participants", "facilitator", "content"):
         for path in sorted((out_dir / sub).rglob("*")) if (out_dir / sub).is_dir() else []:
@@ -643,31 +522,6 @@ def register_tokens(manifest: dict[str, Any], out_dir: Path) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     with Store(url) as store:
         return store.register_tokens(manifest["cohort"]["id"], tokens, replace=True)
-
-
-def gift_groups(manifest: dict[str, Any]) -> list[list[str]]:
-    """The pairs (and any trio) of the gift module, from the manifest's partners."""
-    groups: list[list[str]] = []
-    seen: set[str] = set()
-    for person in manifest["participants"]:
-        if person["id"] in seen:
-            continue
-        group = sorted({person["id"], *person["partners"].get("gift", [])} - {FACILITATOR})
-        seen.update(group)
-        groups.append(group)
-    return groups
-
-
-def publish_gift_pairs(manifest: dict[str, Any]) -> bool:
-    """Record the gift module's pairs in the store (as the facilitator's answer), so a
-    participant's notebook can read their partner's plan and no one else's. Writes only when
-    the pairs changed; True if it wrote."""
-    from .access import GIFT_MODULE, PAIRS_EXERCISE
-
-    if "gift" not in [m["id"] for m in manifest["modules"]]:
-        return False
-    return _publish_record(manifest, GIFT_MODULE, PAIRS_EXERCISE,
-                           {"groups": gift_groups(manifest)})
 
 
 def publish_names(manifest: dict[str, Any]) -> bool:
@@ -714,8 +568,6 @@ class BuiltCohort:
     def store(self) -> Store:
         """The store, on the trainer's machine (or the service's): rows no answer schema
         accepts are left out of every read and counted (`skipped`)."""
-        from .checked import CheckedStore
-
         return CheckedStore(self.manifest["store_url"], self.content())
 
     def facilitator(self, token: str) -> FacilitatorStore:
@@ -745,224 +597,24 @@ class BuiltCohort:
             )
         return [m for m in self.manifest["modules"] if m["id"] in wanted]
 
-    def simulate(self, seed: int = 1) -> int:
-        from .content import Participant
-        from .simulate import simulate
+    def records(self, module_id: str) -> dict[str, dict[str, Any]]:
+        """What the build published for a module (its type's plan `records`: exercise ->
+        payload), from cohort.json; {} for a module that publishes none."""
+        for module in self.manifest["modules"]:
+            if module["id"] == module_id:
+                return dict(module.get("records", {}))
+        raise ParameterError(f"unknown module '{module_id}'; choose from: "
+                             f"{', '.join(self.module_ids)}")
 
+    def simulate(self, seed: int = 1) -> int:
+        """Simulated answers for everyone where none exist yet (see `simulate.simulate`)."""
         people = [Participant(**{k: p[k] for k in ("id", "name", "email", "practice_area",
                                                    "team")})
                   for p in self.manifest["participants"]]
-        content = self.content()
         sim = load_simulation(self.manifest["content_dir"])
-        groups = RoleplayGroups.from_plan(self.manifest.get("roleplay_groups", []))
         with self.store() as store:
             return simulate(store, self.cohort_id, self.manifest["cohort"]["date"], people,
-                            content, sim, seed, groups=groups if groups.groups else None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Run
-
-
-@dataclass(frozen=True)
-class ModuleRun:
-    module: str
-    notebook: Path
-    html: Path | None
-    seconds: float
-    error: str | None = None
-
-
-def _html(notebook: Path) -> Path:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(exclude_input=True, exclude_output_prompt=True,
-                            exclude_input_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    target = notebook.with_suffix(".html")
-    target.write_text(body, encoding="utf-8")
-    return target
-
-
-@contextlib.contextmanager
-def local_service(built: BuiltCohort) -> Iterator[str]:
-    """The cohort's response service for the notebooks started inside this block.
-
-    A cohort built with --service-url uses that service (it runs elsewhere: a hub). Otherwise
-    `workshop-kit serve` starts here on 127.0.0.1, on a free port, its log in
-    `<folder>/service.log`; $WORKSHOP_KIT_SERVICE_URL tells the kernels started meanwhile
-    where it is; it stops when the block ends."""
-    import subprocess
-    import sys
-
-    from .client import ENV_SERVICE_URL
-
-    if built.manifest.get("service_url"):
-        yield built.manifest["service_url"]
-        return
-    log_path = built.folder / "service.log"
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "workshop_kit.cli", "serve", str(built.folder),
-             "--host", "127.0.0.1", "--port", "0"],
-            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True)
-    try:
-        first = proc.stdout.readline() if proc.stdout else ""
-        found = re.search(r"http://\S+", first)
-        if not found:
-            proc.wait(timeout=10)
-            tail = log_path.read_text(encoding="utf-8", errors="replace").strip()
-            last = tail.splitlines()[-1] if tail else "no output"
-            raise RunError(f"the response service did not start: {last} (see {log_path})")
-        url = found.group(0)
-        before = os.environ.get(ENV_SERVICE_URL)
-        os.environ[ENV_SERVICE_URL] = url
-        try:
-            yield url
-        finally:
-            if before is None:
-                os.environ.pop(ENV_SERVICE_URL, None)
-            else:
-                os.environ[ENV_SERVICE_URL] = before
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
-
-
-def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> ModuleRun:
-    """Execute one facilitator notebook; never raises for a failing cell (see `.error`)."""
-    import time
-
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    source = built.folder / "facilitator" / module["notebook"]
-    target = results / module["notebook"]
-    started = time.perf_counter()
-    error = None
-    try:
-        pm.execute_notebook(str(source), str(target), cwd=str(built.folder),
-                            kernel_name=kernel_for_run(), progress_bar=False, log_output=False,
-                            # the kernel's own start-up warnings are noise on a trainer's screen
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    except PapermillExecutionError as exc:
-        first_line = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
-        error = (
-            f"module '{module['id']}' failed in cell {exc.cell_index} (`{first_line}`): "
-            f"{exc.ename}: {exc.evalue}; the notebook with the error is at {target}"
-        )
-    except Exception as exc:  # kernel died, notebook unreadable: still report, keep going
-        error = f"module '{module['id']}' could not run: {type(exc).__name__}: {exc}"
-    page = _html(target) if target.is_file() else None
-    return ModuleRun(module["id"], target, page, time.perf_counter() - started, error)
-
-
-@contextlib.contextmanager
-def _facilitator_token_for_hub_build(built: BuiltCohort) -> Iterator[None]:
-    """The facilitator's notebooks of a hub build carry no token (on the hub the facilitator's
-    kernel has the hub's credential); the trainer's `run` gives its kernels the token derived
-    from the cohort's secret instead, through $WORKSHOP_KIT_TOKEN, while it runs."""
-    name = "WORKSHOP_KIT_TOKEN"  # what session.resolve_token reads
-    if not built.manifest.get("hub"):
-        yield
-        return
-    before = os.environ.get(name)
-    os.environ[name] = token_of(built.manifest, built.folder, FACILITATOR)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
-
-
-def run(folder: str | Path, modules: str | None = None, simulate: bool = False, seed: int = 1,
-        progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> list[ModuleRun]:
-    """Execute the facilitator's modules of a built cohort (all, or a comma list).
-
-    Every module runs even if one fails; then RunError lists each failure on its own line.
-    """
-    built = BuiltCohort.open(folder)
-    chosen = built.select(modules)
-    if simulate:
-        built.simulate(seed)
-    results = built.folder / "results"
-    results.mkdir(exist_ok=True)
-    runs = []
-    with local_service(built), _facilitator_token_for_hub_build(built):
-        for module in progress(chosen) if progress else chosen:
-            runs.append(run_module(built, module, results))
-    failures = [r.error for r in runs if r.error]
-    if failures:
-        raise RunError("\n".join(failures))
-    return runs
-
-
-@dataclass(frozen=True)
-class DemoResult:
-    build: BuildResult
-    store_url: str
-    simulated: int
-    participants: int
-    runs: list[ModuleRun]
-    error: str | None
-    reports: Any = None  # report.ReportResult: the take-home pages
-
-
-def demo(cohort_file: str | Path, data_dir: str | Path, out: str | Path | None = None,
-         seed: int = 1,
-         progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> DemoResult:
-    """The whole day on a cohort: build, simulate every participant's answers, run each module,
-    then write the take-home reports.
-
-    A failing module does not stop the others; its message is in `.error`.
-    """
-    from .report import build_reports
-
-    built_files = build(cohort_file, data_dir, out)
-    built = BuiltCohort.open(built_files.out)
-    simulated = built.simulate(seed)
-    results = built.folder / "results"
-    results.mkdir(exist_ok=True)
-    modules = built.select(None)
-    with local_service(built):
-        runs = [run_module(built, m, results)
-                for m in (progress(modules) if progress else modules)]
-    errors = [r.error for r in runs if r.error]
-    reports = build_reports(built.folder)
-    return DemoResult(built_files, built.manifest["store_url"], simulated,
-                      len(built.manifest["participants"]), runs,
-                      "\n".join(errors) if errors else None, reports)
-
-
-# ---------------------------------------------------------------------------------------------
-# The cockpit
-
-
-def launch_jupyter_lab(folder: Path, notebook: Path) -> int:
-    """Start JupyterLab in `folder` on `notebook` (relative to it); its exit code."""
-    import subprocess
-    import sys
-
-    command = [sys.executable, "-m", "jupyter", "lab", str(notebook)]
-    return subprocess.call(command, cwd=folder)
-
-
-def cockpit(folder: str | Path) -> int:
-    """Open a built cohort's cockpit notebook in JupyterLab (until JupyterLab stops)."""
-    built = BuiltCohort.open(folder)
-    if not (built.folder / COCKPIT_NOTEBOOK).is_file():
-        raise ParameterError(f"{built.folder / COCKPIT_NOTEBOOK} is missing; run "
-                             "`workshop-kit build` again for this cohort")
-    with local_service(built), _facilitator_token_for_hub_build(built):
-        return launch_jupyter_lab(built.folder, COCKPIT_NOTEBOOK)
+                            self.content(), sim, seed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1049,7 +701,7 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     content: Content | None = None
     try:
         content = load_content(data_dir)
-        check_game_names(content)
+        check_modules(content)
         load_simulation(data_dir)
     except ContentError as exc:
         problems.append(str(exc))
@@ -1058,7 +710,7 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     for agenda_file in sorted((Path(data_dir) / AGENDAS_DIR).glob("*.yaml")):
         try:
             other = load_content(data_dir, agenda=agenda_file)
-            check_game_names(other)
+            check_modules(other)
         except ContentError as exc:
             problems.append(str(exc))
             continue
@@ -1086,6 +738,8 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         templates = [repo / COCKPIT_NOTEBOOK]
         for module in (m for loaded in agendas for m in loaded.agenda.modules):
             templates += [repo / module.notebook, repo / module.facilitator_notebook]
+        import nbformat  # heavy (pulls jsonschema): only here and when notebooks are prepared
+
         for template in dict.fromkeys(templates):
             if not template.is_file():
                 problems.append(f"{template}: notebook template is missing; build fills it in "
@@ -1117,14 +771,8 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         pairings = make_pairings([p.id for p in cohort.participants],
                                  len(content.agenda.modules), cohort.odd_one_out)
         lines += [f"  {note}" for note in pairings.notes]
-        if content.scripts:
-            groups = make_roleplay_groups([p.id for p in cohort.participants],
-                                          cohort.odd_one_out)
-            sizes = sorted((len(g.members) for g in groups.groups), reverse=True)
-            lines.append(f"  role-play groups: {', '.join(map(str, sizes))}")
-            lines += [f"  {note}" for note in groups.notes]
-        lines += [f"  {note}" for note in drill_vote_cases(
-            content, {p.id: p.practice_area for p in cohort.participants})[1]]
+        for plan in plan_modules(content, cohort, pairings).values():
+            lines += [f"  {line}" for line in [*plan.summary, *plan.notes]]
     if problems:
         raise ContentError("\n".join(problems))
     return lines

@@ -1,4 +1,9 @@
-"""Role-play groups: who plays seller, buyer and observer in each round. Pure: no IO, no UI.
+"""Who works with whom: pairings per module and role-play groups. Pure: no IO, no UI.
+
+Pairings (`make_pairings`): one round per module, everybody paired with someone new each time
+(one trio per round, or the facilitator as partner, in an odd cohort).
+
+Role-play groups (`make_roleplay_groups`): who plays seller, buyer and observer in each round.
 
 A role-play needs three people: a seller, a buyer and an observer. The cohort is dealt into
 trios; roles rotate so that over three rounds everybody sells once, buys once and observes once.
@@ -16,9 +21,12 @@ A cohort of 2 or 5 people always has one pair, since no mix of threes and fours 
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import ParameterError
+from .store import FACILITATOR
 
 SELLER, BUYER, OBSERVER = "seller", "buyer", "observer"
 ROLES = (SELLER, BUYER, OBSERVER)
@@ -107,7 +115,7 @@ def make_roleplay_groups(ids: list[str], odd_one_out: str = "trio") -> RoleplayG
     People are dealt round the groups in roster order (1st to g1, 2nd to g2, …), so a roster
     listed team by team gives groups that mix the teams. Same ids, same groups.
     """
-    if odd_one_out not in ("trio", "facilitator"):
+    if odd_one_out not in ("trio", FACILITATOR):
         raise ParameterError(
             f"odd_one_out must be 'trio' or 'facilitator', got '{odd_one_out}'")
     if len(ids) < 2:
@@ -137,3 +145,114 @@ def make_roleplay_groups(ids: list[str], odd_one_out: str = "trio") -> RoleplayG
             "pair plays two rounds (each sells once, buys once) and the facilitator observes"
         )
     return RoleplayGroups(groups, notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairings: one partner (or a trio) per module, nobody meeting the same partner twice
+
+
+@dataclass(frozen=True)
+class Pairings:
+    """Groups for each round (one round per module), and how an odd cohort was handled."""
+
+    rounds: list[list[tuple[str, ...]]]
+    notes: list[str] = field(default_factory=list)
+
+    def partners(self, round_index: int, person: str) -> list[str]:
+        for group in self.rounds[round_index]:
+            if person in group:
+                return [p for p in group if p != person]
+        return []
+
+
+def _met(history: set[frozenset[str]], group: Iterable[str]) -> bool:
+    group = list(group)
+    return any(
+        frozenset((a, b)) in history for i, a in enumerate(group) for b in group[i + 1 :]
+    )
+
+
+def _trio_round(people: list[str], history: set[frozenset[str]], shift: int,
+                budget: list[int]) -> list[tuple[str, ...]] | None:
+    """Pairs plus one trio (odd cohorts), nobody meeting anyone from `history`; None if the
+    search finds no such round within its budget."""
+    order = people[shift:] + people[:shift]
+
+    def search(left: list[str], trio_used: bool) -> list[tuple[str, ...]] | None:
+        if not left:
+            return [] if trio_used else None
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        a, rest = left[0], left[1:]
+        for i, b in enumerate(rest):
+            if frozenset((a, b)) in history:
+                continue
+            others = rest[:i] + rest[i + 1 :]
+            if not trio_used:
+                for j, c in enumerate(others):
+                    if _met(history, (a, b, c)):
+                        continue
+                    found = search(others[:j] + others[j + 1 :], True)
+                    if found is not None:
+                        return [(a, b, c), *found]
+            if len(others) % 2 == (0 if trio_used else 1):
+                found = search(others, trio_used)
+                if found is not None:
+                    return [(a, b), *found]
+        return None
+
+    return search(order, False)
+
+
+def make_pairings(ids: list[str], rounds: int, odd_one_out: str = "trio") -> Pairings:
+    """Groups for `rounds` rounds, rotating so nobody meets the same partner twice.
+
+    An even cohort is paired by the circle method. An odd cohort gets one trio per round, or the
+    facilitator partners the person left over (odd_one_out='facilitator'). A cohort too small
+    for `rounds` rounds without repeats repeats partners, and says so in `notes`.
+    """
+    if odd_one_out not in ("trio", FACILITATOR):
+        raise ParameterError(f"odd_one_out must be 'trio' or 'facilitator', got '{odd_one_out}'")
+    if len(ids) < 2:
+        raise ParameterError("pairings need at least 2 participants")
+    people = list(ids)
+    odd = len(people) % 2 == 1
+    if odd and odd_one_out == "trio" and len(people) < 5:
+        notes = [f"{len(people)} participants: they work as one trio in every round"]
+        return Pairings([[tuple(people)] for _ in range(rounds)], notes)
+    notes: list[str] = []
+    if odd:
+        how = ("joins a pair to make a trio" if odd_one_out == "trio"
+               else "is partnered by the facilitator")
+        notes.append(f"{len(people)} participants (odd): in each round one person {how}")
+    circle: list[str] = [*people, FACILITATOR] if odd else people
+    n = len(circle)
+    distinct = n - 1
+    history: set[frozenset[str]] = set()
+    result: list[list[tuple[str, ...]]] = []
+    repeated_from = None
+    for r in range(rounds):
+        groups: list[tuple[str, ...]] | None = None
+        if odd and odd_one_out == "trio":
+            groups = _trio_round(people, history, r, [20_000])
+        if groups is None:
+            k = r % distinct
+            rest = circle[1:]
+            order = [circle[0], *(rest[-k:] + rest[:-k] if k else rest)]
+            pairs = [(order[i], order[n - 1 - i]) for i in range(n // 2)]
+            groups = [tuple(sorted(p, key=lambda x: x == FACILITATOR)) for p in pairs]
+            if odd and odd_one_out == "trio":  # no fresh round found: fold the spare in
+                spare = next(g for g in groups if FACILITATOR in g)
+                groups.remove(spare)
+                groups[0] = (*groups[0], spare[0])
+        if any(_met(history, [p for p in g if p != FACILITATOR]) for g in groups):
+            repeated_from = repeated_from or r + 1
+        for g in groups:
+            members = [p for p in g if p != FACILITATOR]
+            history.update(frozenset(pair) for pair in itertools.combinations(members, 2))
+        result.append(groups)
+    if repeated_from:
+        notes.append(f"{len(people)} participants allow no more fresh partners after round "
+                     f"{repeated_from - 1}; partners repeat from round {repeated_from}")
+    return Pairings(result, notes)

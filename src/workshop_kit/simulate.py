@@ -26,7 +26,7 @@ from .modules.purpose.content import Content as PurposeContent
 from .modules.roleplay.content import Content as RoleplayContent
 from .modules.roleplay.content import Script
 from .modules.wrapup.content import Content as WrapupContent
-from .rotation import Group, RoleplayGroups, make_roleplay_groups
+from .rotation import Group, RoleplayGroups, make_pairings, make_roleplay_groups
 from .store import FACILITATOR, Store
 
 # Self-ratings of professionals lean high on credibility and reliability, lower on intimacy.
@@ -437,7 +437,6 @@ def _gift_groups(store: Store, cohort_id: str, content: Content,
                  participants: list[Participant]) -> tuple[tuple[str, ...], ...]:
     """The gift module's pairs as the build published them; else as the build would make them."""
     from .access import GIFT_MODULE, PAIRS_EXERCISE
-    from .cohort import make_pairings
 
     ids = [m.id for m in content.agenda.modules]
     if "gift" not in ids or len(participants) < 2:

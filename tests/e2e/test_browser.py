@@ -205,7 +205,8 @@ def round_output(page, round_no: int):
 
 def test_roleplay_seller_and_observer(browser, room, screenshot):
     manifest = json.loads((room["root"] / "demo/cohort.json").read_text())
-    first = manifest["roleplay_groups"][0]["rounds"][0]
+    first = next(m for m in manifest["modules"] if m["id"] == "roleplay")["records"]["groups"][
+        "groups"][0]["rounds"][0]
     seller, observer = first["seller"], first["observers"][0]
 
     context, page = open_and_run(browser, room, f"demo/participants/{seller}/03_roleplay.ipynb",

@@ -488,7 +488,8 @@ def test_drafts_are_only_ever_ones_own(cohort):
 
 # -- the role-play's feedback to the seller --------------------------------------------------
 def test_only_a_rounds_seller_reads_its_observers_notes_and_buyers_reflection(cohort):
-    group = next(g for g in cohort.manifest["roleplay_groups"] if "p01" in g["members"])
+    roleplay = next(m for m in cohort.manifest["modules"] if m["id"] == "roleplay")
+    group = next(g for g in roleplay["records"]["groups"]["groups"] if "p01" in g["members"])
     others = [r for r in group["rounds"] if r["seller"] != "p01"]
     assert others, "p01 sells every round: no round to probe"
     for r in others:
