@@ -569,6 +569,8 @@ def __getattr__(name: str) -> Any:
 
 def load_simulation(data_dir: str | Path) -> Simulation:
     located = read_yaml(Path(data_dir) / "simulation.yaml")
+    if isinstance(located.data, dict):  # a module type's own section: its simulate part's
+        located.data = {k: v for k, v in located.data.items() if k not in registry()}
     sim = validate_model(Simulation, located)
     for i, area in enumerate(sim.situations):
         if area not in PRACTICE_AREAS:

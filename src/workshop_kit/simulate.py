@@ -17,6 +17,7 @@ from typing import Any
 from .access import DRILL_KEY, OPT_IN
 from .analysis import fact_matches
 from .content import Content, Participant, Simulation
+from .modules import part as module_part
 from .modules.checkin.content import Content as CheckinContent
 from .modules.dilemma.content import Content as DilemmaContent
 from .modules.drill.content import Case, drill_vote_cases
@@ -498,6 +499,22 @@ def simulate(
                 store.submit(cohort_id, person.id, module_id, exercise, payload,
                              submitted_at=when, source="simulated")
                 written += 1
+    # a module type with a simulate part of its own (the library's modules): its answers
+    # for the whole cohort, (participant, exercise, payload, minutes into the module)
+    people = {p.id: p.practice_area for p in participants}
+    for module_id in wanted:
+        part = None if module_id in SIMULATORS or module_id not in content.modules else \
+            module_part(content.agenda.type_of(module_id), "simulate")
+        if part is None:
+            continue
+        for pid, exercise, payload, at in part.simulate(
+                store, cohort_id, module_id, content.modules[module_id], people,
+                content.data_dir, seed):
+            if store.latest_answer(cohort_id, pid, module_id, exercise) is not None:
+                continue
+            store.submit(cohort_id, pid, module_id, exercise, payload, source="simulated",
+                         submitted_at=start + timedelta(minutes=offsets[module_id] + at))
+            written += 1
     if "dilemma" in wanted and "dilemma" in content.modules:
         live_start = start + timedelta(minutes=offsets["dilemma"] + 10)
         written += simulate_live_games(store, cohort_id, live_start, participants,
