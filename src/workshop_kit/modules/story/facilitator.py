@@ -14,8 +14,8 @@ from workshop_kit.session import FacilitatorView, numbered
 from workshop_kit.tables import projector_table
 
 from . import room
+from .calls import REWRITE_KEYS
 from .cockpit import feedback_chart
-from .rules import REWRITE_KEYS
 
 
 class Facilitator(FacilitatorView):

@@ -11,8 +11,8 @@ from IPython.display import HTML
 from workshop_kit.errors import WorkshopKitError
 from workshop_kit.session import ParticipantView
 
+from .calls import NOTES_RECEIVED, PEER_REWRITES
 from .forms import NoteForm, PeerReading, RewriteForm, notes_html
-from .rules import NOTES_RECEIVED, PEER_REWRITES
 
 __all__ = ["NoteForm", "Participant", "PeerReading", "RewriteForm"]
 

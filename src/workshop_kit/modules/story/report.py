@@ -13,7 +13,7 @@ from workshop_kit.analysis import MIN_GROUP
 from . import room
 from .answers import SHARE
 from .feedback import describe
-from .rules import rewrite_key, secret_name
+from .keys import rewrite_key, secret_name
 from .words import quoted
 
 
@@ -54,8 +54,8 @@ def section(data: Any, pid: str, module_id: str) -> str | None:
     return (head + f"<p><i>{html.escape(pitch.setting)}</i></p>"
             "<p>The answer you started from:</p>" + quoted(pitch.pitch)
             + "<p>Your rewrite:</p>" + quoted(text)
-            + f"<p>What the kit noticed ({html.escape(content.feedback.intro)})</p>"
-            f"<ul>{noticed}</ul>"
+            + f"<p>What the kit noticed in it:</p><ul>{noticed}</ul>"
+            f"<p class='note'>{html.escape(content.feedback.intro)}</p>"
             + (f"<p>You shared it with colleagues. {html.escape(content.peer.received_intro)}"
                f"</p>{received}" if payload.get(SHARE) is True else
                "<p class='muted'>You kept your rewrite to yourself.</p>"))

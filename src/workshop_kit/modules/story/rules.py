@@ -20,8 +20,6 @@ registered under another name offers calls of its own name and never clashes wit
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
 from typing import Any
 
@@ -30,18 +28,9 @@ from workshop_kit.errors import AccessError
 from workshop_kit.store import FACILITATOR
 
 from .answers import SHARE, note_key
+from .calls import NOTES_RECEIVED, PEER_REWRITES, REWRITE_KEYS
 from .content import Content
-
-
-def secret_name(module_id: str) -> str:
-    """The name of the cohort key this module's rewrite keys derive from."""
-    return f"{module_id}-rewrites"
-
-
-def rewrite_key(secret: bytes, cohort: str, module_id: str, participant: str) -> str:
-    """The anonymous key under which `participant`'s rewrite is shown to colleagues."""
-    return hmac.new(secret, f"{cohort}:{module_id}:{participant}".encode(),
-                    hashlib.sha256).hexdigest()[:12]
+from .keys import rewrite_key, secret_name
 
 
 def _rewrites(store: Any, cohort: str, module_id: str, content: Content) -> dict[str, dict]:
@@ -123,12 +112,6 @@ def rewrite_keys(store: Any, cohort: str, module_id: str, content: Content) -> d
 
 
 # -- what the service offers through this part ---------------------------------------------
-
-TYPE = __name__.rsplit(".", 2)[-2]  # this package's name: the module type
-PEER_REWRITES = f"{TYPE}_peer_rewrites"
-NOTES_RECEIVED = f"{TYPE}_notes_received"
-REWRITE_KEYS = f"{TYPE}_rewrite_keys"
-
 
 def _content(view: RuleView) -> Content:
     if view.content is None:  # a guard made without the day's content knows no rules

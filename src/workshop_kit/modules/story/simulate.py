@@ -21,7 +21,7 @@ from workshop_kit.errors import ContentError
 
 from .answers import SHARE
 from .content import DEFAULT, Content
-from .rules import rewrite_key, secret_name
+from .keys import rewrite_key, secret_name
 
 SECTION = "story"  # the section of data/simulation.yaml this module reads
 SHARE_CHANCE = 0.75
