@@ -3,6 +3,7 @@ the answers the service accepts, and the anonymous peer reading as the service e
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,158 @@ def test_the_rewrite_and_note_models(story):
             answers.answer_for("story", name, story, None, "p01")
     for name in ("story_rewrite2", "note:0123456789ab", "gift_plan"):
         assert answers.answer_for("story", name, story, None, "p01") is None
+
+
+# -- the full day: the agenda, the service's schema, simulation and reports ------------------
+
+
+@pytest.fixture(scope="module")
+def full_day_data(tmp_path_factory) -> Path:
+    """A copy of data/ whose default agenda is the full day (story after the role-play)."""
+    root = tmp_path_factory.mktemp("full-day")
+    for name in ("data", "workshops", "facilitator"):
+        shutil.copytree(REPO / name, root / name)
+    folder = root / "data"
+    shutil.copy(folder / "agendas" / "full_day.yaml", folder / "agenda.yaml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def day(full_day_data):
+    from workshop_kit.content import load_content
+
+    return load_content(full_day_data, check_notebooks=False)
+
+
+def test_the_full_day_agenda_validates_with_story_and_the_default_day_keeps_its_length():
+    from workshop_kit.cohort import validate
+    from workshop_kit.content import load_content
+
+    full = load_content(DATA, agenda="agendas/full_day.yaml")
+    ids = [m.id for m in full.agenda.modules]
+    assert ids.index("story") == ids.index("roleplay") + 1
+    assert full.agenda.type_of("story") == "story"
+    assert isinstance(full.modules["story"], story_content.Content)
+    line = full.agenda.module("story")
+    assert (REPO / line.notebook).is_file() and (REPO / line.facilitator_notebook).is_file()
+    default = load_content(DATA)
+    assert "story" not in default.modules  # the default agenda keeps its one-day length
+    lines = validate(DATA, [])
+    assert f"{DATA / 'modules/story.yaml'}: ok" in lines
+    assert any(x.startswith(f"{DATA / 'agendas/full_day.yaml'}: ") for x in lines)
+
+
+def test_validate_names_the_broken_line_of_story_yaml(repo_copy):
+    from workshop_kit.cohort import validate
+
+    path = repo_copy / "data/modules/story.yaml"
+    path.write_text(path.read_text().replace("  min_chars: 80", "  min_chars: 0"))
+    with pytest.raises(ContentError) as caught:
+        validate(repo_copy / "data", [])
+    found = [x for x in str(caught.value).splitlines() if "story.yaml" in x]
+    assert found == [f"{path}:{_line_of(path, 'min_chars: 0')}: field 'rewrite.min_chars' "
+                     "input should be greater than or equal to 1"]
+
+
+def test_the_service_schema_takes_a_rewrite_and_notes_and_refuses_the_rest(day):
+    from workshop_kit.answers import AnswerError, check_answer
+
+    rewrite = {"pitch": "legal", "text": "Where does legal slow your sales team down today? "
+               "Companies like yours often find the risk sits in side letters.",
+               "share_with_peers": True}
+    assert check_answer(day, "story", "story_rewrite", rewrite, participant="p01") == rewrite
+    note = {"note": "The side-letter question hit home."}
+    assert check_answer(day, "story", "story_note:0123456789ab", note,
+                        participant="p01") == note
+    cases = [
+        ("story_rewrite", {**rewrite, "text": "We are great."}, "field 'text' has 13 "
+         "characters, must have at least 80"),
+        ("story_rewrite", {**rewrite, "pitch": "plumbing"}, "field 'pitch' is 'plumbing', "
+         "must be one of the module's pitches"),
+        ("story_rewrite", {**rewrite, "author": "p02"}, "field 'author' is not a known field"),
+        ("story_rewrite", {k: v for k, v in rewrite.items() if k != "share_with_peers"},
+         "field 'share_with_peers' is missing"),
+        ("story_note:0123456789ab", {"note": "ok"}, "field 'note' has 2 characters"),
+        ("story_note:p02", note, "'p02' is not the key of a shared rewrite"),
+        ("story_notes", note, "'story_notes' is not an exercise of module 'story'; use one "
+         "of: story_rewrite, story_note:<key of a colleague's rewrite>"),
+    ]
+    for exercise, payload, says in cases:
+        with pytest.raises(AnswerError) as caught:
+            check_answer(day, "story", exercise, payload, participant="p01")
+        message = str(caught.value)
+        assert "\n" not in message and message.startswith(f"answer to story/{exercise}: ")
+        assert says in message, message
+    with pytest.raises(AnswerError, match="the facilitator does not answer this exercise"):
+        check_answer(day, "story", "story_rewrite", rewrite, participant="facilitator")
+
+
+@pytest.fixture(scope="module")
+def full_day_cohort(full_day_data, tmp_path_factory):
+    """The demo roster built on the full day, with simulated answers (story included)."""
+    from workshop_kit.cohort import BuiltCohort, build
+
+    out = tmp_path_factory.mktemp("cohort") / "demo"
+    build(full_day_data / "cohorts/demo.yaml", full_day_data, out,
+          f"sqlite:///{out.parent / 'responses.sqlite'}")
+    built = BuiltCohort.open(out)
+    built.simulate(seed=1)
+    return built
+
+
+def test_simulated_rewrites_and_notes_pass_the_schema_and_stay_anonymous(full_day_cohort, day):
+    from workshop_kit.answers import check_answer
+    from workshop_kit.modules.story.keys import rewrite_key, secret_name
+
+    with full_day_cohort.store() as store:
+        answers = [a for a in store.answers("demo") if a.module == "story"]
+        secret = store.cohort_key("demo", secret_name("story"))
+    rewrites = {a.participant: a.payload for a in answers if a.exercise == "story_rewrite"}
+    notes = [a for a in answers if a.exercise.startswith("story_note:")]
+    assert len(rewrites) == 12 and notes
+    for answer in answers:
+        check_answer(day, "story", answer.exercise, answer.payload,
+                     participant=answer.participant)
+    shared = {rewrite_key(secret, "demo", "story", p) for p, r in rewrites.items()
+              if r["share_with_peers"]}
+    for note in notes:  # notes only on a colleague's shared rewrite, never one's own
+        key = note.exercise.split(":", 1)[1]
+        assert key in shared
+        assert key != rewrite_key(secret, "demo", "story", note.participant)
+
+
+def test_reports_show_one_s_own_rewrite_and_the_notes_on_it_never_who_wrote_them(
+        full_day_cohort):
+    from workshop_kit.modules.story.keys import rewrite_key, secret_name
+    from workshop_kit.report import build_reports
+
+    result = build_reports(full_day_cohort.folder)
+    with full_day_cohort.store() as store:
+        answers = [a for a in store.answers("demo") if a.module == "story"]
+        secret = store.cohort_key("demo", secret_name("story"))
+    names = {p["id"]: p["name"] for p in full_day_cohort.manifest["participants"]}
+    key_of = {p: rewrite_key(secret, "demo", "story", p) for p in names}
+    noted = {}
+    for a in answers:
+        if a.exercise.startswith("story_note:"):
+            noted.setdefault(a.exercise.split(":", 1)[1], []).append(a)
+    author = next(p for p in sorted(names) if key_of[p] in noted)
+    page = (result.folder / f"{author}.html").read_text()
+    section = page[page.index("Your story, their story"):]
+    section = section[:section.index("<h2>")]
+    import html as _html
+
+    own = next(a.payload["text"] for a in answers
+               if a.participant == author and a.exercise == "story_rewrite")
+    assert _html.escape(own) in section
+    for note in noted[key_of[author]]:
+        assert _html.escape(note.payload["note"]) in section
+        writer = note.participant
+        assert names[writer] not in section and f">{writer}<" not in section
+    others = [a.payload["text"] for a in answers
+              if a.exercise == "story_rewrite" and a.participant != author]
+    assert not any(_html.escape(text) in page for text in others)
+    cohort = (result.folder / "cohort.html").read_text()
+    assert "12 rewrites" in cohort and "never scores" in cohort
+    assert not any(_html.escape(a.payload.get("text", "")) in cohort for a in answers
+                   if a.exercise == "story_rewrite")
