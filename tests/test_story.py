@@ -352,3 +352,160 @@ def test_reports_show_one_s_own_rewrite_and_the_notes_on_it_never_who_wrote_them
     assert "12 rewrites" in cohort and "never scores" in cohort
     assert not any(_html.escape(a.payload.get("text", "")) in cohort for a in answers
                    if a.exercise == "story_rewrite")
+
+
+# -- anonymous peer reading, probed from participants' side against a real service ----------
+
+TOKENS = {"p1": "t1", "p2": "t2", "p3": "t3", "p4": "t4", "p5": "t5", "facilitator": "tf"}
+TEXTS = {
+    "p1": "Briefly, we advise schools on IT. When the network drops before the first lesson, "
+          "who do your teachers call today?",
+    "p2": "Most trusts your size, for instance, keep one engineer on call for the first hour. "
+          "Would that fit the way your schools work?",
+    "p3": "Before I tell you about us: what made this the year to look again at support? A "
+          "client who asked that found the answer was the network.",
+    "p4": "We are a managed-services provider with two hundred engineers and our own "
+          "operations centre, and I keep this to myself.",
+}
+SHARES = {"p1": True, "p2": True, "p3": True, "p4": False}
+
+
+def _snapshot(url: str) -> list:
+    from workshop_kit.store import Store
+
+    with Store(url) as store:
+        return [(a.participant, a.module, a.exercise, a.version, a.payload)
+                for a in store.answers("c")]
+
+
+@pytest.fixture
+def story_room(full_day_data, serve_store, tmp_path):
+    """A real service over a fresh store and the full day's content: five participants'
+    clients (p1-p3 share their rewrite, p4 keeps it private, p5 has written none) and the
+    facilitator's."""
+    from workshop_kit.client import FacilitatorClient, ParticipantClient
+    from workshop_kit.store import Store
+
+    url = f"sqlite:///{tmp_path / 'story.sqlite'}"
+    with Store(url) as store:
+        store.register_tokens("c", TOKENS)
+    service = serve_store(url, "c", full_day_data)
+    people = {p: ParticipantClient(service, "c", p, t) for p, t in TOKENS.items()
+              if p != "facilitator"}
+    for pid, text in TEXTS.items():
+        people[pid].submit("c", pid, "story", "story_rewrite",
+                           {"pitch": "it_services", "text": text,
+                            "share_with_peers": SHARES[pid]})
+    facilitator = FacilitatorClient(service, "c", "tf")
+    return url, people, facilitator
+
+
+def _keys(url: str) -> dict[str, str]:
+    """The anonymous keys as the service computes them (the trainer's side holds the store)."""
+    from workshop_kit.modules.story.keys import rewrite_key, secret_name
+    from workshop_kit.store import Store
+
+    with Store(url) as store:
+        secret = store.cohort_key("c", secret_name("story"))
+    return {p: rewrite_key(secret, "c", "story", p) for p in TOKENS if p != "facilitator"}
+
+
+def test_a_participant_reads_only_colleagues_shared_rewrites_without_authors(story_room):
+    import hashlib
+    import json
+
+    from workshop_kit.errors import AccessError
+    from workshop_kit.modules.story.calls import PEER_REWRITES
+
+    url, people, _ = story_room
+    keys = _keys(url)
+    before = _snapshot(url)
+    with pytest.raises(AccessError, match="Submit your own rewrite first"):
+        people["p5"].rule("c", PEER_REWRITES, module="story")
+    seen = people["p1"].rule("c", PEER_REWRITES, module="story")
+    assert [set(e) for e in seen] == [{"key", "text"}] * 2
+    assert {e["text"] for e in seen} == {TEXTS["p2"], TEXTS["p3"]}  # not own, not p4's
+    assert [e["key"] for e in seen] == sorted([keys["p2"], keys["p3"]])
+    # the private one is readable by nobody; its author reads the others all the same
+    assert {e["text"] for e in people["p4"].rule("c", PEER_REWRITES, module="story")} == {
+        TEXTS["p1"], TEXTS["p2"], TEXTS["p3"]}
+    for pid in ("p2", "p3"):
+        assert TEXTS["p4"] not in json.dumps(people[pid].rule("c", PEER_REWRITES,
+                                                              module="story"))
+    # nothing names an author, and the keys cannot be computed from an id
+    answered = json.dumps(seen)
+    assert not any(f'"{p}"' in answered for p in TOKENS)
+    guesses = {getattr(hashlib, alg)(text.encode()).hexdigest()[:12]
+               for alg in ("sha256", "sha1", "md5", "blake2b")
+               for p in TOKENS for text in (p, f"c:story:{p}", f"c:{p}", f"story:{p}")}
+    assert not guesses & {e["key"] for e in seen}
+    # and no other door opens a colleague's rewrite
+    for call in (lambda c: c.latest_answer("c", "p2", "story", "story_rewrite"),
+                 lambda c: c.history("c", "p2", "story", "story_rewrite"),
+                 lambda c: c.latest("c", "p2", "story"),
+                 lambda c: c.latest_many("c", "story", ["p2", "p4"], "story_")):
+        with pytest.raises(AccessError):
+            call(people["p1"])
+    assert _snapshot(url) == before
+
+
+def test_notes_go_only_on_a_readable_rewrite_and_their_author_stays_unknown(story_room):
+    import json
+
+    from workshop_kit.answers import AnswerError
+    from workshop_kit.errors import AccessError, WorkshopKitError
+    from workshop_kit.modules.story.calls import NOTES_RECEIVED, REWRITE_KEYS
+
+    url, people, facilitator = story_room
+    keys = _keys(url)
+    note = {"note": "The question about the first lesson made me want to answer."}
+    people["p1"].submit("c", "p1", "story", f"story_note:{keys['p2']}", note)
+    people["p3"].submit("c", "p3", "story", f"story_note:{keys['p2']}",
+                        {"note": "The on-call example felt like our own trust."})
+    before = _snapshot(url)
+    refused = [
+        ("p1", keys["p1"], AccessError, "your own rewrite"),  # one's own
+        ("p1", keys["p4"], AccessError, "no shared rewrite"),  # a private one
+        ("p1", "0123456789ab", AccessError, "no shared rewrite"),  # one that does not exist
+        ("p5", keys["p2"], AccessError, "Submit your own rewrite first"),  # before one's own
+        ("p1", "p2", AnswerError, "not the key of a shared rewrite"),  # an id for a key
+    ]
+    for who, key, error, says in refused:
+        with pytest.raises(error, match=says):
+            people[who].submit("c", who, "story", f"story_note:{key}", note)
+    with pytest.raises(AccessError):  # a note written in someone else's name
+        people["p1"].submit("c", "p3", "story", f"story_note:{keys['p2']}", note)
+    with pytest.raises(WorkshopKitError):  # the facilitator's call is not a participant's
+        people["p1"].rule("c", REWRITE_KEYS, module="story")
+    assert _snapshot(url) == before
+    received = people["p2"].rule("c", NOTES_RECEIVED, module="story")
+    assert received["shared"] is True and set(received) == {"shared", "notes"}
+    assert sorted(received["notes"]) == sorted(
+        [note["note"], "The on-call example felt like our own trust."])
+    assert not any(f'"{p}"' in json.dumps(received) for p in TOKENS)
+    assert people["p4"].rule("c", NOTES_RECEIVED, module="story") == {"shared": False,
+                                                                     "notes": []}
+    # unsharing closes the door: no more reading, no more notes
+    people["p2"].submit("c", "p2", "story", "story_rewrite",
+                        {"pitch": "it_services", "text": TEXTS["p2"], "share_with_peers": False})
+    assert TEXTS["p2"] not in {e["text"] for e in people["p1"].rule(
+        "c", "story_peer_rewrites", module="story")}
+    with pytest.raises(AccessError, match="no shared rewrite"):
+        people["p3"].submit("c", "p3", "story", f"story_note:{keys['p2']}", note)
+    # the facilitator learns which key is whose (to put notes beside rewrites), nobody else
+    assert facilitator.rule("c", REWRITE_KEYS, module="story") == {
+        p: k for p, k in keys.items() if p != "p5"}
+
+
+def test_revealed_results_show_shared_rewrites_only_and_never_a_note(story_room):
+    url, people, facilitator = story_room
+    keys = _keys(url)
+    people["p1"].submit("c", "p1", "story", f"story_note:{keys['p2']}",
+                        {"note": "A note for p2's eyes only, please."})
+    for exercise in ("story_rewrite", "story_note"):
+        facilitator.set_exercise_state("c", "story", exercise, revealed=True)
+    room = people["p5"].room_answers("c", "story", "story_rewrite")
+    assert sorted(p["text"] for p in room["payload"]) == sorted(
+        TEXTS[p] for p in ("p1", "p2", "p3"))
+    assert all(set(p) == {"text"} for p in room["payload"])
+    assert people["p5"].room_answers("c", "story", f"story_note:{keys['p2']}").empty
