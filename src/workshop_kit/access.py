@@ -8,22 +8,30 @@ the token against the store, so a notebook cannot reach past what its token allo
 - a participant (`ParticipantStore`) writes and reads only their own answers, plus the game the
   facilitator published and the moves of their own partners in it (a move is shown to the
   partner it was played against: that is the game);
-- in the problem-definition drill, a participant who has submitted their own definition of a
-  case may read the other definitions of that case: the text only, under an anonymous key, never
-  the author, the questions they asked or anything else (`peer_definitions`);
-- in the risky-gift module, a participant may read the gift plan of the people they are paired
-  with in that module, and the feedback those partners wrote on their own plan
-  (`from_gift_partner`); the pairs are the ones `workshop-kit build` published to the store,
-  not whatever a notebook's parameters claim;
 - names: a participant reads the display name (`names`, never the roster's full list) only of
-  themselves and of the people they already work with: their partners and role-play group as
-  built, and their partner in the current live game when it is played between partners (never
-  a stranger's); the facilitator reads everyone's;
-- in the drill, someone nobody else works a case with votes on the case `workshop-kit build`
-  published for them (`vote_case`: the default case, or the one most others work), and may
-  read that case's definitions once they submitted their own; everyone else, on their own;
-- in the role-play, the seller of a round, and nobody else, reads what that round's observers
-  noted and the buyer's reflection (`roleplay_feedback`), from the groups build published;
+  themselves and of the people they already work with: their partners and groups as built,
+  and those a module's rules add (`sees`);
+- each module type may add rules of its own in its ``rules`` part
+  (`workshop_kit/modules/<type>/rules.py`), found through the registry by the type of the
+  agenda's module id, so one type twice on the agenda keeps two sets of rules apart (every
+  read and write of a rule is keyed by the module id). A rules part may offer:
+
+  ``PARTICIPANT_CALLS`` / ``FACILITATOR_CALLS``
+      ``{name: Call(run, arguments)}``: calls of the service beyond the common ones (a drill's
+      anonymous peer definitions, a gift partner's plan); ``run(view, **arguments)`` gets a
+      `RuleView` of the caller and the module. The guards offer each as a method
+      ``name(cohort, *arguments, module=None)``; without a module id, the first module of the
+      agenda whose type offers the call.
+  ``check_submit(view, exercise, payload)``
+      raise AccessError to refuse a participant's answer the schema alone cannot judge
+      (a vote for one's own definition, feedback on someone who is not one's partner).
+  ``PUBLISHED``
+      the facilitator's records of the module a participant may read (`latest_answer`).
+  ``peers(view, exercise_prefix) -> set[str]``
+      whose answers under that prefix a participant may read with `latest_many` (the moves
+      of their partners in a live game).
+  ``sees(view) -> set[str]``
+      whose names the module lets a participant read (their partners in it).
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer);
@@ -40,38 +48,99 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
 import random
 import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from . import modules
 from .analysis import MIN_GROUP
-from .errors import AccessError, StoreError
+from .errors import AccessError, ParameterError, StoreError
+from .names import published as published_names
 from .store import FACILITATOR, Answer, ExerciseState, Store
 
-GAME_EXERCISE = "game"
-GAME_MODULE = "dilemma"
 OPT_IN = "share_with_facilitator"
-DRILL_MODULE = "drill"
-GIFT_MODULE = "gift"
-PAIRS_EXERCISE = "pairs"  # the facilitator's answer in the gift module: {"groups": [[ids]]}
-DEFINITION_SUFFIX = "_definition"
-VOTE_SUFFIX = "_vote"
-FEEDBACK_MARK = "_feedback:"  # gift feedback: '<gift exercise>_feedback:<whose plan>'
-VOTE_CASES_EXERCISE = "vote_cases"  # the facilitator's answer in the drill: {"cases": {id: case}}
-ROLEPLAY_MODULE = "roleplay"
-ROLEPLAY_GROUPS_EXERCISE = "groups"  # the facilitator's answer in the role-play: {"groups": […]}
+ROLES = ("participant", "facilitator")
 
 
-DRILL_KEY = "drill-definitions"  # the name of the cohort key drill keys derive from
+@dataclass(frozen=True)
+class Call:
+    """A call of the service a module's rules add: `run(view, **arguments)`, and its
+    arguments as {name: (type, required)} (checked by the service before `run`)."""
+
+    run: Callable[..., Any]
+    arguments: dict[str, tuple[type, bool]] = field(default_factory=dict)
 
 
-def definition_key(key: bytes, cohort: str, case: str, participant: str) -> str:
-    """The anonymous key under which a definition is shown to peers and voted for: an HMAC
-    with the cohort's drill key (`Store.cohort_key`), which never leaves the store's side."""
-    return hmac.new(key, f"{cohort}:{case}:{participant}".encode(),
-                    hashlib.sha256).hexdigest()[:12]
+@dataclass(frozen=True)
+class RuleView:
+    """What a module's rules see of one call: the store behind the guard, the cohort, who
+    calls (a participant id or FACILITATOR), the agenda module id and its content (None when
+    the guard was made without the day's content)."""
+
+    store: Any
+    cohort: str
+    who: str
+    module: str
+    content: Any = None
+
+    def record(self, exercise: str) -> dict[str, Any] | None:
+        """The payload of the facilitator's record `exercise` of this module (what `build`
+        or the facilitator published), or None."""
+        answer = self.store.latest_answer(self.cohort, FACILITATOR, self.module, exercise)
+        return answer.payload if answer is not None else None
+
+
+def module_types(content: Any) -> dict[str, str]:
+    """{module id: module type} of the day's agenda, in agenda order."""
+    return {m.id: m.type for m in content.agenda.modules}
+
+
+def _rules(type_name: str) -> Any:
+    """The `rules` part of a module type, or None."""
+    return modules.get(type_name).part("rules")
+
+
+def _default_types() -> dict[str, str]:
+    """Without the day's agenda: every registered type under a module id of its own name."""
+    return {name: name for name in modules.registry()}
+
+
+def _calls_of(part: Any, role: str) -> Mapping[str, Call]:
+    name = "PARTICIPANT_CALLS" if role == "participant" else "FACILITATOR_CALLS"
+    return getattr(part, name, None) or {}
+
+
+def rule_calls(role: str, types: Mapping[str, str] | None = None) -> dict[str, Call]:
+    """{call name: Call} of `role` that the module types of `types` (every registered type
+    if None) add; a name two types both declare is refused (it would be ambiguous)."""
+    found: dict[str, Call] = {}
+    owner: dict[str, str] = {}
+    for type_name in dict.fromkeys((types or _default_types()).values()):
+        for name, call in _calls_of(_rules(type_name), role).items():
+            if name in owner and owner[name] != type_name:
+                raise ParameterError(f"module types '{owner[name]}' and '{type_name}' both "
+                                     f"declare the call '{name}'; rename one")
+            found[name], owner[name] = call, type_name
+    return found
+
+
+def bind(call: Call, name: str, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A call's positional and keyword arguments as {name: value}, in its declared order."""
+    names = list(call.arguments)
+    if len(args) > len(names):
+        raise ParameterError(f"{name} takes {len(names)} arguments after the cohort "
+                             f"({', '.join(names) or 'none'}), not {len(args)}")
+    bound = dict(zip(names, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in call.arguments or key in bound:
+            raise ParameterError(f"{name}: unexpected argument '{str(key)[:40]}'; it takes "
+                                 f"{', '.join(names) or 'no arguments'}")
+        bound[key] = value
+    return bound
 
 
 def personal_modules(content: Any) -> frozenset[str]:
@@ -138,12 +207,16 @@ class _Guard:
 
 
 class ParticipantStore(_Guard):
-    """One participant's access: their own answers, the live game and their partners' moves."""
+    """One participant's access: their own answers, and what the modules' rules add (the
+    live game and their partners' moves, anonymous peer views, partners' plans, …)."""
 
     def __init__(self, store: Store, cohort: str, participant: str, token: str,
-                 personal_modules: frozenset[str] | set[str] = frozenset()):
+                 personal_modules: frozenset[str] | set[str] = frozenset(),
+                 content: Any = None):
         self.who = self.participant = participant
         self.personal_modules = frozenset(personal_modules)
+        self._content = content
+        self._types = module_types(content) if content is not None else _default_types()
         super().__init__(store, cohort, participant, token)
 
     def _mine(self, cohort: str, participant: str, action: str) -> None:
@@ -156,48 +229,39 @@ class ParticipantStore(_Guard):
     def _facilitator_only(self, action: str) -> AccessError:
         return AccessError(f"only the facilitator (with the facilitator's token) can {action}")
 
+    # -- the modules' rules, by the type of the module id --------------------------------------
+    def _view(self, module: str) -> RuleView:
+        content = self._content.modules.get(module) if self._content is not None else None
+        return RuleView(self._store, self.cohort, self.participant, module, content)
+
+    def _module_rules(self, module: str) -> Any:
+        type_name = self._types.get(module)
+        return _rules(type_name) if type_name is not None else None
+
+    def rule(self, name: str, cohort: str, *args: Any, module: str | None = None,
+             **kwargs: Any) -> Any:
+        """The call `name` a module's rules add (`rule_calls`), for agenda module `module`
+        (by default the first whose type offers it)."""
+        return _run_rule(self, "participant", name, cohort, args, module, kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in rule_calls("participant", self._types):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return partial(self.rule, name)
+
     def submit(self, cohort: str, participant: str, module: str, exercise: str,
                payload: dict[str, Any], **_ignored: Any) -> Answer:
         self._mine(cohort, participant, "write")
-        if module == DRILL_MODULE and exercise.endswith(VOTE_SUFFIX):
-            self._check_vote(cohort, exercise, payload)
-        if module == GIFT_MODULE and FEEDBACK_MARK in exercise:
-            self._check_feedback(cohort, exercise)
+        check = getattr(self._module_rules(module), "check_submit", None)
+        if check is not None:
+            check(self._view(module), exercise, payload)
         return self._store.submit(cohort, participant, module, exercise, payload)
-
-    def _check_feedback(self, cohort: str, exercise: str) -> None:
-        """Feedback goes only on the plan of someone this participant is paired with (as
-        built): anyone else's plan is not shown to them, and their feedback would count in
-        the facilitator's gallery as a partner's."""
-        target = exercise.rsplit(":", 1)[1]
-        if target not in self.gift_partners(cohort):
-            raise AccessError(
-                f"participant '{self.participant}' is not paired with '{target[:40]}' in the "
-                "gift module; you can give feedback only on your own partner's plan")
-
-    def _check_vote(self, cohort: str, exercise: str, payload: dict[str, Any]) -> None:
-        """A vote goes to a definition that exists for the case this participant votes on
-        (their own, or the one build published for someone alone on theirs), never their own
-        (resubmitting replaces the vote: one per participant)."""
-        case, key = payload.get("case"), payload.get("key")
-        if not isinstance(case, str) or not isinstance(key, str):
-            raise AccessError("a vote needs the case and the key of the definition you chose")
-        definition = exercise[: -len(VOTE_SUFFIX)] + DEFINITION_SUFFIX
-        entries = {e["key"]: e for e in self.peer_definitions(cohort, definition, case)}
-        voting = self.vote_case(cohort)
-        if voting is not None and case != voting:
-            raise AccessError(f"you vote on the definitions of case '{voting}', not "
-                              f"'{case[:40]}'; choose one from the list")
-        if key not in entries:
-            raise AccessError(f"there is no definition '{key[:40]}' of case '{case[:40]}' to "
-                              "vote for; choose one from the list")
-        if entries[key]["mine"]:
-            raise AccessError("you cannot vote for your own definition; choose a colleague's")
 
     def latest_answer(self, cohort: str, participant: str, module: str,
                       exercise: str) -> Answer | None:
-        if (participant, module, exercise) == (FACILITATOR, GAME_MODULE, GAME_EXERCISE):
-            self._check(cohort)  # the game the facilitator published to the room
+        if participant == FACILITATOR and \
+                exercise in getattr(self._module_rules(module), "PUBLISHED", ()):
+            self._check(cohort)  # a record the facilitator published to the room
         else:
             self._mine(cohort, participant, "read")
         return self._store.latest_answer(cohort, participant, module, exercise)
@@ -213,11 +277,13 @@ class ParticipantStore(_Guard):
 
     def latest_many(self, cohort: str, module: str, participants: list[str],
                     exercise_prefix: str) -> list[Answer]:
-        """Moves of one live game: this participant's and those of their partners in it."""
+        """Answers under a prefix: this participant's, and those of the people the module's
+        rules let them read (their partners' moves in the current live game)."""
         self._check(cohort)
         others = sorted(set(participants) - {self.participant})
         if others:
-            allowed = self._partners(cohort, module, exercise_prefix)
+            peers = getattr(self._module_rules(module), "peers", None)
+            allowed = peers(self._view(module), exercise_prefix) if peers else set()
             refused = [p for p in others if p not in allowed]
             if refused:
                 raise AccessError(
@@ -225,19 +291,6 @@ class ParticipantStore(_Guard):
                     f"{', '.join(repr(p) for p in refused)}: only the moves of your partners "
                     "in the current game are shown to you")
         return self._store.latest_many(cohort, module, participants, exercise_prefix)
-
-    def _partners(self, cohort: str, module: str, prefix: str) -> set[str]:
-        from .game.live import LiveGame
-
-        if module != GAME_MODULE or not prefix.startswith("move:"):
-            return set()
-        answer = self._store.latest_answer(cohort, FACILITATOR, GAME_MODULE, GAME_EXERCISE)
-        if answer is None:
-            return set()
-        game = LiveGame.from_payload(answer.payload)
-        if prefix != f"move:{game.game_id}:":
-            return set()
-        return {game.partner(r, self.participant) for r in range(1, game.rounds + 1)} - {None}
 
     def exercise_state(self, cohort: str, module: str, exercise: str) -> ExerciseState:
         """Whether an exercise is open and its results revealed (what the widget says)."""
@@ -270,96 +323,6 @@ class ParticipantStore(_Guard):
             frame["payload"] = frame["payload"].map(numbers_only)
         return frame
 
-    def peer_definitions(self, cohort: str, exercise: str, case: str) -> list[dict[str, Any]]:
-        """The definitions the cohort wrote for one drill case, anonymised: [{key, definition,
-        mine}], sorted by key. Only once this participant has submitted their own for it."""
-        self._check(cohort)
-        if not exercise.endswith(DEFINITION_SUFFIX):
-            raise AccessError(f"'{exercise}' is not a drill definition; only definitions are "
-                              "shown to peers")
-        own = self._store.latest_answer(cohort, self.participant, DRILL_MODULE, exercise)
-        if own is None or case not in (own.payload.get("case"), self.vote_case(cohort)):
-            raise AccessError("submit your own definition of this case first; then you can "
-                              "read your colleagues' definitions")
-        frame = self._store.module_answers(cohort, DRILL_MODULE, exercise)
-        key = self._store.cohort_key(cohort, DRILL_KEY)
-        entries = []
-        for participant, payload in zip(frame["participant"], frame["payload"], strict=True):
-            text = payload.get("definition")
-            if payload.get("case") != case or not isinstance(text, str) or not text.strip():
-                continue
-            entries.append({"key": definition_key(key, cohort, case, participant),
-                            "definition": text, "mine": participant == self.participant})
-        return sorted(entries, key=lambda e: e["key"])
-
-    def vote_case(self, cohort: str) -> str | None:
-        """The drill case this participant votes on, as build published it (None if it did
-        not: then the case of their own definition)."""
-        self._check(cohort)
-        published = self._store.latest_answer(cohort, FACILITATOR, DRILL_MODULE,
-                                               VOTE_CASES_EXERCISE)
-        cases = published.payload.get("cases", {}) if published else {}
-        case = cases.get(self.participant)
-        return case if isinstance(case, str) else None
-
-    def roleplay_feedback(self, cohort: str, round_no: int) -> dict[str, Any]:
-        """For the seller of role-play round `round_no` only: what the round's observers
-        noted (note, checklist, seller's share of talk) and the buyer's reflection, as the
-        groups build published say who observed and who bought. {"observations": [...],
-        "reflection": {...} or None}; observers come in no fixed order, without names."""
-        self._check(cohort)
-        published = self._store.latest_answer(cohort, FACILITATOR, ROLEPLAY_MODULE,
-                                              ROLEPLAY_GROUPS_EXERCISE)
-        groups = published.payload.get("groups", []) if published else []
-        planned = next((r for g in groups if self.participant in g.get("members", [])
-                        for r in g.get("rounds", []) if r.get("round") == round_no), None)
-        if planned is None or planned.get("seller") != self.participant:
-            raise AccessError(
-                f"participant '{self.participant}' is not the seller of role-play round "
-                f"{round_no}; only that round's seller reads its observers' notes and the "
-                "buyer's reflection")
-        observations = []
-        for observer in planned.get("observers", []):
-            answer = self._store.latest_answer(cohort, observer, ROLEPLAY_MODULE,
-                                               f"{ROLEPLAY_MODULE}_observation_r{round_no}")
-            if answer is not None:
-                p = answer.payload
-                observations.append({"note": p.get("note", ""),
-                                     "checklist": p.get("checklist", {}),
-                                     "seller_share": p.get("seller_share")})
-        random.SystemRandom().shuffle(observations)
-        buyer = planned.get("buyer")
-        answer = self._store.latest_answer(cohort, buyer, ROLEPLAY_MODULE,
-                                           f"{ROLEPLAY_MODULE}_reflection_r{round_no}") \
-            if isinstance(buyer, str) else None
-        reflection = None
-        if answer is not None:
-            reflection = {k: v for k, v in answer.payload.items()
-                          if k not in ("round", "group", "script")}
-        return {"observations": observations, "reflection": reflection}
-
-    def gift_partners(self, cohort: str) -> list[str]:
-        """The people this participant is paired with in the gift module, as built."""
-        self._check(cohort)
-        pairs = self._store.latest_answer(cohort, FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
-        groups = pairs.payload.get("groups", []) if pairs else []
-        mine = next((g for g in groups if self.participant in g), [])
-        return [p for p in mine if p != self.participant]
-
-    def from_gift_partner(self, cohort: str, partner: str, exercise: str,
-                          plan_exercise: str) -> Answer | None:
-        """A gift partner's plan (`plan_exercise`), or the feedback they wrote on this
-        participant's plan (an exercise ending in ':<this participant>'); nothing else."""
-        allowed = (exercise == plan_exercise and plan_exercise.endswith("_plan")) or \
-            exercise.endswith(f"_feedback:{self.participant}")
-        if not allowed:
-            raise AccessError(f"'{exercise}' is not something a gift partner shares with you")
-        if partner not in self.gift_partners(cohort):
-            raise AccessError(
-                f"participant '{self.participant}' is not paired with '{partner}' in the gift "
-                "module; you can read only your own partner's plan")
-        return self._store.latest_answer(cohort, partner, GIFT_MODULE, exercise)
-
     def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
         """{id: display name} for `ids`, each of whom this participant already works with
         (`may_see`): anyone else is refused, and there is no list of everyone."""
@@ -377,20 +340,17 @@ class ParticipantStore(_Guard):
 
     def may_see(self, cohort: str) -> set[str]:
         """Whose names this participant may read: themselves, the people they are paired or
-        grouped with as built (published with the names), and their partner in the current
-        live game when it is played between partners."""
-        from .game.live import LiveGame
-        from .names import published
-
-        sees = published(self._store, cohort).get("sees", {}).get(self.participant, [])
-        allowed = {self.participant, *sees, *self.gift_partners(cohort)}
-        answer = self._store.latest_answer(cohort, FACILITATOR, GAME_MODULE, GAME_EXERCISE)
-        if answer is not None:
-            game = LiveGame.from_payload(answer.payload)
-            if game.condition == "partners":
-                allowed |= {game.partner(r, self.participant)
-                            for r in range(1, game.rounds + 1)} - {None}
+        grouped with as built (published with the names), and whom each module's rules add
+        (`sees`: their gift partners, their partner in a live game between partners)."""
+        self._check(cohort)
+        sees = published_names(self._store, cohort).get("sees", {}).get(self.participant, [])
+        allowed = {self.participant, *sees}
+        for module in self._types:
+            more = getattr(self._module_rules(module), "sees", None)
+            if more is not None:
+                allowed |= more(self._view(module))
         return allowed
+
     # -- drafts: only ever the participant's own (no other role has a draft method) ----------
     def save_draft(self, cohort: str, participant: str, module: str, exercise: str,
                    payload: dict[str, Any] | None = None) -> None:
@@ -437,8 +397,11 @@ class FacilitatorStore(_Guard):
     who = FACILITATOR
 
     def __init__(self, store: Store, cohort: str, token: str,
-                 personal_modules: frozenset[str] | set[str] = frozenset()):
+                 personal_modules: frozenset[str] | set[str] = frozenset(),
+                 content: Any = None):
         self.personal_modules = frozenset(personal_modules)
+        self._content = content
+        self._types = module_types(content) if content is not None else _default_types()
         # Pseudonyms of personal answers read incrementally: stable while this object lives,
         # not derivable from a participant id alone.
         self._salt = secrets.token_bytes(16)
@@ -590,16 +553,16 @@ class FacilitatorStore(_Guard):
                 visible.append(_replace(a, participant=f"private-{digest[:8]}"))
         return visible, len(everything) - len(visible)
 
-    def definition_keys(self, cohort: str) -> dict[str, str]:
-        """{'<case>:<participant>': key} for the drill definitions stored: what the
-        facilitator's view needs to count the votes each definition received."""
-        self._check(cohort)
-        key = self._store.cohort_key(cohort, DRILL_KEY)
-        frame = self._store.module_answers(cohort, DRILL_MODULE)
-        pairs = {(p["case"], who) for who, p in zip(frame["participant"], frame["payload"],
-                                                   strict=True)
-                 if isinstance(p, dict) and isinstance(p.get("case"), str)}
-        return {f"{case}:{who}": definition_key(key, cohort, case, who) for case, who in pairs}
+    def rule(self, name: str, cohort: str, *args: Any, module: str | None = None,
+             **kwargs: Any) -> Any:
+        """The call `name` a module's rules add for the facilitator (`rule_calls`), for
+        agenda module `module` (by default the first whose type offers it)."""
+        return _run_rule(self, "facilitator", name, cohort, args, module, kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in rule_calls("facilitator", self._types):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return partial(self.rule, name)
 
     def forget(self, cohort: str, participant: str) -> int:
         self._check(cohort)
@@ -613,3 +576,50 @@ class FacilitatorStore(_Guard):
 
 def _replace(answer: Answer, **changes: Any) -> Answer:
     return dataclasses.replace(answer, **changes)
+
+
+def _run_rule(guard: Any, role: str, name: str, cohort: str, args: tuple,
+              module: str | None, kwargs: dict[str, Any]) -> Any:
+    """Run the call `name` of a module's rules for `guard`: the cohort and token checked,
+    the module id one of the agenda's whose type offers the call."""
+    guard._check(cohort)
+    offering = [m for m, t in guard._types.items() if name in _calls_of(_rules(t), role)]
+    if module is None:
+        if not offering:
+            raise ParameterError(f"no module of this workshop offers '{name[:40]}'")
+        module = offering[0]
+    elif module not in offering:
+        raise ParameterError(f"module '{str(module)[:40]}' offers no '{name[:40]}'; "
+                             f"modules that do: {', '.join(offering) or 'none'}")
+    call = _calls_of(_rules(guard._types[module]), role)[name]
+    content = guard._content.modules.get(module) if guard._content is not None else None
+    view = RuleView(guard._store, guard.cohort, guard.who, module, content)
+    return call.run(view, **bind(call, name, args, kwargs))
+
+
+# Names that moved into the module types' parts, kept importable from here for the core files
+# that still use them (cohort, report, simulate) until their module code moves into the parts
+# too: {name: (type, part, attribute)}; a `*_MODULE` name is the type (its default module id).
+_MOVED = {
+    "GAME_MODULE": ("dilemma", "", ""),
+    "GAME_EXERCISE": ("dilemma", "answers", "GAME_EXERCISE"),
+    "DRILL_MODULE": ("drill", "", ""),
+    "DRILL_KEY": ("drill", "rules", "DRILL_KEY"),
+    "definition_key": ("drill", "rules", "definition_key"),
+    "DEFINITION_SUFFIX": ("drill", "rules", "DEFINITION_SUFFIX"),
+    "VOTE_SUFFIX": ("drill", "rules", "VOTE_SUFFIX"),
+    "VOTE_CASES_EXERCISE": ("drill", "answers", "VOTE_CASES_EXERCISE"),
+    "GIFT_MODULE": ("gift", "", ""),
+    "PAIRS_EXERCISE": ("gift", "answers", "PAIRS_EXERCISE"),
+    "FEEDBACK_MARK": ("gift", "rules", "FEEDBACK_MARK"),
+    "ROLEPLAY_MODULE": ("roleplay", "", ""),
+    "ROLEPLAY_GROUPS_EXERCISE": ("roleplay", "answers", "GROUPS_EXERCISE"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    moved = _MOVED.get(name)
+    if moved is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    type_name, part, attribute = moved
+    return type_name if not part else getattr(modules.get(type_name).part(part), attribute)

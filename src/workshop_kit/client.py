@@ -307,6 +307,13 @@ class _Client:
         return f"<{type(self).__name__} {self.who} of {self.cohort} at {self.url}>"
 
     # -- calls both roles make ---------------------------------------------------------------
+    def rule(self, cohort: str, name: str, *, module: str | None = None,
+             **arguments: Any) -> Any:
+        """A call a module's rules add (its rules part's PARTICIPANT_CALLS or
+        FACILITATOR_CALLS), for the agenda's module id `module` (None: the first module of
+        the agenda whose type offers it), with its own arguments by name."""
+        return self._call(name, cohort, module=module, **arguments)
+
     def submit(self, cohort: str, participant: str, module: str, exercise: str,
                payload: dict[str, Any], **_ignored: Any) -> Answer:
         return self._call("submit", cohort, participant=participant, module=module,
@@ -347,19 +354,8 @@ class ParticipantClient(_Client):
     def room_answers(self, cohort: str, module: str, exercise: str) -> Any:
         return self._call("room_answers", cohort, module=module, exercise=exercise)
 
-    def peer_definitions(self, cohort: str, exercise: str, case: str) -> list[dict[str, Any]]:
-        return self._call("peer_definitions", cohort, exercise=exercise, case=case)
-
-    def gift_partners(self, cohort: str) -> list[str]:
-        return self._call("gift_partners", cohort)
-
     def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
         return self._call("names", cohort, ids=list(ids or []))
-    def vote_case(self, cohort: str) -> str | None:
-        return self._call("vote_case", cohort)
-
-    def roleplay_feedback(self, cohort: str, round_no: int) -> dict[str, Any]:
-        return self._call("roleplay_feedback", cohort, round_no=int(round_no))
     def save_draft(self, cohort: str, participant: str, module: str, exercise: str,
                    payload: dict[str, Any] | None = None) -> None:
         """Keep what was typed into a form, not submitted (None removes it); always the
@@ -377,10 +373,28 @@ class ParticipantClient(_Client):
             raise AccessError(f"participant '{self.who}' cannot reach the drafts of "
                               f"'{participant[:40]}': each keeps only their own")
 
+    # -- calls the modules' rules add (`workshop_kit.access`, the rules parts) ---------------
+    # `rule(cohort, name, module=…, **arguments)` makes any of them; the methods below keep the
+    # widgets' call shapes (module: the agenda's module id; None, the first that offers it).
+    def peer_definitions(self, cohort: str, exercise: str, case: str,
+                         module: str | None = None) -> list[dict[str, Any]]:
+        return self.rule(cohort, "peer_definitions", module=module, exercise=exercise,
+                         case=case)
+
+    def vote_case(self, cohort: str, module: str | None = None) -> str | None:
+        return self.rule(cohort, "vote_case", module=module)
+
+    def gift_partners(self, cohort: str, module: str | None = None) -> list[str]:
+        return self.rule(cohort, "gift_partners", module=module)
+
     def from_gift_partner(self, cohort: str, partner: str, exercise: str,
-                          plan_exercise: str) -> Answer | None:
-        return self._call("from_gift_partner", cohort, partner=partner, exercise=exercise,
-                          plan_exercise=plan_exercise)
+                          plan_exercise: str, module: str | None = None) -> Answer | None:
+        return self.rule(cohort, "from_gift_partner", module=module, partner=partner,
+                         exercise=exercise, plan_exercise=plan_exercise)
+
+    def roleplay_feedback(self, cohort: str, round_no: int,
+                          module: str | None = None) -> dict[str, Any]:
+        return self.rule(cohort, "roleplay_feedback", module=module, round_no=int(round_no))
 
 
 class FacilitatorClient(_Client):
@@ -437,8 +451,8 @@ class FacilitatorClient(_Client):
     def count(self, cohort: str | None = None) -> int:
         return self._call("count", cohort or self.cohort)
 
-    def definition_keys(self, cohort: str) -> dict[str, str]:
-        return self._call("definition_keys", cohort)
+    def definition_keys(self, cohort: str, module: str | None = None) -> dict[str, str]:
+        return self.rule(cohort, "definition_keys", module=module)
 
 
 _CONTENT: dict[tuple[str, str], Any] = {}  # (service URL, cohort) → Content, per kernel

@@ -58,7 +58,13 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from .access import FacilitatorStore, ParticipantStore, personal_modules
+from .access import (
+    FacilitatorStore,
+    ParticipantStore,
+    module_types,
+    personal_modules,
+    rule_calls,
+)
 from .answers import MAX_ANSWER_CHARS, check_answer, precheck
 from .checked import CheckedStore
 from .client import API, MAX_BODY_BYTES, too_big
@@ -236,13 +242,7 @@ METHODS: dict[str, dict[str, dict[str, tuple[type, bool]]]] = {
     "participant": {
         **_COMMON,
         "room_answers": {"module": (_S, True), "exercise": (_S, True)},
-        "peer_definitions": {"exercise": (_S, True), "case": (_S, True)},
-        "gift_partners": {},
         "names": {"ids": (_L, True)},
-        "vote_case": {},
-        "roleplay_feedback": {"round_no": (_I, True)},
-        "from_gift_partner": {"partner": (_S, True), "exercise": (_S, True),
-                              "plan_exercise": (_S, True)},
         # the caller's own draft of a form (always their own: there is no participant argument)
         "save_draft": {"module": (_S, True), "exercise": (_S, True), "payload": (_D, False)},
         "draft": {"module": (_S, True), "exercise": (_S, True)},
@@ -263,15 +263,33 @@ METHODS: dict[str, dict[str, dict[str, tuple[type, bool]]]] = {
                         "ended_at": (_S, False)},
         "module_times": {},
         "count": {},
-        "definition_keys": {},
     },
 }
+# Beside these, each role may make the calls the rules parts of the agenda's module types add
+# (`workshop_kit.access.rule_calls`: a drill's peer definitions, a gift partner's plan, …),
+# with their own arguments and an optional `module` (the agenda's module id).
 _TIMES = ("started_at", "ended_at")
 
 
-def _arguments(role: str, method: str, args: Any) -> dict[str, Any]:
+def service_methods(content: Content) -> dict[str, dict[str, dict[str, tuple[type, bool]]]]:
+    """{role: {method: {argument: (type, required)}}}: `METHODS` and the calls the rules of
+    the agenda's module types add (each with an optional `module`, the agenda's module id)."""
+    types = module_types(content)
+    methods = {role: dict(common) for role, common in METHODS.items()}
+    for role, table in methods.items():
+        for name, call in rule_calls(role, types).items():
+            if name in table or "module" in call.arguments:
+                raise ParameterError(f"a module's rules declare the call '{name}', which "
+                                     "clashes with the service's own; rename it")
+            table[name] = {**call.arguments, "module": (_S, False)}
+    return methods
+
+
+def _arguments(role: str, method: str, args: Any,
+               methods: dict[str, dict[str, dict[str, tuple[type, bool]]]] = METHODS
+               ) -> dict[str, Any]:
     """The call's arguments, each checked for its type and size (one-line errors)."""
-    spec = METHODS[role][method]
+    spec = methods[role][method]
     if not isinstance(args, dict):
         raise ParameterError("'args' must be a JSON object of the call's arguments")
     unknown = sorted(set(args) - set(spec))
@@ -338,6 +356,7 @@ class Service:
         self.config = config
         self.content = config.content or load_content(config.content_dir, check_notebooks=False)
         self.personal = personal_modules(self.content)
+        self.methods = service_methods(self.content)
         self._local = threading.local()
         self.salt = secrets.token_bytes(16)
         self._stores: list[CheckedStore] = []
@@ -429,7 +448,7 @@ class Service:
 
     def call(self, role: str, who: Any, token: str, method: str, args: Any,
              hub: bool = False) -> Any:
-        kwargs = _arguments(role, method, args)
+        kwargs = _arguments(role, method, args, self.methods)
         cohort = self.config.cohort
         if hub:
             who, token = self.from_hub(role, who, token)
@@ -459,9 +478,11 @@ class Service:
         guard = guards.get(key)
         if guard is None:
             if role == "participant":
-                guard = ParticipantStore(store, self.config.cohort, who, token, self.personal)
+                guard = ParticipantStore(store, self.config.cohort, who, token, self.personal,
+                                         self.content)
             else:
-                guard = FacilitatorStore(store, self.config.cohort, token, self.personal)
+                guard = FacilitatorStore(store, self.config.cohort, token, self.personal,
+                                         self.content)
                 # the cockpit follows pseudonyms ('private-3fa2c1') from call to call, on any
                 # worker: one secret salt for the service's life
                 guard._salt = self.salt
@@ -499,10 +520,10 @@ class Service:
             if guard is None:
                 if role == "participant":
                     guard = ParticipantStore(deferring, self.config.cohort, who, token,
-                                             self.personal)
+                                             self.personal, self.content)
                 else:
                     guard = FacilitatorStore(deferring, self.config.cohort, token,
-                                             self.personal)
+                                             self.personal, self.content)
                 self._accepted[key] = guard
             entry = guard.submit(self.config.cohort, **kwargs)
         except _NeedsWorker:
@@ -837,7 +858,7 @@ class CallHandler(_Handler):
 
     async def post(self, role: str, method: str) -> None:
         self.request.body = b"".join(self._chunks)
-        if method not in METHODS[role]:
+        if method not in self.service.methods[role]:
             self.fail(404, "ParameterError",
                       f"'{method[:40]}' is not something a {role} can ask the service")
             return
