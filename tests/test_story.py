@@ -452,8 +452,7 @@ def test_a_participant_reads_only_colleagues_shared_rewrites_without_authors(sto
 def test_notes_go_only_on_a_readable_rewrite_and_their_author_stays_unknown(story_room):
     import json
 
-    from workshop_kit.answers import AnswerError
-    from workshop_kit.errors import AccessError, WorkshopKitError
+    from workshop_kit.errors import AccessError, ParameterError, WorkshopKitError
     from workshop_kit.modules.story.calls import NOTES_RECEIVED, REWRITE_KEYS
 
     url, people, facilitator = story_room
@@ -468,7 +467,7 @@ def test_notes_go_only_on_a_readable_rewrite_and_their_author_stays_unknown(stor
         ("p1", keys["p4"], AccessError, "no shared rewrite"),  # a private one
         ("p1", "0123456789ab", AccessError, "no shared rewrite"),  # one that does not exist
         ("p5", keys["p2"], AccessError, "Submit your own rewrite first"),  # before one's own
-        ("p1", "p2", AnswerError, "not the key of a shared rewrite"),  # an id for a key
+        ("p1", "p2", ParameterError, "not the key of a shared rewrite"),  # an id for a key
     ]
     for who, key, error, says in refused:
         with pytest.raises(error, match=says):
