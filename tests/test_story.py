@@ -508,3 +508,79 @@ def test_revealed_results_show_shared_rewrites_only_and_never_a_note(story_room)
         TEXTS[p] for p in ("p1", "p2", "p3"))
     assert all(set(p) == {"text"} for p in room["payload"])
     assert people["p5"].room_answers("c", "story", f"story_note:{keys['p2']}").empty
+
+
+# -- the notebooks' views: forms with live observations, peer reading, the facilitator's ------
+
+
+def test_the_participant_s_forms_through_the_service(story_room):
+    import ipywidgets as widgets
+
+    from workshop_kit.session import ParticipantSession
+
+    _url, people, _ = story_room
+    service = people["p1"].url
+    me = ParticipantSession("p5", "c", service, token="t5", practice_area="legal")
+    view = me.module("story")
+    reading = view.peer_reading()  # before one's own rewrite: told to write first
+    assert "Submit your own rewrite first" in reading.message.value and not reading.entries
+    form = view.rewrite()
+    assert form.pitch_id == "legal" and "general counsel" in form.children[1].value
+    form.write("We are a full-service firm.")
+    assert "Questions you ask" not in form.noticed.value
+    assert "asks no questions yet" in form.noticed.value
+    assert not form.submit() and "needs at least 80 characters (you have 27)" in form.status
+    text = ("Where does legal slow your sales team down today? Companies like yours, for "
+            "example, find the risk sits in side letters. How many deals had one last quarter?")
+    form.write(text, share=True)
+    noticed = form.noticed.value
+    assert "Questions you ask (sentences ending in “?”): 2." in noticed
+    assert "“for example”" in noticed and "7 words about the seller&#x27;s side" in noticed
+    assert form.submit()
+    again = view.rewrite()
+    assert again.value() == {"pitch": "legal", "text": text, "share_with_peers": True}
+    reading.refresh()
+    assert sorted(e["text"] for e in reading.entries) == sorted(
+        TEXTS[p] for p in ("p1", "p2", "p3"))
+    shown = " ".join(c.value for c in reading.listing.children if isinstance(c, widgets.HTML))
+    assert TEXTS["p2"] in shown and TEXTS["p4"] not in shown and "p4" not in shown
+    number = 1 + [e["text"] for e in reading.entries].index(TEXTS["p2"])
+    assert not reading.note(number, "ok")  # too short: said in the form, nothing stored
+    assert reading.note(number, "The on-call example made it concrete for me.")
+    assert view.peer_reading().notes[reading.entries[number - 1]["key"]].value() == {
+        "note": "The on-call example made it concrete for me."}
+    author = ParticipantSession("p2", "c", service, token="t2", practice_area="it_services")
+    received = author.module("story").notes_received().data
+    assert "The on-call example made it concrete for me." in received
+    assert "p5" not in received
+
+
+def test_the_facilitator_s_views_are_aggregates_and_shared_rewrites_without_names(story_room):
+    from workshop_kit.modules.story import cockpit
+    from workshop_kit.session import FacilitatorSession
+
+    url, people, _ = story_room
+    keys = _keys(url)
+    people["p3"].submit("c", "p3", "story", f"story_note:{keys['p1']}",
+                        {"note": "Your first question hit home."})
+    room = FacilitatorSession("c", people["p1"].url, token="tf").module("story")
+    assert "school trust" in room.pitches().data
+    summary = room.feedback_summary()
+    assert list(summary.index) == ["Questions asked", "Words about the seller's side (we, our, "
+                                   "us)", "Words about the client's side (you, your)",
+                                   "A sample or example offered"]
+    assert summary.loc["A sample or example offered", "Their rewrites"] == "2 of 4"
+    chart = room.feedback_chart().to_dict()
+    assert chart["encoding"]["x"]["aggregate"] == "mean"
+    assert len(chart["datasets"][next(iter(chart["datasets"]))]) == 4 * 3 * 2
+    shared = room.shared_rewrites()
+    assert sorted(shared.index) == sorted(TEXTS[p] for p in ("p1", "p2", "p3"))
+    assert shared.loc[TEXTS["p1"], "what colleagues noted"] == "Your first question hit home."
+    assert not any(p in " ".join(map(str, shared.to_numpy().ravel())) for p in TOKENS)
+    assert [e.key for e in cockpit.exercises("story", room.content, room.day)] == [
+        "story_rewrite", "story_note"]
+    answers = room.answers()
+    assert cockpit.chart("story", "story_note", answers, room.content, room.day) is None
+    few = answers[answers["participant"].isin(["p1", "p2"])]
+    drawn = cockpit.chart("story", "story_rewrite", few, room.content, room.day).to_dict()
+    assert "Shown once at least 3 people" in str(drawn)
