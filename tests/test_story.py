@@ -584,3 +584,17 @@ def test_the_facilitator_s_views_are_aggregates_and_shared_rewrites_without_name
     few = answers[answers["participant"].isin(["p1", "p2"])]
     drawn = cockpit.chart("story", "story_rewrite", few, room.content, room.day).to_dict()
     assert "Shown once at least 3 people" in str(drawn)
+
+
+def test_validate_names_the_broken_line_of_the_story_simulation_material(repo_copy):
+    from workshop_kit.cohort import validate
+
+    path = repo_copy / "data/simulation.yaml"
+    path.write_text(path.read_text().replace("  rewrites:\n    default:",
+                                             "  rewrites:\n    plumbing:"))
+    with pytest.raises(ContentError) as caught:
+        validate(repo_copy / "data", [])
+    assert str(caught.value) == (
+        f"{path}:{_line_of(path, 'plumbing:')}: field 'story.rewrites.plumbing' is not a "
+        "practice area; use 'default' or one of: consulting, accounting, legal, it_services, "
+        "financial_planning")

@@ -568,10 +568,18 @@ def __getattr__(name: str) -> Any:
 
 
 def load_simulation(data_dir: str | Path) -> Simulation:
+    """The simulation material. A section named after a module type belongs to that type's
+    simulate part, which checks it with its `load_material(data_dir)` (if it has one)."""
     located = read_yaml(Path(data_dir) / "simulation.yaml")
-    if isinstance(located.data, dict):  # a module type's own section: its simulate part's
-        located.data = {k: v for k, v in located.data.items() if k not in registry()}
+    sections: list[str] = []
+    if isinstance(located.data, dict):
+        sections = [k for k in located.data if k in registry()]
+        located.data = {k: v for k, v in located.data.items() if k not in sections}
     sim = validate_model(Simulation, located)
+    for name in sections:
+        check = getattr(registry()[name].part("simulate"), "load_material", None)
+        if check is not None:
+            check(data_dir)
     for i, area in enumerate(sim.situations):
         if area not in PRACTICE_AREAS:
             line = located.line_of(("situations", area))
