@@ -21,8 +21,8 @@ TEMPLATE_TOKEN = "nbval-template-token"
 
 
 def pytest_sessionstart(session) -> None:
-    from workshop_kit.content import Participant, load_cohort, load_content, load_simulation
-    from workshop_kit.simulate import simulate
+    from workshop_kit.content import Participant, load_cohort, load_content
+    from workshop_kit.simulate import load_simulation, simulate
     from workshop_kit.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="workshop-kit-nbval-"))

@@ -120,8 +120,8 @@ def simulate_demo(tmp_path, content):
 
     Returns a function (modules, seed) -> (store URL, cohort); the facilitator's token there is
     'f-token'."""
-    from workshop_kit.content import load_cohort, load_simulation
-    from workshop_kit.simulate import simulate
+    from workshop_kit.content import load_cohort
+    from workshop_kit.simulate import load_simulation, simulate
 
     def make(modules: list[str], seed: int):
         cohort = load_cohort(DATA / "cohorts/demo.yaml")

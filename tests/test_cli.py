@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,10 @@ from workshop_kit import cli, cohort, day
 from workshop_kit.errors import ContentError, RunError
 
 HERE = Path(__file__).parent
+SRC = HERE.parent / "src"
+# what the notebook side imports, and what `--help` and `tournament` must not (seconds to import
+# on a busy machine; nbformat pulls jsonschema)
+HEAVY = ("nbformat", "papermill", "jsonschema", "nbconvert", "altair", "ipywidgets", "tornado")
 
 
 def test_build_passes_its_options(monkeypatch, capsys, tmp_path):
@@ -133,3 +140,34 @@ def test_validate_names_file_line_and_node_of_a_broken_script(repo_copy, capsys)
     assert capsys.readouterr().err == (
         f"error: {script}:{line}: node 'confidence' choice 'ask_what_happened' leads to 'herd', "
         "which is not a node; add that node or fix 'to'\n")
+
+
+@pytest.mark.parametrize("argv, needs", [
+    (["--help"], ()),
+    (["tournament", "--help"], ()),
+    (["tournament", "--players", "tit_for_tat,grudger", "--turns", "5", "--repetitions", "1"],
+     ("numpy", "pandas")),  # the game engine computes with them
+])
+def test_help_and_tournament_import_no_notebook_package(argv, needs):
+    """In a fresh interpreter, as the `workshop-kit` command starts: only what the command
+    needs is imported."""
+    code = (
+        "import json, sys\n"
+        "from workshop_kit.cli import main\n"
+        "try:\n"
+        f"    code = main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "print('IMPORTED', json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        "sys.exit(code)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH",
+                                                                                     "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("IMPORTED "))
+    imported = set(json.loads(line.removeprefix("IMPORTED ")))
+    assert "usage: workshop-kit" in done.stdout or "rank" in done.stdout
+    assert not imported & {*HEAVY, "pandas", "numpy"} - set(needs), sorted(
+        imported & {*HEAVY, "pandas", "numpy"})
+    assert set(needs) <= imported

@@ -13,9 +13,10 @@ from workshop_kit.cohort import (
     make_token,
     plan_build,
 )
-from workshop_kit.content import load_content
+from workshop_kit.content import load_cohort, load_content
 from workshop_kit.errors import AccessError, ContentError, ParameterError, RunError
 from workshop_kit.rotation import make_pairings
+from workshop_kit.simulate import load_simulation, simulate
 from workshop_kit.store import Store
 
 HERE = Path(__file__).parent
@@ -103,6 +104,10 @@ def test_build_writes_every_notebook_with_parameters(tmp_path):
     assert f'token = "{make_token(secret, "demo", "p03")}"' in source
     # the notebook talks to the service: no store URL, no path of this machine
     assert 'service_url = ""' in source
+    assert 'module_id = "purpose"' in source  # the agenda id: one template serves a type twice
+    facilitator = nbformat.read(out / "facilitator/05_drill.ipynb", as_version=4)
+    assert 'module_id = "drill"' in next(
+        c.source for c in facilitator.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert "sqlite" not in source and str(tmp_path) not in source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     built = BuiltCohort.open(out)
@@ -280,3 +285,58 @@ def test_store_of_a_built_cohort(tmp_path):
           store_url=f"sqlite:///{tmp_path / 'elsewhere.sqlite'}")
     with BuiltCohort.open(out).store() as store:
         assert isinstance(store, Store) and store.path == tmp_path / "elsewhere.sqlite"
+
+
+def test_a_module_type_twice_gets_its_own_pairs_records_and_answers(tmp_path):
+    """Two agenda lines of one type (the gift, as 'gift' and 'gift2'): each has its own round
+    of the pairings, its own records in the store and its own simulated answers, all keyed by
+    the agenda id."""
+    data = HERE.parent / "data"
+    one_day = load_content(data)
+    again = one_day.agenda.module("gift").model_copy(update={"id": "gift2"})
+    assert again.type == "gift"
+    two = one_day.model_copy(update={
+        "agenda": one_day.agenda.model_copy(update={"modules": [*one_day.agenda.modules, again]}),
+        "modules": {**one_day.modules, "gift2": one_day.modules["gift"]}})
+    people = load_cohort(data / "cohorts/demo.yaml")
+    plans = cohort.plan_modules(two, people)
+    first = plans["gift"].records["pairs"]["groups"]
+    second = plans["gift2"].records["pairs"]["groups"]
+    assert pairs_of(first) and pairs_of(first).isdisjoint(pairs_of(second))
+    assert plans["checkin"] == cohort.ModulePlan()  # a type with no build part adds nothing
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    manifest = {"cohort": {"id": "demo"}, "store_url": url,
+                "modules": [{"id": m, "records": plans[m].records} for m in ("gift", "gift2")]}
+    assert cohort.publish_records(manifest) == 2
+    assert cohort.publish_records(manifest) == 0  # unchanged: nothing written
+    with Store(url) as store:
+        assert store.latest_answer("demo", "facilitator", "gift2", "pairs").payload == {
+            "groups": second}
+        written = simulate(store, "demo", people.date, list(people.participants), two,
+                           load_simulation(data), seed=1, modules=["gift", "gift2"])
+        assert written == 2 * (12 + 12)  # per module: 12 plans, 12 feedbacks on a partner
+        for module, groups in (("gift", first), ("gift2", second)):
+            feedback = [a for a in store.module_answers("demo", module).itertuples()
+                        if a.exercise.startswith("gift_feedback:")]
+            assert len(feedback) == 12
+            assert all({a.participant, a.exercise.split(":", 1)[1]} <= set(g)
+                       for a in feedback for g in groups if a.participant in g)
+
+
+def test_simulation_yaml_is_checked_section_by_section(repo_copy):
+    path = repo_copy / "data/simulation.yaml"
+    text = path.read_text()
+    line = text.splitlines().index("checkin:") + 2
+    path.write_text(text.replace("checkin:\n  situations:\n    consulting:",
+                                 "checkin:\n  situations:\n    plumbing:"))
+    with pytest.raises(ContentError, match=rf"simulation.yaml:{line}: field 'checkin.situations' "
+                                           r"is wrong: 'plumbing' is not a practice area; use one "
+                                           r"of: consulting, "):
+        load_simulation(repo_copy / "data")
+    path.write_text(text + "lunch:\n  menu: []\n")
+    with pytest.raises(ContentError, match=rf"simulation.yaml:{len(text.splitlines()) + 1}: "
+                                           r"section 'lunch' names no module type with simulated "
+                                           r"answers; use one of: checkin, "):
+        load_simulation(repo_copy / "data")
+    path.write_text("")  # no material at all: each type's defaults
+    assert load_simulation(repo_copy / "data").material("gift").plans == {}

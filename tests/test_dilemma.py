@@ -85,7 +85,8 @@ def test_game_length_table_tells_the_seed_story():
 
 
 def test_facilitator_views_on_a_simulated_cohort(serve_store, tmp_path, content):
-    from workshop_kit.content import load_cohort, load_simulation
+    from workshop_kit.content import load_cohort
+    from workshop_kit.simulate import load_simulation
     from workshop_kit.store import Store
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"

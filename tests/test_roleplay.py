@@ -10,7 +10,7 @@ import pytest
 
 from workshop_kit import analysis, charts
 from workshop_kit.cohort import BuiltCohort, build
-from workshop_kit.content import PRACTICE_AREAS, load_content, load_module_content, load_simulation
+from workshop_kit.content import PRACTICE_AREAS, load_content, load_module_content
 from workshop_kit.errors import ContentError
 from workshop_kit.modules.roleplay.content import OUTCOMES, load_script, load_scripts
 from workshop_kit.modules.roleplay.forms import (
@@ -22,7 +22,7 @@ from workshop_kit.modules.roleplay.forms import (
 from workshop_kit.names import publish
 from workshop_kit.rotation import make_roleplay_groups
 from workshop_kit.session import FacilitatorSession, ParticipantSession
-from workshop_kit.simulate import simulate
+from workshop_kit.simulate import load_simulation, simulate
 from workshop_kit.store import Store
 
 HERE = Path(__file__).parent

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -155,8 +157,6 @@ def cmd_cockpit(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import logging
-
     from .service import ServiceConfig, serve  # tornado, the store and the answer models
 
     config = ServiceConfig.from_folder(args.folder, connections=args.connections, hub=args.hub)
@@ -164,8 +164,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host, args.port
     hub_url = os.environ.get("JUPYTERHUB_SERVICE_URL", "") if args.hub else ""
     if port is None and hub_url:  # a hub-managed service listens where the hub says
-        import urllib.parse
-
         where = urllib.parse.urlsplit(hub_url)
         host, port = where.hostname or host, where.port or 80
 

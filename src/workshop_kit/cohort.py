@@ -38,13 +38,12 @@ from .content import (
     Participant,
     load_cohort,
     load_content,
-    load_simulation,
 )
 from .errors import ContentError, ParameterError
 from .kernel import NOTEBOOK_KERNELSPEC
 from .names import display_names, publish
 from .rotation import Pairings, make_pairings
-from .simulate import simulate
+from .simulate import load_simulation, simulate
 from .store import FACILITATOR, Store
 
 ENV_SECRET = "WORKSHOP_KIT_SECRET"

@@ -318,17 +318,6 @@ class RatingForm(_Model):
         return [(trait.id, item) for trait in self.traits for item in trait.items]
 
 
-class Simulation(_Model):
-    situations: dict[str, list[Text]]
-    misplace_pull: dict[str, float]
-    observer_notes: dict[Literal["good", "poor"], list[Text]] = {}
-    buyer_reflections: dict[Literal["good", "poor"], list[dict[str, Text]]] = {}
-    surface_readings: dict[str, list[Text]] = {}
-    commitments: list[Text] = []
-    gift_plans: dict[str, list[dict[str, Text]]] = {}
-    gift_feedback: dict[str, list[Text]] = {}
-
-
 # ---------------------------------------------------------------------------------------------
 # Folders of YAML files beside a module's content (the role-play's scripts, the drill's cases)
 
@@ -565,29 +554,6 @@ def __getattr__(name: str) -> Any:
             if name in vars(part):
                 return vars(part)[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def load_simulation(data_dir: str | Path) -> Simulation:
-    """The simulation material. A section named after a module type belongs to that type's
-    simulate part, which checks it with its `load_material(data_dir)` (if it has one)."""
-    located = read_yaml(Path(data_dir) / "simulation.yaml")
-    sections: list[str] = []
-    if isinstance(located.data, dict):
-        sections = [k for k in located.data if k in registry()]
-        located.data = {k: v for k, v in located.data.items() if k not in sections}
-    sim = validate_model(Simulation, located)
-    for name in sections:
-        check = getattr(registry()[name].part("simulate"), "load_material", None)
-        if check is not None:
-            check(data_dir)
-    for i, area in enumerate(sim.situations):
-        if area not in PRACTICE_AREAS:
-            line = located.line_of(("situations", area))
-            raise ContentError(
-                f"{located.path}:{line}: field 'situations.{area}' is not a practice area "
-                f"(entry {i + 1}); use one of: {', '.join(PRACTICE_AREAS)}"
-            )
-    return sim
 
 
 # ---------------------------------------------------------------------------------------------

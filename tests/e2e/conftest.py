@@ -57,8 +57,8 @@ def _free_port() -> int:
 def _build(cohort_file: Path, out: Path, modules: list[str]) -> str:
     """Build a cohort for its own response service (on a free port); returns the port."""
     from workshop_kit.cohort import BuiltCohort, build
-    from workshop_kit.content import Participant, load_simulation
-    from workshop_kit.simulate import simulate
+    from workshop_kit.content import Participant
+    from workshop_kit.simulate import load_simulation, simulate
 
     port = _free_port()
     build(cohort_file, REPO / "data", out, service_url=f"http://127.0.0.1:{port}")
