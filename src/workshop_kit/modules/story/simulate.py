@@ -1,102 +1,77 @@
 """Simulated answers of a story module, for `run --simulate` and the demo: each participant
-rewrites the pitch of their practice area with a text from the simulation material
-(`data/simulation.yaml`, section `story`), most share it, and those who share leave a note on
+rewrites the pitch of their practice area with a text from the simulation material (the
+`story` section of `data/simulation.yaml`), most share it, and those who share leave a note on
 one or two colleagues' shared rewrites. The same seed gives the same answers.
 
 The simulation runs on the trainer's machine with the store itself (like the drill's votes), so
-it computes the anonymous keys the service would show (`rules.rewrite_key`).
+it computes the anonymous keys the service would show (`keys.rewrite_key`).
 """
 
 from __future__ import annotations
 
 import random
-from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from workshop_kit.content import PRACTICE_AREAS, Text, read_yaml, validate_model
-from workshop_kit.errors import ContentError
+from workshop_kit.content import PRACTICE_AREAS, Participant
+from workshop_kit.simulate import Material as _Material
+from workshop_kit.simulate import SimInput
 
 from .answers import SHARE
-from .content import DEFAULT, Content
+from .content import DEFAULT
 from .keys import rewrite_key, secret_name
 
-SECTION = "story"  # the section of data/simulation.yaml this module reads
 SHARE_CHANCE = 0.75
+Text = Annotated[str, Field(min_length=1)]
+Pitch = Literal[(DEFAULT, *PRACTICE_AREAS)]  # type: ignore[valid-type]
 
 
-class Material(BaseModel):
-    """The `story` section of the simulation material."""
+class Material(_Material):
+    """Rewrites people might write, by the pitch they rewrite (a practice area or default),
+    and short notes colleagues leave on a shared one."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    rewrites: dict[str, list[Text]] = Field(min_length=1)
-    notes: list[Text] = Field(min_length=1)
-
-
-def load_material(data_dir: str | Path) -> Material:
-    """The module's section of `<data_dir>/simulation.yaml`; ContentError naming file, line
-    and field when it is missing or wrong."""
-    located = read_yaml(Path(data_dir) / "simulation.yaml")
-    data = located.data if isinstance(located.data, dict) else {}
-    if SECTION not in data:
-        raise ContentError(f"{located.path}:1: field '{SECTION}' is missing; add the story "
-                           "module's simulated rewrites and notes")
-
-    section = SimpleNamespace(path=located.path, data=data[SECTION],  # lines of the whole file
-                              line_of=lambda loc: located.line_of((SECTION, *loc)))
-    material = validate_model(Material, section, where=lambda loc: f"section '{SECTION}': ")
-    for area in material.rewrites:
-        if area != DEFAULT and area not in PRACTICE_AREAS:
-            raise ContentError(f"{located.path}:{located.line_of((SECTION, 'rewrites', area))}"
-                               f": field '{SECTION}.rewrites.{area}' is not a practice area; "
-                               f"use '{DEFAULT}' or one of: {', '.join(PRACTICE_AREAS)}")
-    return material
+    rewrites: dict[Pitch, list[Text]] = Field(default_factory=dict)
+    notes: list[Text] = Field(default_factory=list)
 
 
-def answers(module_id: str, content: Content, people: dict[str, str], material: Material,
-            seed: int, secret: bytes, cohort_id: str
-            ) -> list[tuple[str, str, dict[str, Any], float]]:
-    """(participant, exercise, payload, minutes into the module) for every participant of
-    `people` ({id: practice area}): a rewrite each, then notes on colleagues' shared ones.
-    `secret` is the store's key for this module (`Store.cohort_key(cohort,
-    rules.secret_name(module_id))`)."""
-    rules = content.rewrite
-    every = [t for texts in material.rewrites.values() for t in texts]
-    written: list[tuple[str, str, dict[str, Any], float]] = []
-    shared: list[str] = []
-    for person, area in sorted(people.items()):
-        rng = random.Random(f"{seed}:{person}:{module_id}")
-        pitch = content.pitch_id(area)
-        options = material.rewrites.get(pitch) or material.rewrites.get(DEFAULT) or every
-        text = rng.choice(options)[: rules.max_chars]
-        if len(text) < rules.min_chars:
-            continue
-        share = rng.random() < SHARE_CHANCE
-        written.append((person, content.rewrite_exercise,
-                        {"pitch": pitch, "text": text, SHARE: share}, rng.uniform(10, 20)))
-        if share:
-            shared.append(person)
+def _plan(given: SimInput) -> dict[str, tuple[str, str, bool]]:
+    """{participant: (pitch, rewrite, shared)} for everyone, once per module: who shares
+    decides whose rewrites the others can leave notes on."""
+    if "plan" not in given.memo:
+        content, material = given.content, given.material
+        every = [t for texts in material.rewrites.values() for t in texts]
+        plan = {}
+        for pid, person in sorted(given.people.items()):
+            rng = random.Random(f"{given.seed}:{pid}:{given.module_id}:rewrite")
+            pitch = content.pitch_id(person.practice_area)
+            options = material.rewrites.get(pitch) or material.rewrites.get(DEFAULT) or every
+            text = rng.choice(options)[: content.rewrite.max_chars] if options else ""
+            if len(text) >= content.rewrite.min_chars:
+                plan[pid] = (pitch, text, rng.random() < SHARE_CHANCE)
+        given.memo["plan"] = plan
+        given.memo["secret"] = given.store.cohort_key(given.cohort_id,
+                                                      secret_name(given.module_id))
+    return given.memo["plan"]
+
+
+def simulate(given: SimInput, person: Participant, rng: random.Random
+             ) -> list[tuple[str, dict[str, Any], float]]:
+    content, plan = given.content, _plan(given)
+    if person.id not in plan:
+        return []
+    pitch, text, share = plan[person.id]
+    answers: list[tuple[str, dict[str, Any], float]] = [
+        (content.rewrite_exercise, {"pitch": pitch, "text": text, SHARE: share},
+         rng.uniform(10, 20))]
     peer = content.peer
-    notes = [n[: peer.note_max_chars] for n in material.notes
+    notes = [n[: peer.note_max_chars] for n in given.material.notes
              if len(n) >= peer.note_min_chars]
-    for person in shared:  # those who shared read too: they have a rewrite of their own
-        rng = random.Random(f"{seed}:{person}:{module_id}:notes")
-        others = [p for p in shared if p != person]
-        for author in rng.sample(others, min(len(others), rng.choice((1, 2)))):
-            key = rewrite_key(secret, cohort_id, module_id, author)
-            written.append((person, content.note_exercise(key), {"note": rng.choice(notes)},
-                            rng.uniform(24, 34)))
-    return written
-
-
-def simulate(store: Any, cohort_id: str, module_id: str, content: Content,
-             people: dict[str, str], data_dir: str | Path, seed: int = 1
-             ) -> list[tuple[str, str, dict[str, Any], float]]:
-    """The simulated answers of this module for a cohort (see `answers`), with the material
-    of `data_dir` and the store's key for the anonymous keys."""
-    secret = store.cohort_key(cohort_id, secret_name(module_id))
-    return answers(module_id, content, people, load_material(data_dir), seed, secret,
-                   cohort_id)
+    if not share or not notes:  # those who share read too (they have a rewrite of their own)
+        return answers
+    others = sorted(p for p, (_, _, shared) in plan.items() if shared and p != person.id)
+    for author in rng.sample(others, min(len(others), rng.choice((1, 2)))):
+        key = rewrite_key(given.memo["secret"], given.cohort_id, given.module_id, author)
+        answers.append((content.note_exercise(key), {"note": rng.choice(notes)},
+                        rng.uniform(24, 34)))
+    return answers
