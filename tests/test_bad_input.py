@@ -12,7 +12,13 @@ import pytest
 
 from workshop_kit import content as content_module
 from workshop_kit.cohort import build, validate
-from workshop_kit.content import MAX_FILE_BYTES, RESERVED_IDS, load_cohort, read_roster, read_yaml
+from workshop_kit.content import (
+    MAX_FILE_BYTES,
+    RESERVED_IDS,
+    load_cohort,
+    read_roster,
+    read_yaml,
+)
 from workshop_kit.errors import ContentError
 
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -1,7 +1,14 @@
+import importlib
+import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from workshop_kit import content as content_module
+from workshop_kit import modules
+from workshop_kit.cohort import validate
 from workshop_kit.content import (
     PRACTICE_AREAS,
     load_agenda,
@@ -9,8 +16,15 @@ from workshop_kit.content import (
     load_content,
     load_module_content,
     read_roster,
+    read_yaml,
+    validate_model,
 )
 from workshop_kit.errors import ContentError
+from workshop_kit.modules.drill.content import drill_vote_cases
+from workshop_kit.modules.wrapup.content import form_asked_again
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SRC = Path(__file__).resolve().parents[1] / "src/workshop_kit"
 
 HEADER = "id,name,email,practice_area,team\n"
 
@@ -156,3 +170,171 @@ def test_cohort_file_errors(tmp_path):
 
 def test_load_content_from_copy(repo_copy):
     assert load_content(repo_copy / "data").agenda.modules[0].id == "checkin"
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The line of the last occurrence of `needle`."""
+    return max(i for i, t in enumerate(path.read_text().splitlines(), 1) if needle in t)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading through the registry: each type's content part
+
+
+def test_each_module_is_loaded_by_its_types_content_part(content):
+    for module in content.agenda.modules:
+        part = modules.get(module.type).part("content")
+        assert type(content.modules[module.id]) is part.Content
+    assert set(content.extras) == {"roleplay", "drill"}
+    assert content.extras["roleplay"].scripts == content.scripts
+    assert content.extras["drill"].cases == content.cases
+    assert content.case_for("legal").practice_area == "legal"
+    assert content.case_for("nobody's area").id == content.drill.default_case
+
+
+def test_core_content_names_no_module_type():
+    source = (SRC / "content.py").read_text()
+    for name in modules.registry():
+        assert not re.search(rf"\b{name}\b", source), name
+
+
+def test_content_parts_import_no_other_type_and_the_core_absolutely():
+    for name in modules.registry():
+        part = SRC / "modules" / name / "content.py"
+        imports = [t for t in part.read_text().splitlines() if t.startswith(("from ", "import "))]
+        assert not [t for t in imports if "modules" in t or t.startswith("from ..")], part
+
+
+def test_a_content_part_copied_as_an_outside_package_still_loads(tmp_path, monkeypatch):
+    for name in modules.registry():
+        shutil.copytree(SRC / "modules" / name, tmp_path / f"outside_{name}")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("checkin", "purpose", "dilemma", "roleplay", "drill", "gift", "wrapup"):
+        part = importlib.import_module(f"outside_{name}.content")
+        located = read_yaml(DATA / "modules" / f"{name}.yaml")
+        loaded = validate_model(part.Content, located)
+        if hasattr(part, "check"):
+            part.check(loaded, located, str(located.path))
+        if hasattr(part, "load_extra"):
+            assert part.load_extra(DATA, loaded, located.path)
+        sys.modules.pop(f"outside_{name}.content")
+        sys.modules.pop(f"outside_{name}")
+
+
+def test_moved_names_still_import_from_content_for_now():
+    from workshop_kit.modules.checkin.content import Content as Checkin
+    from workshop_kit.modules.drill.content import Case
+
+    assert content_module.CheckinContent is Checkin
+    assert content_module.Case is Case
+    with pytest.raises(AttributeError):
+        content_module.NoSuchThing  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "needle", "message"),
+    [
+        # the model's problem
+        ("modules/drill.yaml", "  max_chars: ", "  max_chars: 0 #", "max_chars: 0",
+         "field 'definition.max_chars' input should be greater than or equal to 1"),
+        # the part's own check
+        ("modules/gift.yaml", "  - id: risk\n", "  - id: client\n", "- id: client",
+         "field 'plan.3.id' repeats the plan field 'client'; give each plan field its own id"),
+        ("modules/checkin.yaml", "min: 1", "min: 9", "max:",
+         "field 'scale.max' must be above scale.min"),
+        ("modules/dilemma.yaml", "  D:\n    label: Hold it back\n    detail:", "# no D:",
+         "moves:", "field 'moves' needs both C and D"),
+    ],
+)
+def test_a_content_parts_error_is_one_line_naming_file_line_field(repo_copy, rel, old, new,
+                                                                  needle, message):
+    path = repo_copy / "data" / rel
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError) as err:
+        load_content(repo_copy / "data")
+    assert str(err.value) == f"{path}:{line_of(path, needle)}: {message}"
+
+
+def test_a_type_without_a_content_part_is_refused(repo_copy, tmp_path, monkeypatch):
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "bare" / "__init__.py").write_text('"""A type with no parts."""\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(modules.registry(), "bare", modules.ModuleType("bare", "bare"))
+    path = repo_copy / "data/modules/gift.yaml"
+    with pytest.raises(ContentError, match=r"gift.yaml: module type 'bare' has no content part"):
+        load_module_content("bare", path)
+
+
+def test_absent_types_leave_the_compatibility_accessors_empty():
+    half = load_content(DATA, agenda="agendas/half_day.yaml")
+    assert [m.type for m in half.agenda.modules] == ["checkin", "purpose", "dilemma", "wrapup"]
+    assert half.scripts == {} and half.cases == {} and half.extras == {}
+    assert not hasattr(half, "drill") and half.dilemma.game_lengths == [1, 10]
+    assert drill_vote_cases(half, {"p1": "legal"}) == ({}, [])
+    with pytest.raises(ContentError, match="no module on the agenda has cases"):
+        half.case_for("legal")
+
+
+# ---------------------------------------------------------------------------------------------
+# Agendas in data/agendas/
+
+
+def test_the_shipped_agendas_validate():
+    lines = validate(DATA, [])
+    full = load_content(DATA, agenda=DATA / "agendas/full_day.yaml")
+    half = load_content(DATA, agenda=DATA / "agendas/half_day.yaml")
+    assert full.agenda_file == "agendas/full_day.yaml"
+    assert {m.type for m in full.agenda.modules} == set(load_content(DATA).modules)
+    assert 6 * 60 <= sum(m.minutes for m in full.agenda.modules) <= 7 * 60
+    assert 3 * 60 <= sum(m.minutes for m in half.agenda.modules) <= 3.5 * 60
+    assert f"{DATA}/agendas/full_day.yaml: 7 modules, 370 minutes" in lines
+    assert f"{DATA}/agendas/half_day.yaml: 4 modules, 190 minutes" in lines
+    assert f"{DATA}/modules/dilemma_short.yaml: ok" in lines
+
+
+def test_an_agenda_in_agendas_resolves_content_against_the_data_folder(repo_copy):
+    agenda = load_agenda(repo_copy / "data/agendas/half_day.yaml")  # notebooks checked too
+    assert agenda.module("dilemma").content == "modules/dilemma_short.yaml"
+    (repo_copy / "data/modules/dilemma_short.yaml").unlink()
+    with pytest.raises(ContentError, match=r"half_day.yaml:\d+: field 'modules.2.content' "
+                                           r"points at .*/data/modules/dilemma_short.yaml"):
+        load_agenda(repo_copy / "data/agendas/half_day.yaml")
+
+
+def test_a_bad_agenda_in_agendas_is_reported_by_validate(repo_copy):
+    data = repo_copy / "data"
+    bad = data / "agendas/evening.yaml"
+    bad.write_text((data / "agendas/half_day.yaml").read_text().replace("minutes: 75",
+                                                                        "minutes: 750"))
+    with pytest.raises(ContentError) as err:
+        validate(data, [data / "cohorts/demo.yaml"])
+    assert str(err.value) == (f"{bad}:{line_of(bad, 'minutes: 750')}: field 'modules.2.minutes' "
+                              "input should be less than or equal to 240")
+    bad.write_text((data / "agendas/half_day.yaml").read_text().replace(
+        "content: modules/purpose.yaml", "content: purpose.yaml"))
+    with pytest.raises(ContentError) as err:
+        validate(data, [])
+    assert str(err.value) == (
+        f"{bad}:{line_of(bad, 'content: purpose.yaml')}: field 'modules.1.content' points at "
+        f"{data}/purpose.yaml, which does not exist; fix the path")
+
+
+def test_a_module_file_all_agendas_share_is_reported_once(repo_copy):
+    data = repo_copy / "data"
+    path = data / "modules/checkin.yaml"
+    path.write_text(path.read_text().replace("min: 1", "min: 9"))
+    with pytest.raises(ContentError) as err:
+        validate(data, [])
+    assert str(err.value) == (f"{path}:{line_of(path, 'max:')}: field 'scale.max' must be "
+                              "above scale.min")
+
+
+def test_the_wrapup_asks_the_rating_form_of_the_module_before_it(content):
+    again = content.wrapup.trust_content(form_asked_again(content, "wrapup"))
+    assert form_asked_again(content, "wrapup") is content.checkin
+    assert again.traits == content.checkin.traits
+    assert again.exercise == content.wrapup.trust_after.exercise != content.checkin.exercise
+    assert form_asked_again(content, "purpose") is content.checkin
+    assert form_asked_again(content, "checkin") is None

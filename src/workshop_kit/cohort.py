@@ -772,6 +772,7 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         lines += [f"  {note}" for note in pairings.notes]
         for plan in plan_modules(content, cohort, pairings).values():
             lines += [f"  {line}" for line in [*plan.summary, *plan.notes]]
-    if problems:
-        raise ContentError("\n".join(problems))
+    if problems:  # a module file every agenda shares is reported once
+        raise ContentError("\n".join(dict.fromkeys(
+            line for problem in problems for line in problem.splitlines())))
     return lines

@@ -2,6 +2,23 @@
 
 Every problem is reported as one line that names the file, the line and the field, plus how to fix
 it. Loading never writes anything.
+
+A module's content is loaded by its type's ``content`` part (`workshop_kit/modules/<type>/
+content.py`, found through `workshop_kit.modules`); this file names no module. The part holds:
+
+``Content``
+    the pydantic model of the module's YAML file (build it from `_Model`, `Slug`, `Text` and
+    the shared blocks here, such as `RatingForm`).
+``check(content, located, path) -> None`` (optional)
+    what the model alone cannot see (unique ids, ranges); raises ContentError, one line per
+    problem naming file, line and field (`located.line_of(loc)`, `_check_unique`).
+``load_extra(data_dir, content, path) -> object`` (optional)
+    files beside the YAML (a folder of scripts or cases, see `_load_folder`); the result is kept
+    in `Content.extras[module_id]`. Until callers move to `extras`, a result with a ``scripts``
+    or ``cases`` dict feeds `Content.scripts` / `Content.cases`, and one with
+    ``case_for(practice_area)`` feeds `Content.case_for`.
+
+Everything is keyed by the agenda's module id, so one type may appear twice with its own content.
 """
 
 from __future__ import annotations
@@ -304,7 +321,7 @@ class SituationPrompt(_Model):
 
 class RatingForm(_Model):
     """A rating-scale questionnaire on the four parts of trust, plus one open prompt: a
-    module-neutral building block (the check-in asks it; the wrap-up asks it again)."""
+    module-neutral building block: one module asks it, another may ask it again later."""
 
     exercise: Slug
     personal: bool
@@ -319,7 +336,7 @@ class RatingForm(_Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Folders of YAML files beside a module's content (the role-play's scripts, the drill's cases)
+# Folders of YAML files beside a module's content (branching scripts, cases), one item a file
 
 
 def _named_item(located: _Located, loc: tuple, lists: tuple[str, ...]) -> str:
@@ -454,7 +471,7 @@ class Content(_Model):
 
     `modules` and `extras` are keyed by the agenda's module id: `modules[id]` is the module's
     content (its type's `Content` model), `extras[id]` what its type's `load_extra` loaded
-    beside it (the role-play's scripts, the drill's cases), for the types that have one.
+    beside it (a folder of scripts or cases), for the types that have one.
     """
 
     agenda: Agenda
@@ -469,7 +486,7 @@ class Content(_Model):
         return [m.id for m in self.agenda.modules if m.type == type_name]
 
     # Compatibility accessors for helpers that predate module ids (to be removed): the first
-    # module of a type (`content.drill`), and every module's scripts and cases merged.
+    # module of a type (`content.<type>`), and every module's scripts and cases merged.
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from workshop_kit.content import Content as DayContent
 from workshop_kit.content import RatingForm, SituationPrompt, Slug, Text, _Model
 
 
@@ -29,11 +30,22 @@ class Content(_Model):
     trust_after: TrustAgain
     debrief: list[Text] = Field(min_length=1)
 
-    def trust_content(self, checkin: RatingForm) -> RatingForm:
-        """The check-in's statements again, saved under this module's own exercise name."""
+    def trust_content(self, form: RatingForm) -> RatingForm:
+        """A module's rating form (the check-in's) again, saved under this module's own
+        exercise name and with this module's prompt."""
         rule = self.trust_after
-        return checkin.model_copy(update={
+        return form.model_copy(update={
             "exercise": rule.exercise,
             "situation": SituationPrompt(prompt=rule.prompt, min_chars=rule.min_chars,
                                          max_chars=rule.max_chars)})
 
+
+def form_asked_again(day: DayContent, module_id: str) -> RatingForm | None:
+    """The rating form the wrap-up `module_id` asks again: that of the nearest module before
+    it on the agenda whose content is a `RatingForm` (the check-in on the default day); None
+    when there is none."""
+    ids = [m.id for m in day.agenda.modules]
+    for earlier in reversed(ids[:ids.index(module_id)]):
+        if isinstance(day.modules[earlier], RatingForm):
+            return day.modules[earlier]
+    return None
