@@ -186,3 +186,35 @@ def test_a_situation_too_long_for_the_form_is_refused_and_kept(room, content):
     assert "20000 characters; please keep it under 2000" in form.message.value
     assert form.situation.value == AWKWARD_TEXTS["long"]
     assert room.count() == 0
+
+
+def test_the_rules_of_a_type_follow_its_module_id(room, content):
+    """The live game's rules belong to the dilemma's type, under whatever id the agenda gives
+    it: renamed `duel`, its published game and partners' moves are readable under `duel`,
+    and under `dilemma` (no longer on the agenda) nothing of the kind is."""
+    from workshop_kit.errors import ParameterError
+
+    lines = [m.model_copy(update={"id": "duel"}) if m.id == "dilemma" else m
+             for m in content.agenda.modules]
+    day = content.model_copy(update={
+        "agenda": content.agenda.model_copy(update={"modules": lines}),
+        "modules": {("duel" if k == "dilemma" else k): v for k, v in content.modules.items()}})
+    assert day.agenda.type_of("duel") == "dilemma"
+    game = {"number": 1, "condition": "partners", "continue_probability": 0.5, "rounds": 1,
+            "payoffs": content.dilemma.payoffs, "pairings": [[["p1", "p2"]]]}
+    for module in ("duel", "dilemma"):
+        room.submit("c", "facilitator", module, "game", game)
+    me = ParticipantStore(room, "c", "p1", "tok-p1", content=day)
+    assert me.latest_answer("c", "facilitator", "duel", "game").payload == game
+    with pytest.raises(AccessError, match="only their own"):
+        me.latest_answer("c", "facilitator", "dilemma", "game")
+    assert me.latest_many("c", "duel", ["p1", "p2"], "move:g1:") == []
+    with pytest.raises(AccessError, match="'p2'"):
+        me.latest_many("c", "dilemma", ["p1", "p2"], "move:g1:")
+    assert "p2" in me.may_see("c")  # their partner in the game between partners
+    # a call of a type's rules: only for a module id of that type
+    with pytest.raises(ParameterError, match="module 'duel' offers no 'gift_partners'"):
+        me.gift_partners("c", module="duel")
+    assert me.gift_partners("c") == []  # the first module that offers it: 'gift'
+    with pytest.raises(AttributeError):
+        me.no_such_call  # noqa: B018

@@ -216,3 +216,106 @@ def test_two_builds_into_different_folders_give_identical_notebooks(tmp_path, mo
                       for p in sorted((out / sub).rglob("*.ipynb"))})
     assert trees[0] == trees[1] and len(trees[0]) == 12 * 7 + 8
     assert not any(str(tmp_path).encode() in data for data in trees[0].values())
+
+
+# -- one module type twice on the agenda --------------------------------------------------------
+DEFINITION = ("Store managers leave faster than before, so prices are set by people who are "
+              "new to the job and copy the nearest competitor; the pricing study would only "
+              "treat the symptom ({who}, {drill}).")
+
+
+def _two_drills(repo: Path):
+    """The demo day with a second drill: `- id: drill2, type: drill` and its own content file
+    (its own exercise name and a longer minimum definition)."""
+    from workshop_kit.content import load_agenda, load_content, load_module_content
+
+    data = repo / "data"
+    own = (data / "modules/drill.yaml").read_text()
+    assert "exercise: drill\n" in own and "min_chars: 60\n" in own
+    (data / "modules/drill2.yaml").write_text(
+        own.replace("exercise: drill\n", "exercise: second\n")
+        .replace("min_chars: 60\n", "min_chars: 150\n"))
+    agenda = data / "agenda.yaml"
+    text = agenda.read_text()
+    block = text[text.index("  - id: drill\n"):text.index("  - id: gift\n")]
+    agenda.write_text(text.replace("  - id: gift\n", block.replace(
+        "  - id: drill\n", "  - id: drill2\n    type: drill\n").replace(
+        "modules/drill.yaml", "modules/drill2.yaml") + "  - id: gift\n"))
+    day = load_content(REPO / "data", check_notebooks=False)
+    lines = load_agenda(agenda, check_notebooks=False)
+    assert lines.type_of("drill2") == "drill"
+    second = load_module_content("drill", data / "modules/drill2.yaml")
+    # (the content loader's own support for `type:` is the content part's; the day is put
+    # together here from the real files)
+    return day.model_copy(update={"agenda": lines,
+                                  "modules": {**day.modules, "drill2": second}})
+
+
+def test_a_second_drill_checks_its_own_answers_and_keeps_its_votes_apart(repo_copy, tmp_path,
+                                                                         serve_config):
+    from workshop_kit.answers import check_answer
+    from workshop_kit.client import FacilitatorClient, ParticipantClient
+    from workshop_kit.errors import AccessError, ParameterError
+    from workshop_kit.service import ServiceConfig
+    from workshop_kit.store import FACILITATOR, Store
+
+    day = _two_drills(repo_copy)
+    assert [m.id for m in day.agenda.modules].count("drill2") == 1
+    url = f"sqlite:///{tmp_path / 'two.sqlite'}"
+    people = ("p1", "p2", "p3")
+    tokens = {p: f"t-{p}" for p in people} | {FACILITATOR: "t-f"}
+    with Store(url) as store:
+        store.register_tokens("c", tokens)
+    service = serve_config(ServiceConfig(url, str(repo_copy / "data"), "c", content=day))
+    me = {p: ParticipantClient(service, "c", p, tokens[p]) for p in people}
+    room = FacilitatorClient(service, "c", tokens[FACILITATOR])
+
+    # each drill checks answers against its own content, under its own module id
+    case = "retail_pricing"
+    short = {"case": case, "asked": [], "definition": "x" * 100}
+    check_answer(day, "drill", "drill_definition", short, participant="p1")
+    with pytest.raises(ParameterError, match=r"^answer to drill2/second_definition: field "
+                       r"'definition' has 100 characters, must have at least 150"):
+        me["p1"].submit("c", "p1", "drill2", "second_definition", short)
+    with pytest.raises(ParameterError, match=r"'drill_definition' is not an exercise of module "
+                       r"'drill2'; use one of: second_questions, second_definition, "
+                       r"second_vote$"):
+        me["p1"].submit("c", "p1", "drill2", "drill_definition", short)
+
+    for who in people:
+        for drill, exercise in (("drill", "drill_definition"), ("drill2", "second_definition")):
+            me[who].submit("c", who, drill, exercise, {
+                "case": case, "asked": [], "definition": DEFINITION.format(who=who, drill=drill)})
+
+    # peers read each drill's own definitions, under keys of that drill
+    first = me["p1"].peer_definitions("c", "drill_definition", case)  # the old call shape
+    assert first == me["p1"].peer_definitions("c", "drill_definition", case, module="drill")
+    second = me["p1"].peer_definitions("c", "second_definition", case, module="drill2")
+    assert sorted(e["definition"].rsplit("(", 1)[1] for e in first) == [
+        "p1, drill).", "p2, drill).", "p3, drill)."]
+    assert sorted(e["definition"].rsplit("(", 1)[1] for e in second) == [
+        "p1, drill2).", "p2, drill2).", "p3, drill2)."]
+    assert not {e["key"] for e in first} & {e["key"] for e in second}
+    keys = {drill: room.definition_keys("c", module=drill) for drill in ("drill", "drill2")}
+    assert keys["drill"] == room.definition_keys("c")  # the old call shape: the first drill
+    assert set(keys["drill"]) == set(keys["drill2"]) == {f"{case}:{p}" for p in people}
+
+    # votes: each in its own drill, for a key of that drill, never one's own
+    vote_2 = {"case": case, "key": keys["drill2"][f"{case}:p3"]}
+    with pytest.raises(AccessError, match="there is no definition"):
+        me["p1"].submit("c", "p1", "drill", "drill_vote", vote_2)  # drill2's key in drill
+    with pytest.raises(AccessError, match="your own definition"):
+        me["p1"].submit("c", "p1", "drill2", "second_vote",
+                        {"case": case, "key": keys["drill2"][f"{case}:p1"]})
+    me["p1"].submit("c", "p1", "drill", "drill_vote",
+                    {"case": case, "key": keys["drill"][f"{case}:p2"]})
+    me["p1"].submit("c", "p1", "drill2", "second_vote", vote_2)
+    me["p1"].submit("c", "p1", "drill2", "second_vote", vote_2)  # again: still one vote
+    votes = {drill: room.module_answers("c", drill, exercise)
+             for drill, exercise in (("drill", "drill_vote"), ("drill2", "second_vote"))}
+    assert [p["key"] for p in votes["drill"]["payload"]] == [keys["drill"][f"{case}:p2"]]
+    assert [p["key"] for p in votes["drill2"]["payload"]] == [vote_2["key"]]
+    with pytest.raises(ParameterError, match="module 'gift' offers no 'peer_definitions'"):
+        me["p1"].peer_definitions("c", "drill_definition", case, module="gift")
+    for client in (*me.values(), room):
+        client.close()

@@ -5,9 +5,10 @@ facilitator's token in the store; the tokens travel in the notebooks' parameters
 they derive from stays on the trainer's machine. Every read or write through a guard checks
 the token against the store, so a notebook cannot reach past what its token allows:
 
-- a participant (`ParticipantStore`) writes and reads only their own answers, plus the game the
-  facilitator published and the moves of their own partners in it (a move is shown to the
-  partner it was played against: that is the game);
+- a participant (`ParticipantStore`) writes and reads only their own answers, plus what the
+  rules of the agenda's modules add (the live game the facilitator published and their
+  partners' moves in it, a drill's anonymous definitions, a gift partner's plan, the notes
+  for a role-play's seller: each described in its module's rules part);
 - names: a participant reads the display name (`names`, never the roster's full list) only of
   themselves and of the people they already work with: their partners and groups as built,
   and those a module's rules add (`sees`);
@@ -119,15 +120,19 @@ def _calls_of(part: Any, role: str) -> Mapping[str, Call]:
 
 def rule_calls(role: str, types: Mapping[str, str] | None = None) -> dict[str, Call]:
     """{call name: Call} of `role` that the module types of `types` (every registered type
-    if None) add; a name two types both declare is refused (it would be ambiguous)."""
+    if None) add (the first type's, for a name several declare: a type copied under a new
+    name declares its calls again; each runs for its own module ids). Two types declaring one
+    name with different arguments are refused: the service could not check both."""
     found: dict[str, Call] = {}
     owner: dict[str, str] = {}
     for type_name in dict.fromkeys((types or _default_types()).values()):
         for name, call in _calls_of(_rules(type_name), role).items():
-            if name in owner and owner[name] != type_name:
+            if name not in found:
+                found[name], owner[name] = call, type_name
+            elif found[name].arguments != call.arguments:
                 raise ParameterError(f"module types '{owner[name]}' and '{type_name}' both "
-                                     f"declare the call '{name}'; rename one")
-            found[name], owner[name] = call, type_name
+                                     f"declare the call '{name}' with other arguments; rename "
+                                     "one")
     return found
 
 
@@ -603,29 +608,12 @@ def _run_rule(guard: Any, role: str, name: str, cohort: str, args: tuple,
     return call.run(view, **bind(call, name, args, kwargs))
 
 
-# Names that moved into the module types' parts, kept importable from here for the core files
+# Names that moved into the module types' parts stay importable from here for the core files
 # that still use them (cohort, report, simulate) until their module code moves into the parts
-# too: {name: (type, part, attribute)}; a `*_MODULE` name is the type (its default module id).
-_MOVED = {
-    "GAME_MODULE": ("dilemma", "", ""),
-    "GAME_EXERCISE": ("dilemma", "answers", "GAME_EXERCISE"),
-    "DRILL_MODULE": ("drill", "", ""),
-    "DRILL_KEY": ("drill", "rules", "DRILL_KEY"),
-    "definition_key": ("drill", "rules", "definition_key"),
-    "DEFINITION_SUFFIX": ("drill", "rules", "DEFINITION_SUFFIX"),
-    "VOTE_SUFFIX": ("drill", "rules", "VOTE_SUFFIX"),
-    "VOTE_CASES_EXERCISE": ("drill", "answers", "VOTE_CASES_EXERCISE"),
-    "GIFT_MODULE": ("gift", "", ""),
-    "PAIRS_EXERCISE": ("gift", "answers", "PAIRS_EXERCISE"),
-    "FEEDBACK_MARK": ("gift", "rules", "FEEDBACK_MARK"),
-    "ROLEPLAY_MODULE": ("roleplay", "", ""),
-    "ROLEPLAY_GROUPS_EXERCISE": ("roleplay", "answers", "GROUPS_EXERCISE"),
-}
-
-
+# too: each rules part lists its own in `OLD_NAMES` ({name: value}).
 def __getattr__(name: str) -> Any:
-    moved = _MOVED.get(name)
-    if moved is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    type_name, part, attribute = moved
-    return type_name if not part else getattr(modules.get(type_name).part(part), attribute)
+    for type_name in modules.registry():
+        old = getattr(_rules(type_name), "OLD_NAMES", None) or {}
+        if name in old:
+            return old[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -526,6 +526,15 @@ def check_answer(content: Content, module: str, exercise: str, payload: Any, *,
     return answer.model_dump(by_alias=True, exclude_unset=True)
 
 
+def answer_specs(content: Content, module: str) -> dict[str, Spec]:
+    """The fixed-name exercises of agenda module `module` and their checks ({exercise: Spec},
+    the facilitator's records included), as its type's answers part declares them."""
+    found = _models(content).modules.get(module)
+    if found is None:
+        raise AnswerError(f"module '{clip(module)}' is not on the agenda")
+    return dict(found.fixed)
+
+
 def stored_answer_ok(content: Content, answer: Answer) -> bool:
     """True if a stored answer passes `check_answer` (rows written before validation existed
     may not); readers skip the others and count them."""

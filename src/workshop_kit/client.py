@@ -16,6 +16,7 @@ import socket
 import tempfile
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -210,6 +211,33 @@ class _PlainResponse:
         return self.raw
 
 
+class _RuleCall:
+    """A client method that makes the call of a module's rules named like the attribute:
+    ``method(cohort, *arguments, module=None, **arguments)``, the positional ones named
+    `params` in order (a JSON-safe type forced with `casts`)."""
+
+    def __init__(self, *params: str, casts: dict[str, Callable[[Any], Any]] | None = None):
+        self.params, self.casts, self.name = params, casts or {}, ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, client: Any, owner: type | None = None) -> Any:
+        if client is None:
+            return self
+
+        def call(cohort: str, *args: Any, module: str | None = None, **kwargs: Any) -> Any:
+            if len(args) > len(self.params):
+                raise ParameterError(f"{self.name} takes {len(self.params)} arguments after "
+                                     f"the cohort, not {len(args)}")
+            named = {**dict(zip(self.params, args, strict=False)), **kwargs}
+            named = {k: self.casts[k](v) if k in self.casts else v for k, v in named.items()}
+            return client.rule(cohort, self.name, module=module, **named)
+
+        call.__name__ = call.__qualname__ = self.name
+        return call
+
+
 class _Client:
     role = ""
 
@@ -374,27 +402,14 @@ class ParticipantClient(_Client):
                               f"'{participant[:40]}': each keeps only their own")
 
     # -- calls the modules' rules add (`workshop_kit.access`, the rules parts) ---------------
-    # `rule(cohort, name, module=…, **arguments)` makes any of them; the methods below keep the
-    # widgets' call shapes (module: the agenda's module id; None, the first that offers it).
-    def peer_definitions(self, cohort: str, exercise: str, case: str,
-                         module: str | None = None) -> list[dict[str, Any]]:
-        return self.rule(cohort, "peer_definitions", module=module, exercise=exercise,
-                         case=case)
-
-    def vote_case(self, cohort: str, module: str | None = None) -> str | None:
-        return self.rule(cohort, "vote_case", module=module)
-
-    def gift_partners(self, cohort: str, module: str | None = None) -> list[str]:
-        return self.rule(cohort, "gift_partners", module=module)
-
-    def from_gift_partner(self, cohort: str, partner: str, exercise: str,
-                          plan_exercise: str, module: str | None = None) -> Answer | None:
-        return self.rule(cohort, "from_gift_partner", module=module, partner=partner,
-                         exercise=exercise, plan_exercise=plan_exercise)
-
-    def roleplay_feedback(self, cohort: str, round_no: int,
-                          module: str | None = None) -> dict[str, Any]:
-        return self.rule(cohort, "roleplay_feedback", module=module, round_no=int(round_no))
+    # `rule(cohort, name, module=…, **arguments)` makes any of them; these keep the widgets'
+    # call shapes, each with an optional `module=` (the agenda's module id; by default the
+    # first module whose type offers the call).
+    peer_definitions = _RuleCall("exercise", "case")
+    vote_case = _RuleCall()
+    gift_partners = _RuleCall()
+    from_gift_partner = _RuleCall("partner", "exercise", "plan_exercise")
+    roleplay_feedback = _RuleCall("round_no", casts={"round_no": int})
 
 
 class FacilitatorClient(_Client):
@@ -451,8 +466,7 @@ class FacilitatorClient(_Client):
     def count(self, cohort: str | None = None) -> int:
         return self._call("count", cohort or self.cohort)
 
-    def definition_keys(self, cohort: str, module: str | None = None) -> dict[str, str]:
-        return self.rule(cohort, "definition_keys", module=module)
+    definition_keys = _RuleCall()
 
 
 _CONTENT: dict[tuple[str, str], Any] = {}  # (service URL, cohort) → Content, per kernel

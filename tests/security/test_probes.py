@@ -387,6 +387,21 @@ def test_drill_votes_go_only_to_a_colleagues_existing_definition(cohort):
                           f"{OWN_CASE!r})"), "not a drill definition")
 
 
+def test_a_modules_call_reaches_only_a_module_of_its_type(cohort):
+    """The calls a module's rules add take the agenda's module id: another module's id, or
+    one not on the agenda, is refused; it never lends a call to a module it was not made for."""
+    refused(probe(cohort, "me.store.peer_definitions('demo', 'drill_definition', "
+                          f"{OWN_CASE!r}, module='checkin')"), "'checkin' offers no")
+    refused(probe(cohort, "me.store.from_gift_partner('demo', 'p02', 'gift_plan', 'gift_plan', "
+                          "module='drill')"), "'drill' offers no")
+    for module in ("roleplay2", "x" * 300, 7):
+        refused(raw(cohort, "'participant', 'roleplay_feedback', {'as': 'p01', 'args': "
+                            f"{{'round_no': 1, 'module': {module!r}}}}}"), status=400)
+    # the facilitator's call, from p01's token, with a module id: still the facilitator's
+    refused(raw(cohort, "'facilitator', 'definition_keys', {'as': 'p01', 'args': "
+                        "{'module': 'drill'}}"), "facilitator", status=403)
+
+
 # -- the room's results --------------------------------------------------------------------
 ROOM = ("[[r['participant'], _json.dumps(r['payload'], sort_keys=True), str(r['submitted_at'])]"
         " for r in me.store.room_answers('demo', {module!r}, {exercise!r})"

@@ -32,7 +32,7 @@ def key_name(module_id: str) -> str:
     return f"{module_id}-definitions"
 
 
-DRILL_KEY = key_name("drill")  # the drill of the default agenda (its module id is its type)
+DRILL_KEY = key_name(__name__.split(".")[-2])  # a drill whose module id is its type
 
 
 def definition_key(key: bytes, cohort: str, case: str, participant: str) -> str:
@@ -114,3 +114,9 @@ PARTICIPANT_CALLS = {
     "vote_case": Call(vote_case),
 }
 FACILITATOR_CALLS = {"definition_keys": Call(definition_keys)}
+
+
+# What `workshop_kit.access` called these before they moved here (its `__getattr__`).
+OLD_NAMES = {"DRILL_MODULE": __name__.split(".")[-2], "DRILL_KEY": DRILL_KEY,
+             "definition_key": definition_key, "DEFINITION_SUFFIX": DEFINITION_SUFFIX,
+             "VOTE_SUFFIX": VOTE_SUFFIX, "VOTE_CASES_EXERCISE": VOTE_CASES_EXERCISE}
