@@ -358,7 +358,8 @@ def test_participant_gets_the_part_for_their_role(serve_store, tmp_path):
     table = me.module("roleplay").roles().data
     assert "group g2, with Bea and Chloé" in table and "<td><b>observer</b></td>" in table
     with pytest.raises(Exception, match="roles contains 'judge'"):
-        ParticipantSession("p1", "c", serve_store(url, "c"), token="tok-p1", roles=["judge"])
+        ParticipantSession("p1", "c", serve_store(url, "c"), token="tok-p1",
+                           roles=["judge"]).module("roleplay")
 
 
 # -- simulation, analysis and the facilitator's views -------------------------------------------

@@ -22,7 +22,9 @@ _LAZY = {
     "load_cohort": "content",
     "load_content": "content",
     "FacilitatorSession": "session",
+    "FacilitatorView": "session",
     "ParticipantSession": "session",
+    "ParticipantView": "session",
     "Store": "store",
 }
 
@@ -31,8 +33,10 @@ __all__ = [
     "Content",
     "ContentError",
     "FacilitatorSession",
+    "FacilitatorView",
     "ParameterError",
     "ParticipantSession",
+    "ParticipantView",
     "RunError",
     "Store",
     "StoreError",

@@ -31,8 +31,8 @@ from .errors import AccessError, ExerciseLockedError, ParameterError, StoreError
 ENV_TRACEBACKS = "WORKSHOP_KIT_TRACEBACKS"
 RUN_ALL = "Run → Run All Cells"
 # The names a kit notebook's settings cell (papermill's `parameters`) defines.
-PARAMETERS = frozenset({"participant_id", "cohort_id", "service_url", "token", "practice_area",
-                        "partners", "group", "roles", "round_areas"})
+PARAMETERS = frozenset({"participant_id", "cohort_id", "module_id", "service_url", "token",
+                        "practice_area", "partners", "group", "roles", "round_areas"})
 TEMPLATE_COHORT = "template"
 HANDLED: tuple[type[BaseException], ...] = (NameError, WorkshopKitError)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

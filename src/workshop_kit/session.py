@@ -30,7 +30,7 @@ from . import modules
 from .access import MIN_GROUP, personal_modules
 from .client import FacilitatorClient, ParticipantClient, fetch_content
 from .cockpit import Cockpit, exercise_chart
-from .errors import ParameterError
+from .errors import ContentError, ParameterError
 
 ENV_TOKEN = "WORKSHOP_KIT_TOKEN"
 
@@ -157,7 +157,10 @@ class _Session:
             raise AttributeError(name)
         found = []
         for m in self.content.agenda.modules:
-            cls = self._view_class(m.id)
+            try:
+                cls = self._view_class(m.id)
+            except ContentError:  # a type not installed here: its own cells say so
+                continue
             if cls is None:
                 continue
             own = name.removeprefix(f"{m.type}_") if name.startswith(f"{m.type}_") else ""
@@ -176,7 +179,11 @@ class _Session:
 
 class ParticipantSession(_Session):
     """A participant's notebook: their id, cohort and the parameters `build` gave it; each
-    module's forms through `module(module_id)`."""
+    module's forms through `module(module_id)`.
+
+    `parameters` are what a module type's build adds to its notebooks beyond the common ones
+    (the role-play's `group`, `roles` and `round_areas`): kept as given, for that module's view
+    to read and check (`self.parameters`)."""
 
     PART = "participant"
     VIEW = ParticipantView
@@ -189,9 +196,7 @@ class ParticipantSession(_Session):
         token: str = "",
         practice_area: str = "",
         partners: list[str] | None = None,
-        group: str = "",
-        roles: list[str] | None = None,
-        round_areas: list[str] | None = None,
+        **parameters: Any,
     ):
         if not participant_id:
             raise ParameterError("participant_id is empty; open the notebook built for you")
@@ -200,13 +205,7 @@ class ParticipantSession(_Session):
         self.participant_id = participant_id
         self.practice_area = practice_area
         self.partners = list(partners or [])
-        self.group = group
-        self.roles = list(roles or [])
-        self.round_areas = list(round_areas or [])
-        for role in self.roles:
-            if role not in ("seller", "buyer", "observer"):
-                raise ParameterError(f"roles contains '{role}'; each role must be seller, buyer "
-                                     "or observer (rebuild the cohort)")
+        self.parameters = dict(parameters)
 
     def room_results(self, module: str) -> alt.Chart | HTML:
         """The room's results of a module's exercise, as aggregates without names, once the

@@ -200,7 +200,7 @@ def test_two_participants_play_a_live_round(browser, room, screenshot):
 
 def round_output(page, round_no: int):
     """The output area of the cell that shows role-play round `round_no`."""
-    return cell_output(page, f"me.roleplay_round({round_no})")
+    return cell_output(page, f"me.module(module_id).round({round_no})")
 
 
 def test_roleplay_seller_and_observer(browser, room, screenshot):
@@ -310,7 +310,7 @@ def cell_output(page, source: str):
 def test_drill_and_wrapup(browser, room, screenshot):
     context, page = open_and_run(browser, room, "demo/participants/p03/05_drill.ipynb",
                                  "text=/ min\\) /")
-    area = cell_output(page, "me.drill_case()")
+    area = cell_output(page, "me.module(module_id).case()")
     area.locator(".widget-button", has_text=" min) ").first.click()
     area.get_by_text("minute(s) left").wait_for(timeout=TIMEOUT)
     area.locator("textarea").first.fill(
@@ -330,14 +330,14 @@ def test_drill_and_wrapup(browser, room, screenshot):
     text = page.locator(".jp-Notebook").inner_text()
     assert "1 participant(s) have answered so far." in text
     assert "the sales team signs side letters" in text  # definitions side by side
-    code_cell(page, "room.drill_votes_chart()").evaluate(
+    code_cell(page, "room.module(module_id).votes_chart()").evaluate(
         "c => c.scrollIntoView()")
     screenshot(page, "facilitator-05-drill")
     context.close()
 
     context, page = open_and_run(browser, room, "demo/participants/p03/07_wrapup.ipynb",
                                  ".widget-slider")
-    area = cell_output(page, "me.trust_profile_again()")
+    area = cell_output(page, "me.module(module_id).trust_profile_again()")
     handle = area.locator(".widget-slider .noUi-handle").first
     handle.focus()
     page.keyboard.press("ArrowLeft")  # 3 -> 2 on the first statement
@@ -355,7 +355,7 @@ def test_drill_and_wrapup(browser, room, screenshot):
     wait_idle(page)
     assert "1 participant(s) have answered so far." in page.locator(".jp-Notebook").inner_text()
     assert page.locator(".jp-OutputArea-output img[src^='data:image/svg+xml']").count() >= 1
-    code_cell(page, "room.trust_before_after_chart()").evaluate(
+    code_cell(page, "room.module(module_id).trust_before_after_chart()").evaluate(
         "c => c.scrollIntoView()")
     screenshot(page, "facilitator-07-wrapup")
     context.close()
@@ -369,7 +369,7 @@ def test_risky_gift_plan_and_partner_feedback(browser, room, screenshot):
 
     context, page = open_and_run(browser, room, f"demo/participants/{planner}/06_gift.ipynb",
                                  "textarea")
-    area = cell_output(page, "me.gift_plan()")
+    area = cell_output(page, "me.module(module_id).plan()")
     boxes = area.locator("textarea")
     for i in range(boxes.count()):
         boxes.nth(i).fill(f"Plan part {i + 1}: a one-page review of their renewal terms.")
@@ -380,7 +380,7 @@ def test_risky_gift_plan_and_partner_feedback(browser, room, screenshot):
 
     context, page = open_and_run(browser, room, f"demo/participants/{partner}/06_gift.ipynb",
                                  "textarea")
-    area = cell_output(page, "me.partner_feedback()")
+    area = cell_output(page, "me.module(module_id).partner_feedback()")
     area.get_by_text(f"The plan of {people[planner]['display_name']}").wait_for(timeout=TIMEOUT)
     area.get_by_role("button", name="Read the plan again").click()
     area.get_by_text("Plan part 1: a one-page review").wait_for(timeout=TIMEOUT)

@@ -93,7 +93,7 @@ def test_game_control_shows_its_text_and_slides_in_small_steps(browser, room):
 
     # The controls come before the live results.
     start_box = page.get_by_role("button", name="Start a new game").bounding_box()
-    live = code_cell(page, "room.live_chart()").bounding_box()
+    live = code_cell(page, "room.module(module_id).live_chart()").bounding_box()
     assert start_box["y"] < live["y"]
     context.close()
 
@@ -109,13 +109,13 @@ def test_checkin_tables_and_charts_read_from_the_back(browser, room):
     assert tables.count() >= 2
     assert page.locator(".jp-OutputArea-output table th.row_heading").count() == 0
     assert page.locator(".jp-OutputArea-output table th.blank").count() == 0
-    summary = code_cell(page, "room.trust_profile_summary()").locator(
+    summary = code_cell(page, "room.module(module_id).trust_profile_summary()").locator(
         "table")
     headers = summary.locator("th").all_inner_texts()
     assert headers[:3] == ["Trait", "Participants", "Mean"], headers
     means = summary.locator("tbody tr td:nth-child(3)").all_inner_texts()
     assert means and all(re.fullmatch(r"\d\.\d", m) for m in means), means
-    situation = code_cell(page, "room.client_situations()").locator(
+    situation = code_cell(page, "room.module(module_id).client_situations()").locator(
         "tbody td").first
     style = situation.evaluate("td => [getComputedStyle(td).textAlign, "
                                "getComputedStyle(td).whiteSpace]")

@@ -59,7 +59,7 @@ def test_a_restarted_kernel_keeps_typed_text_and_says_how_to_reconnect(browser, 
     # traceback is folded under it
     accept_dialogs(page)
     NOTEBOOK_OF[page] = room["root"] / NOTEBOOK
-    cell = code_cell(page, "me.trust_profile()")
+    cell = code_cell(page, "me.module(module_id).trust_profile()")
     said = cell.locator(".jp-OutputArea-output", has_text="have not run yet")
     for _attempt in range(4):  # a run sent while the kernel restarts can be dropped
         # a click in its output selects the cell (its code is folded)

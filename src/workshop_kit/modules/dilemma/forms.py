@@ -32,7 +32,6 @@ def current_game(store: Store, cohort: str, module: str = DEFAULT_MODULE) -> Any
     return LiveGame.from_payload(answer.payload) if answer else None
 
 
-
 class LiveRounds(widgets.VBox):
     """Play the live dilemma: two buttons, the outcome once both have moved, a running total.
 

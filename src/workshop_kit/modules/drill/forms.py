@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from workshop_kit.store import Store
 
 
-
 class DrillForm(AnswerForm):
     """Work a case: ask discovery questions within the minute budget (each one is saved as it
     is asked), then write and submit the problem definition. After submitting, the participant

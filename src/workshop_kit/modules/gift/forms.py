@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from workshop_kit.store import Store
 
 
-
 class GiftPlanForm(TextFieldsForm):
     """Plan a risky gift for one real client: what, why them alone, the risk, the story."""
 

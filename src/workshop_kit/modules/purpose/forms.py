@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from workshop_kit.store import Store
 
 
-
 class PurposeSortForm(AnswerForm):
     """Sort statements into 'always be closing' or 'always be exploring' thinking."""
 

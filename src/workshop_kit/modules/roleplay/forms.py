@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from workshop_kit.store import Store
 
 
-
 _WORD = re.compile(r"[a-z']+")
 _STOP = frozenset({"and", "the", "for", "you", "your", "they", "their", "them", "that", "this",
                    "with", "then", "our", "what", "how"})
@@ -187,7 +186,6 @@ def buyer_card(content: RoleplayContent, script: Script, practice_area: str = ""
         f"<p><b>Your brief (keep it to yourself):</b> {text(script.buyer_brief)}</p>"
         f"<details><summary>Your lines, in script order</summary><ul>{lines}</ul></details>"
     )
-
 
 
 class TalkTracker(widgets.VBox):

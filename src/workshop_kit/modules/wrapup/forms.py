@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from workshop_kit.store import Store
 
 
-
 class CommitmentsForm(AnswerForm):
     """Up to `max` commitments, each with a date within `within_days` of today."""
 
