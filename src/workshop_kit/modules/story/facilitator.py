@@ -48,7 +48,7 @@ class Facilitator(FacilitatorView):
 
     def shared_rewrites(self) -> pd.DataFrame:
         """The rewrites their authors shared with colleagues, without names, and the notes
-        colleagues left on each (most noted first)."""
+        colleagues left on each, in the order of their text (nothing ranked)."""
         keys = self.store.rule(self.cohort_id, REWRITE_KEYS, module=self.module_id)
         table = room.shared(self._rewrites(), room.notes(self.answers(), self.content), keys)
         return projector_table(table.set_index("rewrite"))

@@ -97,13 +97,14 @@ def notes(answers: pd.DataFrame, content: Content) -> dict[str, list[str]]:
 def shared(table: pd.DataFrame, noted: dict[str, list[str]], keys: dict[str, Any]
            ) -> pd.DataFrame:
     """The shared rewrites without names, each with the notes colleagues left on it (`keys`:
-    {participant: key of their rewrite}); most noted first, then by text."""
+    {participant: key of their rewrite}), in the order of their text: an order that follows
+    no person and ranks nothing (no count of notes either: they are for reading, not a
+    score)."""
     rows = []
     for who, text in table.loc[table["shared"], ["participant", "text"]].itertuples(
             index=False):
-        left = sorted(noted.get(keys.get(who, ""), []))
-        rows.append({"rewrite": text, "notes": len(left),
-                     "what colleagues noted": " · ".join(left)})
-    frame = pd.DataFrame(rows, columns=["rewrite", "notes", "what colleagues noted"])
-    return frame.sort_values(["notes", "rewrite"], ascending=[False, True],
-                             ignore_index=True)
+        rows.append({"rewrite": text,
+                     "what colleagues noted": " · ".join(sorted(noted.get(keys.get(who, ""),
+                                                                          [])))})
+    frame = pd.DataFrame(rows, columns=["rewrite", "what colleagues noted"])
+    return frame.sort_values("rewrite", ignore_index=True)
