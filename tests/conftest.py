@@ -86,12 +86,56 @@ def store(store_url: str):
         yield s
 
 
+def copy_built(source: Path, dest: Path):
+    """A copy of a built cohort folder at `dest`, as `build` would have written it there: the
+    same notebooks, secret and tokens, its own SQLite store (a copy of the source's answers);
+    only cohort.json's paths (its store and content) are moved to the copy."""
+    from workshop_kit.cohort import MANIFEST, BuiltCohort
+
+    shutil.copytree(source, dest)
+    manifest = dest / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    assert str(dest) not in text
+    manifest.write_text(text.replace(str(source), str(dest)), encoding="utf-8")
+    built = BuiltCohort.open(dest)
+    assert built.manifest["store_url"] == f"sqlite:///{dest / 'responses.sqlite'}"
+    return built
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory) -> Path:
+    """The demo cohort built (SQLite store in its folder) and simulated (seed 1) ONCE per test
+    session. Never hand it to a test: tests get a copy (`copy_demo`, `demo_built`)."""
+    from workshop_kit.cohort import BuiltCohort, build
+
+    out = tmp_path_factory.mktemp("demo-source") / "demo"
+    build(DATA / "cohorts/demo.yaml", DATA, out)
+    BuiltCohort.open(out).simulate(seed=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def copy_demo(demo_source: Path):
+    """A function (folder) -> BuiltCohort: a fresh copy of the session's built and simulated
+    demo cohort (seed 1) at `folder`, for a test (or a module's fixture) to write to."""
+    return lambda dest: copy_built(demo_source, Path(dest))
+
+
 @pytest.fixture
-def built(tmp_path: Path, store_url: str):
-    """The demo cohort built against the store under test, with simulated answers."""
+def demo_built(tmp_path: Path, copy_demo):
+    """This test's own copy of the built, simulated demo cohort (SQLite)."""
+    return copy_demo(tmp_path / "demo")
+
+
+@pytest.fixture
+def built(tmp_path: Path, store_url: str, copy_demo):
+    """The demo cohort built against the store under test, with simulated answers (on SQLite a
+    copy of the session's demo, on PostgreSQL built into a fresh schema)."""
     from workshop_kit.cohort import BuiltCohort, build
 
     out = tmp_path / "demo"
+    if store_url.startswith("sqlite:"):
+        return copy_demo(out)
     build(DATA / "cohorts/demo.yaml", DATA, out, store_url)
     built = BuiltCohort.open(out)
     built.simulate(seed=1)

@@ -25,10 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> BuiltCohort:
-    out = tmp_path_factory.mktemp("view") / "demo"
-    build(REPO / "data/cohorts/demo.yaml", REPO / "data", out)
-    return BuiltCohort.open(out)
+def demo(tmp_path_factory, copy_demo) -> BuiltCohort:
+    return copy_demo(tmp_path_factory.mktemp("view") / "demo")
 
 
 def notebooks(built: BuiltCohort) -> list[Path]:

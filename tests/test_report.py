@@ -48,9 +48,9 @@ def _built(folder: Path, seed: int) -> BuiltCohort:
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory):
+def reported(tmp_path_factory, copy_demo):
     folder = tmp_path_factory.mktemp("report") / "demo"
-    built = _built(folder, seed=1)
+    built = copy_demo(folder)  # the demo, built and simulated with seed 1
     return built, report.build_reports(folder)
 
 

@@ -695,6 +695,8 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     every problem found (the content's first, then the other agendas', then each cohort
     file's), one line each.
     """
+    import nbformat
+
     problems: list[str] = []
     lines: list[str] = []
     content: Content | None = None

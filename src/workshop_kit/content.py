@@ -335,6 +335,8 @@ class RatingForm(_Model):
         return [(trait.id, item) for trait in self.traits for item in trait.items]
 
 
+
+
 # ---------------------------------------------------------------------------------------------
 # Folders of YAML files beside a module's content (branching scripts, cases), one item a file
 

@@ -269,21 +269,26 @@ def build_cohort(folder: Path, store_url: str | None, cohort_file: Path | None =
     return built.manifest
 
 
-def start_cohort(backend: str, folder: Path, schemas: PgSchemas) -> Cohort:
-    url = schemas.new() if backend == "postgresql" else None
-    manifest = build_cohort(folder, url)
+def start_cohort(backend: str, folder: Path, schemas: PgSchemas, copy_demo) -> Cohort:
+    """On SQLite a copy of the session's built and simulated demo (tests/conftest.py), the
+    same as building it here; on PostgreSQL built into a fresh schema."""
+    if backend == "postgresql":
+        manifest = build_cohort(folder, schemas.new())
+    else:
+        manifest = copy_demo(folder).manifest
     return Cohort(backend, folder, manifest, ServiceProcess(folder))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def attacked(request, tmp_path_factory):
+def attacked(request, tmp_path_factory, copy_demo):
     """The shared cohort of a test module: built, simulated, served; the check-in revealed
     and the feedback on p02's gift plan (one answer) revealed by the facilitator; then p01's
     kernel started and the store's snapshot taken. Probes must leave it unchanged."""
     schemas = PgSchemas()
     cohort = None
     try:
-        cohort = start_cohort(request.param, tmp_path_factory.mktemp(request.param), schemas)
+        cohort = start_cohort(request.param, tmp_path_factory.mktemp(request.param) / "demo",
+                              schemas, copy_demo)
         with cohort.facilitator() as room:
             room.set_exercise_state("demo", "checkin", "trust_profile", revealed=True)
             room.set_exercise_state("demo", "gift", "gift_feedback:p02", revealed=True)
@@ -297,13 +302,13 @@ def attacked(request, tmp_path_factory):
 
 
 @pytest.fixture(params=BACKENDS)
-def fresh(request, tmp_path):
+def fresh(request, tmp_path, copy_demo):
     """A cohort of its own (built, simulated, served; no kernel yet), for the probes that change
     the store on purpose (forget, the per-participant limit, a roster change)."""
     schemas = PgSchemas()
     cohort = None
     try:
-        cohort = start_cohort(request.param, tmp_path / "cohort", schemas)
+        cohort = start_cohort(request.param, tmp_path / "cohort", schemas, copy_demo)
         yield cohort
     finally:
         if cohort is not None:
