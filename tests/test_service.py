@@ -227,7 +227,7 @@ DEFINITION = ("Store managers leave faster than before, so prices are set by peo
 def _two_drills(repo: Path):
     """The demo day with a second drill: `- id: drill2, type: drill` and its own content file
     (its own exercise name and a longer minimum definition)."""
-    from workshop_kit.content import load_agenda, load_content, load_module_content
+    from workshop_kit.content import load_content
 
     data = repo / "data"
     own = (data / "modules/drill.yaml").read_text()
@@ -241,14 +241,9 @@ def _two_drills(repo: Path):
     agenda.write_text(text.replace("  - id: gift\n", block.replace(
         "  - id: drill\n", "  - id: drill2\n    type: drill\n").replace(
         "modules/drill.yaml", "modules/drill2.yaml") + "  - id: gift\n"))
-    day = load_content(REPO / "data", check_notebooks=False)
-    lines = load_agenda(agenda, check_notebooks=False)
-    assert lines.type_of("drill2") == "drill"
-    second = load_module_content("drill", data / "modules/drill2.yaml")
-    # (the content loader's own support for `type:` is the content part's; the day is put
-    # together here from the real files)
-    return day.model_copy(update={"agenda": lines,
-                                  "modules": {**day.modules, "drill2": second}})
+    day = load_content(data, check_notebooks=False)
+    assert day.agenda.type_of("drill2") == "drill"
+    return day
 
 
 def test_a_second_drill_checks_its_own_answers_and_keeps_its_votes_apart(repo_copy, tmp_path,

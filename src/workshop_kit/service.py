@@ -16,6 +16,10 @@ so it is already installed wherever the kit runs):
   ``facilitator``; header ``Authorization: token <token>``; body
   ``{"as": "<participant id>", "args": {…}}``. Answers ``{"result": …}``, or an error
   ``{"error": {"type": "AccessError", "message": "…"}}`` with 400, 403, 404, 409 or 503.
+  Besides the common methods (`METHODS`), a role may call what the rules parts of the
+  agenda's module types add (`workshop_kit.access.rule_calls`: a drill's ``peer_definitions``,
+  a gift's ``from_gift_partner``, …), with an optional ``"module"`` argument, the agenda's
+  module id (by default the first module whose type offers the call).
 
 On a JupyterHub (`serve --hub`, a hub-managed service) a notebook may instead send the hub's
 own credential, its kernel's ``JUPYTERHUB_API_TOKEN``, with the header

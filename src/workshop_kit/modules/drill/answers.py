@@ -12,14 +12,15 @@ VOTE_CASES_EXERCISE = "vote_cases"  # the facilitator's record: {"cases": {parti
 MAX_PEOPLE = 2_000  # participants in the vote cases record
 
 
-def cases_of(content: Any, day: Any) -> dict[str, Any]:
-    """The cases this drill works: its own, if its content carries them, else the day's."""
-    own = getattr(content, "cases", None)
-    return own if isinstance(own, dict) else day.cases
+def cases_of(module_id: str, day: Any) -> dict[str, Any]:
+    """The cases drill `module_id` works: those its content part loaded beside its content
+    (`day.extras[module_id].cases`), else the day's."""
+    found = getattr(getattr(day, "extras", {}).get(module_id), "cases", None)
+    return found if isinstance(found, dict) else day.cases
 
 
 def answers(module_id: str, content: Any, day: Any) -> dict[str, Spec]:
-    cases = cases_of(content, day)
+    cases = cases_of(module_id, day)
     most = max((len(c.questions) for c in cases.values()), default=0)
     Case = one_of(sorted(cases), "a case id")
 

@@ -19,7 +19,8 @@ class Facilitator(FacilitatorView):
 
     def _definitions(self) -> pd.DataFrame:
         table = analysis.drill_definitions(self.answers(), self.content, self.day.cases,
-                                           self.store.definition_keys(self.cohort_id))
+                                           self.store.definition_keys(self.cohort_id,
+                                                                      module=self.module_id))
         table["label"] = [f"Definition {i + 1}" for i in table.groupby("case").cumcount()]
         return table
 

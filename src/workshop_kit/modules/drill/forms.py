@@ -204,7 +204,7 @@ class PeerVoteForm(AnswerForm):
         """Read the definitions again (more arrive as colleagues submit)."""
         try:
             entries = self.store.peer_definitions(self.cohort, self.content.definition_exercise,
-                                                  self.case.id)
+                                                  self.case.id, module=self.module)
         except WorkshopKitError as exc:
             self.listing.value = f"<p><i>{html.escape(str(exc))}</i></p>"
             self.entries, self.labels, self.choice.options = [], {}, []

@@ -22,7 +22,7 @@ class Participant(ParticipantView):
         """The cohort's definitions of the same case, anonymous; vote for the clearest. Alone
         on a case, the case the service says to vote on instead (see README, the drill)."""
         own = self.day.case_for(self.session.practice_area)
-        voting = self.store.vote_case(self.cohort_id)
+        voting = self.store.vote_case(self.cohort_id, module=self.module_id)
         case = self.day.cases.get(voting, own) if voting else own
         return PeerVoteForm(self.store, self.cohort_id, self.participant_id, self.content,
                             case, module=self.module_id, own_case=own)

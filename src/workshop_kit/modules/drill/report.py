@@ -10,8 +10,9 @@ from typing import Any
 import pandas as pd
 
 from workshop_kit import analysis, charts
-from workshop_kit.access import DRILL_KEY, definition_key
 from workshop_kit.report import ReportData, chart_img, nothing, render
+
+from .rules import definition_key, key_name
 
 TITLE = "Problem-definition drill"
 TOP = 10  # definitions per case on the cohort page
@@ -22,7 +23,7 @@ def summarise(data: ReportData, module_id: str) -> dict[str, Any]:
     questions' yield: aggregates, each bounded by the cases or the cohort's head count."""
     content = data.module_content(module_id)
     frame = data.answers(module_id)
-    drill_key = data.store.cohort_key(data.cohort_id, DRILL_KEY)
+    drill_key = data.store.cohort_key(data.cohort_id, key_name(module_id))
     keys = {f"{p['case']}:{who}": definition_key(drill_key, data.cohort_id, p["case"], who)
             for who, p in zip(frame["participant"], frame["payload"], strict=True)
             if isinstance(p.get("case"), str)}

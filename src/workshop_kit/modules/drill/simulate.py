@@ -9,11 +9,13 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from workshop_kit.access import DRILL_KEY, VOTE_CASES_EXERCISE, definition_key
+from workshop_kit.access import VOTE_CASES_EXERCISE
 from workshop_kit.analysis import fact_matches
 from workshop_kit.content import Case, Participant, drill_vote_cases
 from workshop_kit.simulate import Material as _Material
 from workshop_kit.simulate import SimInput
+
+from .rules import definition_key, key_name
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -83,7 +85,8 @@ def simulate(given: SimInput, person: Participant, rng: random.Random
             return len(used) + rng.uniform(0, 1.5)
 
         if "key" not in given.memo:
-            given.memo["key"] = given.store.cohort_key(given.cohort_id, DRILL_KEY)
+            given.memo["key"] = given.store.cohort_key(given.cohort_id,
+                                                         key_name(given.module_id))
         choice = max(sorted(peers, key=lambda p: p.id), key=merit)
         answers.append((content.vote_exercise,
                         {"case": voting.id, "key": definition_key(

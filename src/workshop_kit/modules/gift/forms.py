@@ -56,7 +56,8 @@ class PartnerFeedbackForm(TextFieldsForm):
         try:
             answer = self.store.from_gift_partner(self.cohort, self.partner,
                                                   self.content.plan_exercise,
-                                                  self.content.plan_exercise)
+                                                  self.content.plan_exercise,
+                                                  module=self.module)
         except WorkshopKitError as exc:
             self.plan_view.value = f"<p><i>{html.escape(str(exc))}</i></p>"
             return

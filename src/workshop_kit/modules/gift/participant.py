@@ -26,7 +26,7 @@ class Participant(ParticipantView):
 
     def partner_feedback(self) -> widgets.Widget:
         """Your partner's plan (the pairing of this module, as built) and your feedback on it."""
-        partners = self.store.gift_partners(self.cohort_id)
+        partners = self.store.gift_partners(self.cohort_id, module=self.module_id)
         if not partners:
             return widgets.HTML("<p><i>You have no partner in this module (a template, or the "
                                 "cohort was built without one); ask the facilitator.</i></p>")
@@ -39,12 +39,12 @@ class Participant(ParticipantView):
         """What your partner(s) wrote about your plan; run the cell again to see new feedback."""
         gift = self.content
         parts = []
-        partners = self.store.gift_partners(self.cohort_id)
+        partners = self.store.gift_partners(self.cohort_id, module=self.module_id)
         names = lookup(self.store, self.cohort_id, partners)
         for partner in partners:
             answer = self.store.from_gift_partner(self.cohort_id, partner,
                                                   gift.feedback_exercise(self.participant_id),
-                                                  gift.plan_exercise)
+                                                  gift.plan_exercise, module=self.module_id)
             who = shown(names, partner, "your partner")
             if answer is None:
                 parts.append(f"<p><i>{html.escape(who[:1].upper() + who[1:])} has not "

@@ -44,10 +44,11 @@ KINDS = ("path", "observation", "reflection")
 Group = pattern(r"(g[1-9]\d{0,2})?", "a role-play group like 'g1' (or empty)")
 
 
-def scripts_of(content: Any, day: Any) -> dict[str, Any]:
-    """The scripts this module plays: its own, if its content carries them, else the day's."""
-    own = getattr(content, "scripts", None)
-    return own if isinstance(own, dict) else day.scripts
+def scripts_of(module_id: str, day: Any) -> dict[str, Any]:
+    """The scripts role-play `module_id` plays: those its content part loaded beside its
+    content (`day.extras[module_id].scripts`), else the day's."""
+    found = getattr(getattr(day, "extras", {}).get(module_id), "scripts", None)
+    return found if isinstance(found, dict) else day.scripts
 
 
 def _check_segment(value: Any) -> list:
@@ -174,7 +175,7 @@ def rounds(content: Any) -> int:
 
 @per_content
 def _per_round(module_id: str, content: Any, day: Any) -> dict[str, dict[int, Spec]]:
-    scripts = scripts_of(content, day)
+    scripts = scripts_of(module_id, day)
     steps_max = max((len(s.nodes) for s in scripts.values()), default=1)
     return {
         "path": {n: _script_path(content, scripts, n, steps_max)

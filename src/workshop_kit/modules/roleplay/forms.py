@@ -400,9 +400,10 @@ class SellerFeedback(widgets.VBox):
     from the service (which shows them to that seller only). `refresh()` is the button."""
 
     def __init__(self, store: Any, cohort: str, content: RoleplayContent, round_no: int,
-                 **kwargs: Any):
+                 module: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.store, self.cohort, self.content, self.round_no = store, cohort, content, round_no
+        self.module = module  # the agenda's module id (None: the first role-play)
         self.shown = widgets.HTML()
         self.button = widgets.Button(description="Show what they told me", icon="refresh",
                                      layout=widgets.Layout(width="260px"))
@@ -414,7 +415,8 @@ class SellerFeedback(widgets.VBox):
 
     def refresh(self) -> None:
         try:
-            feedback = self.store.roleplay_feedback(self.cohort, self.round_no)
+            feedback = self.store.roleplay_feedback(self.cohort, self.round_no,
+                                                    module=self.module)
         except WorkshopKitError as exc:
             self.shown.value = f"<p><i>{html.escape(str(exc))}</i></p>"
             return

@@ -110,7 +110,8 @@ class Participant(ParticipantView):
             part: widgets.Widget = ScriptPlayer(
                 self.store, self.cohort_id, self.participant_id, roleplay, script, round_no,
                 self.group, self.round_area(round_no), module=self.module_id)
-            after = [SellerFeedback(self.store, self.cohort_id, roleplay, round_no)]
+            after = [SellerFeedback(self.store, self.cohort_id, roleplay, round_no,
+                                    module=self.module_id)]
         elif role == "buyer":
             part = buyer_card(roleplay, script, self.round_area(round_no))
             after = [BuyerReflectionForm(self.store, self.cohort_id, self.participant_id,

@@ -1,8 +1,8 @@
 """The wrap-up's answers: commitments with dates, and the morning's trust profile again.
 
-The profile again takes its statements and scale from the first module of the day whose
-content has a rating scale of statements (the check-in), through the shared rating-scale
-model of `workshop_kit.answers`; no other module type is imported."""
+The profile again takes its statements and scale from the rating form this module asks again
+(`content.form_asked_again`: the nearest `RatingForm` before it, the check-in's), through the
+shared rating-scale model of `workshop_kit.answers`; no other module type is imported."""
 
 from typing import Any
 
@@ -10,22 +10,14 @@ from pydantic import Field, create_model
 
 from workshop_kit.answers import OPT_IN, Bool, IsoDate, Shape, Spec, free_text, rating_profile
 
+from .content import form_asked_again
+
 COMMITMENT_CHARS = 500  # one commitment
 
 
 class _Situation:
     def __init__(self, min_chars: int, max_chars: int):
         self.min_chars, self.max_chars = min_chars, max_chars
-
-
-def rated_module(day: Any) -> Any | None:
-    """The content of the day's first module with a rating scale of statements (a `scale`
-    and `items()`), which the wrap-up asks again; None if the day has none."""
-    for line in day.agenda.modules:
-        found = day.modules.get(line.id)
-        if hasattr(found, "scale") and callable(getattr(found, "items", None)):
-            return found
-    return None
 
 
 def answers(module_id: str, content: Any, day: Any) -> dict[str, Spec]:
@@ -38,7 +30,7 @@ def answers(module_id: str, content: Any, day: Any) -> dict[str, Spec]:
     model = create_model("Commitments", __base__=Shape, commitments=(
         list[Commitment], Field(min_length=1, max_length=rules.max)), **{OPT_IN: (Bool, None)})
     specs = {content.exercise: Spec(model)}
-    rated = rated_module(day)
+    rated = form_asked_again(day, module_id)
     if rated is not None:
         again = content.trust_after
         specs[again.exercise] = rating_profile(
