@@ -11,7 +11,8 @@ The goal: 1,000 pages and cohort.html under 1 GB; the time is printed, not judge
     python benchmarks/bench_report.py --src /path/to/other/checkout/src   # "before": other code
 
 `--src` runs the report with another checkout's package (say, main before a change) on the same
-cohort; `--keep DIR` builds the cohort there and keeps it for the next run.
+cohort; `--keep DIR` builds the cohort there and keeps it for the next run; `--out DIR` keeps
+the reports.
 """
 
 from __future__ import annotations
@@ -83,11 +84,12 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, help="a built cohort with answers already")
     parser.add_argument("--keep", type=Path, help="build the cohort here and keep it")
     parser.add_argument("--src", type=Path, help="run the report with this package source")
+    parser.add_argument("--out", type=Path, help="write (and keep) the reports here")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         cohort = args.folder or prepare(args.keep or Path(tmp), args.participants)
-        out = Path(tmp) / "reports"
+        out = args.out or Path(tmp) / "reports"
         seconds, peak, code, printed = measure(cohort, out, args.src)
         pages = len(list(out.glob("*.html"))) if out.exists() else 0
         print(f"code: {args.src or 'this checkout'}")

@@ -215,6 +215,12 @@ class ReportData:
         return None
 
 
+def collect(folder: str | Path) -> ReportData:
+    """A built cohort opened for its reports (the name older callers use; `ReportData.open` in
+    a `with` block closes the store when done)."""
+    return ReportData.open(folder)
+
+
 # ---------------------------------------------------------------------------------------------
 # HTML pieces: Jinja2 templates (autoescaped), Styler tables, SVG charts
 
