@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
+from helpers import COHORT, TOKENS
 from workshop_kit.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,6 +141,14 @@ def built(tmp_path: Path, store_url: str, copy_demo):
     built = BuiltCohort.open(out)
     built.simulate(seed=1)
     return built
+
+
+@pytest.fixture
+def room(store):
+    """The store under test with the tokens of the small cohort 'c' registered (see helpers.py:
+    `TOKENS`, and `me`/`facilitator` for the guarded stores)."""
+    store.register_tokens(COHORT, TOKENS)
+    return store
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE, ParticipantStore
+from helpers import me as guard
+from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE
 from workshop_kit.cohort import BuiltCohort, build, gift_groups, publish_gift_pairs
 from workshop_kit.errors import AccessError
 from workshop_kit.session import FacilitatorSession, ParticipantSession
@@ -16,7 +17,6 @@ from workshop_kit.widgets import GiftPlanForm, PartnerFeedbackForm
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-TOKENS = {"p1": "t1", "p2": "t2", "p3": "t3", "facilitator": "tf"}
 PLAN = dict(client="The new finance director of a client", bring="A one-page view of their cash",
             why_them="It is built from their own monthly figures",
             risk="I may be wrong in front of them", story="How another firm ran out of cash",
@@ -24,15 +24,11 @@ PLAN = dict(client="The new finance director of a client", bring="A one-page vie
 
 
 @pytest.fixture
-def room(store):
-    store.register_tokens("c", TOKENS)
-    store.submit("c", FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, {"groups": [["p1", "p2"],
-                                                                           ["p3"]]})
-    return store
-
-
-def guard(store, who):
-    return ParticipantStore(store, "c", who, TOKENS[who])
+def room(room):
+    """The small cohort 'c' (conftest.py) with its gift pairs published."""
+    room.submit("c", FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, {"groups": [["p1", "p2"],
+                                                                          ["p3"]]})
+    return room
 
 
 def test_plan_needs_every_field_and_comes_back(room, content):
