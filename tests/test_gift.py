@@ -97,11 +97,8 @@ def test_build_publishes_the_modules_pairs_once(serve_store, tmp_path):
     assert [f.partner for f in forms] == p01["partners"]["gift"]
 
 
-def test_simulated_gifts_and_the_facilitators_gallery(serve_store, tmp_path):
-    out = tmp_path / "demo"
-    build(REPO / "data/cohorts/demo.yaml", DATA, out)
-    built = BuiltCohort.open(out)
-    built.simulate(seed=2)
+def test_simulated_gifts_and_the_facilitators_gallery(serve_store, demo_built):
+    built = demo_built  # built and simulated (seed 1) once per session, copied
     with built.store() as store:
         answers = store.module_answers("demo", "gift")
     plans = answers[answers["exercise"] == "gift_plan"]
