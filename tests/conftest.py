@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from helpers import COHORT, TOKENS
+from helpers import COHORT, TOKENS, copy_built
 from workshop_kit.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,22 +85,6 @@ def store_url(request, tmp_path: Path) -> str:
 def store(store_url: str):
     with Store(store_url) as s:
         yield s
-
-
-def copy_built(source: Path, dest: Path):
-    """A copy of a built cohort folder at `dest`, as `build` would have written it there: the
-    same notebooks, secret and tokens, its own SQLite store (a copy of the source's answers);
-    only cohort.json's paths (its store and content) are moved to the copy."""
-    from workshop_kit.cohort import MANIFEST, BuiltCohort
-
-    shutil.copytree(source, dest)
-    manifest = dest / MANIFEST
-    text = manifest.read_text(encoding="utf-8")
-    assert str(dest) not in text
-    manifest.write_text(text.replace(str(source), str(dest)), encoding="utf-8")
-    built = BuiltCohort.open(dest)
-    assert built.manifest["store_url"] == f"sqlite:///{dest / 'responses.sqlite'}"
-    return built
 
 
 @pytest.fixture(scope="session")
