@@ -4,6 +4,11 @@ reachable), a copy of the repository's data.
 The `store` fixture runs every test that uses it against both backends. PostgreSQL tests need
 $WORKSHOP_KIT_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres); each test gets
 its own schema, dropped afterwards. Without a reachable server they skip and say why.
+
+The demo cohort is built and simulated once per session (`demo_source`); a test that needs it
+gets its own copy (`demo_built`, `copy_demo`, and `built` on SQLite), never the source.
+The small cohort 'c' (`room`, with helpers.py's TOKENS, `me`, `facilitator`) is shared by the
+files that test access, widgets and the cockpit on a bare store.
 """
 
 from __future__ import annotations
