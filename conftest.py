@@ -27,11 +27,12 @@ def pytest_sessionstart(session) -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="workshop-kit-nbval-"))
     session.config._workshop_kit_tmp = folder
-    # The templates of every module type, the library's too (data/agendas/full_day.yaml holds
-    # them all): served as the cohort's agenda, so every template finds its module.
+    # The content served is the full day's when there is one, so that the notebooks of the
+    # module library (not on the default one-day agenda) run too.
     data = folder / "data"
     shutil.copytree(REPO / "data", data)
-    shutil.copy(data / "agendas/full_day.yaml", data / "agenda.yaml")
+    if (data / "agendas/full_day.yaml").is_file():
+        shutil.copy(data / "agendas/full_day.yaml", data / "agenda.yaml")
     url = f"sqlite:///{folder / 'responses.sqlite'}"
     cohort = load_cohort(REPO / "data/cohorts/demo.yaml")
     template = Participant(id="template-participant", name="Template", email="t@example.com",
