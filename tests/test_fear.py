@@ -74,7 +74,10 @@ def test_validate_checks_the_full_day_with_fear():
 
     lines = validate(DATA, [])
     at = lines.index(next(line for line in lines if line.startswith(str(DATA / FULL_DAY))))
-    assert lines[at].endswith("8 modules, 405 minutes")
+    full = load_content(DATA, agenda=DATA / FULL_DAY)
+    assert MODULE in full.modules
+    assert lines[at].endswith(f"{len(full.agenda.modules)} modules, "
+                              f"{sum(m.minutes for m in full.agenda.modules)} minutes")
     assert f"{DATA / 'modules/fear.yaml'}: ok" in lines[at:]
 
 
