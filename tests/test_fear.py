@@ -74,9 +74,10 @@ def test_validate_checks_the_full_day_with_fear():
 
     lines = validate(DATA, [])
     at = lines.index(next(line for line in lines if line.startswith(str(DATA / FULL_DAY))))
-    full = load_content(DATA, agenda=DATA / FULL_DAY).agenda.modules
-    assert "fear" in {m.type for m in full}
-    assert lines[at].endswith(f"{len(full)} modules, {sum(m.minutes for m in full)} minutes")
+    full = load_content(DATA, agenda=DATA / FULL_DAY)
+    assert MODULE in full.modules
+    assert lines[at].endswith(f"{len(full.agenda.modules)} modules, "
+                              f"{sum(m.minutes for m in full.agenda.modules)} minutes")
     assert f"{DATA / 'modules/fear.yaml'}: ok" in lines[at:]
 
 
@@ -547,3 +548,34 @@ def test_the_type_twice_keeps_two_modules_apart(tmp_path):
     assert set(first["exercise"]) == {"fear_sources", "fear_rewrite"}
     assert set(again["exercise"]) == {"money_talk_sources", "money_talk_rewrite"}
     assert len(fear_room.reluctance_map(again, other)) == len(other.sources)
+
+
+def test_the_cockpit_follows_both_exercises_and_charts_only_aggregates(tmp_path, day, fear):
+    from workshop_kit.cockpit import Cockpit
+
+    with Store(f"sqlite:///{tmp_path / 'cockpit.sqlite'}") as store:
+        store.register_tokens("c", TOKENS)
+        for i in range(1, 5):
+            store.submit("c", f"p{i}", MODULE, "fear_sources", ratings(fear, 1 + i))
+            store.submit("c", f"p{i}", MODULE, "fear_rewrite",
+                         rewrite(SECRET if i == 4 else f"Moment {i}", i != 4))
+        guard = FacilitatorStore(store, "c", TOKENS[FACILITATOR], {MODULE})
+        view = Cockpit(guard, "c", day, poll_seconds=0, module=MODULE,
+                       personal_modules=frozenset({MODULE}), render_charts=False)
+        try:
+            assert list(view.exercise_picker.options) == [
+                ("Where reluctance comes from", "fear_sources"),
+                ("A dreaded moment, rewritten", "fear_rewrite")]
+            view.refresh()
+            assert view.chart is None  # hidden on the projector until revealed
+            view.reveal()
+            spec = view.chart.to_dict()
+            assert "people" in str(spec) and "p1" not in str(spec)
+            assert view.answered_count == 4
+            assert "counts only, never names" in view.status_box.value
+            view.select(MODULE, "fear_rewrite")
+            view.reveal()
+            assert view.chart is None and view.answered_count == 4
+            assert SECRET not in view.page()
+        finally:
+            view.close()
