@@ -27,6 +27,12 @@ def pytest_sessionstart(session) -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="workshop-kit-nbval-"))
     session.config._workshop_kit_tmp = folder
+    # The content served is the full day's when there is one, so that the notebooks of the
+    # module library (not on the default one-day agenda) run too.
+    data = folder / "data"
+    shutil.copytree(REPO / "data", data)
+    if (data / "agendas/full_day.yaml").is_file():
+        shutil.copy(data / "agendas/full_day.yaml", data / "agenda.yaml")
     url = f"sqlite:///{folder / 'responses.sqlite'}"
     cohort = load_cohort(REPO / "data/cohorts/demo.yaml")
     template = Participant(id="template-participant", name="Template", email="t@example.com",
@@ -38,10 +44,10 @@ def pytest_sessionstart(session) -> None:
         store.register_tokens("template", {"template-participant": TEMPLATE_TOKEN,
                                            "facilitator": TEMPLATE_TOKEN})
         simulate(store, "template", cohort.date, [*cohort.participants, template],
-                 load_content(REPO / "data"), load_simulation(REPO / "data"), seed=1)
+                 load_content(data, check_notebooks=False), load_simulation(data), seed=1)
     # What `workshop-kit serve` reads of a built cohort: its id, store and content.
     (folder / "cohort.json").write_text(json.dumps({
-        "cohort": {"id": "template"}, "store_url": url, "content_dir": str(REPO / "data"),
+        "cohort": {"id": "template"}, "store_url": url, "content_dir": str(data),
         "modules": [], "participants": []}), encoding="utf-8")
     service = subprocess.Popen(
         [sys.executable, "-m", "workshop_kit.cli", "serve", str(folder), "--port", "0"],

@@ -4,6 +4,11 @@ reachable), a copy of the repository's data.
 The `store` fixture runs every test that uses it against both backends. PostgreSQL tests need
 $WORKSHOP_KIT_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres); each test gets
 its own schema, dropped afterwards. Without a reachable server they skip and say why.
+
+The demo cohort is built and simulated once per session (`demo_source`); a test that needs it
+gets its own copy (`demo_built`, `copy_demo`, and `built` on SQLite), never the source.
+The small cohort 'c' (`room`, with helpers.py's TOKENS, `me`, `facilitator`) is shared by the
+files that test access, widgets and the cockpit on a bare store.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from urllib.parse import quote
 
 import pytest
 
+from helpers import COHORT, TOKENS, copy_built
 from workshop_kit.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,22 +92,6 @@ def store(store_url: str):
         yield s
 
 
-def copy_built(source: Path, dest: Path):
-    """A copy of a built cohort folder at `dest`, as `build` would have written it there: the
-    same notebooks, secret and tokens, its own SQLite store (a copy of the source's answers);
-    only cohort.json's paths (its store and content) are moved to the copy."""
-    from workshop_kit.cohort import MANIFEST, BuiltCohort
-
-    shutil.copytree(source, dest)
-    manifest = dest / MANIFEST
-    text = manifest.read_text(encoding="utf-8")
-    assert str(dest) not in text
-    manifest.write_text(text.replace(str(source), str(dest)), encoding="utf-8")
-    built = BuiltCohort.open(dest)
-    assert built.manifest["store_url"] == f"sqlite:///{dest / 'responses.sqlite'}"
-    return built
-
-
 @pytest.fixture(scope="session")
 def demo_source(tmp_path_factory) -> Path:
     """The demo cohort built (SQLite store in its folder) and simulated (seed 1) ONCE per test
@@ -140,6 +130,14 @@ def built(tmp_path: Path, store_url: str, copy_demo):
     built = BuiltCohort.open(out)
     built.simulate(seed=1)
     return built
+
+
+@pytest.fixture
+def room(store):
+    """The store under test with the tokens of the small cohort 'c' registered (see helpers.py:
+    `TOKENS`, and `me`/`facilitator` for the guarded stores)."""
+    store.register_tokens(COHORT, TOKENS)
+    return store
 
 
 @pytest.fixture

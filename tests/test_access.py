@@ -13,13 +13,6 @@ from workshop_kit.widgets import TrustProfileForm
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 SITUATION = "A law firm wants a cheaper audit, but they fear their biggest client leaving."
-TOKENS = {"p1": "tok-p1", "p2": "tok-p2", "p3": "tok-p3", "facilitator": "tok-f"}
-
-
-@pytest.fixture
-def room(store):
-    store.register_tokens("c", TOKENS)
-    return store
 
 
 def test_participant_with_their_token_writes_and_reads_their_own(room):

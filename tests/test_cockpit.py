@@ -6,8 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import helpers
+from helpers import PEOPLE, TOKENS
 from workshop_kit import cli
-from workshop_kit.access import FacilitatorStore, ParticipantStore
 from workshop_kit.charts import OKABE_ITO
 from workshop_kit.cockpit import Cockpit, Countdown, RoomTally, cockpit_exercises
 from workshop_kit.errors import AccessError, ExerciseLockedError
@@ -21,8 +22,6 @@ from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.widgets import LOCKED_MESSAGE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-PEOPLE = ["p1", "p2", "p3", "p4"]
-TOKENS = {**{p: f"tok-{p}" for p in PEOPLE}, "facilitator": "tok-f"}
 
 
 class FakeClock:
@@ -33,18 +32,12 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture
-def room(store):
-    store.register_tokens("c", TOKENS)
-    return store
-
-
 def me(store, who):
-    return ParticipantStore(store, "c", who, TOKENS[who], {"checkin"})
+    return helpers.me(store, who, {"checkin"})
 
 
 def facilitator(store):
-    return FacilitatorStore(store, "c", TOKENS["facilitator"], {"checkin"})
+    return helpers.facilitator(store, {"checkin"})
 
 
 def sort_all(form, content, side=None):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import TOKENS, me
 from workshop_kit.access import DRILL_KEY, FacilitatorStore, ParticipantStore, definition_key
 from workshop_kit.analysis import drill_definitions, fact_matches, question_yield, terms_in
 from workshop_kit.client import FacilitatorClient
@@ -22,7 +23,6 @@ from workshop_kit.store import Store
 HERE = Path(__file__).parent
 DATA = HERE.parent / "data"
 BROKEN = HERE / "cases"
-TOKENS = {"p1": "t1", "p2": "t2", "p3": "t3", "p4": "t4", "facilitator": "tf"}
 
 
 def test_shipped_cases_cover_every_practice_area(content):
@@ -101,16 +101,6 @@ def test_word_match_is_plain_and_shows_its_words(content):
 
 
 # -- the widget ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def room(store):
-    store.register_tokens("c", TOKENS)
-    return store
-
-
-def me(store, who="p1"):
-    return ParticipantStore(store, "c", who, TOKENS[who])
 
 
 def test_questions_cost_minutes_are_saved_as_asked_and_refused_beyond_budget(room, content):

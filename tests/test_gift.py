@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE, ParticipantStore
+from helpers import me as guard
+from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE
 from workshop_kit.cohort import BuiltCohort, build, publish_records
 from workshop_kit.errors import AccessError
 from workshop_kit.modules.gift.forms import GiftPlanForm, PartnerFeedbackForm
@@ -16,7 +17,6 @@ from workshop_kit.store import FACILITATOR, Store
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-TOKENS = {"p1": "t1", "p2": "t2", "p3": "t3", "facilitator": "tf"}
 PLAN = dict(client="The new finance director of a client", bring="A one-page view of their cash",
             why_them="It is built from their own monthly figures",
             risk="I may be wrong in front of them", story="How another firm ran out of cash",
@@ -24,15 +24,11 @@ PLAN = dict(client="The new finance director of a client", bring="A one-page vie
 
 
 @pytest.fixture
-def room(store):
-    store.register_tokens("c", TOKENS)
-    store.submit("c", FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, {"groups": [["p1", "p2"],
-                                                                           ["p3"]]})
-    return store
-
-
-def guard(store, who):
-    return ParticipantStore(store, "c", who, TOKENS[who])
+def room(room):
+    """The small cohort 'c' (conftest.py) with its gift pairs published."""
+    room.submit("c", FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, {"groups": [["p1", "p2"],
+                                                                          ["p3"]]})
+    return room
 
 
 def test_plan_needs_every_field_and_comes_back(room, content):
@@ -101,11 +97,8 @@ def test_build_publishes_the_modules_pairs_once(serve_store, tmp_path):
     assert [f.partner for f in forms] == p01["partners"]["gift"]
 
 
-def test_simulated_gifts_and_the_facilitators_gallery(serve_store, tmp_path):
-    out = tmp_path / "demo"
-    build(REPO / "data/cohorts/demo.yaml", DATA, out)
-    built = BuiltCohort.open(out)
-    built.simulate(seed=2)
+def test_simulated_gifts_and_the_facilitators_gallery(serve_store, demo_built):
+    built = demo_built  # built and simulated (seed 1) once per session, copied
     with built.store() as store:
         answers = store.module_answers("demo", "gift")
     plans = answers[answers["exercise"] == "gift_plan"]

@@ -12,6 +12,7 @@ from typing import ClassVar
 import nbformat
 import pytest
 
+from helpers import copy_built
 from workshop_kit.cohort import BuiltCohort, build, token_of
 from workshop_kit.content import read_roster
 from workshop_kit.errors import AccessError, ContentError, ParameterError
@@ -56,12 +57,20 @@ def test_a_hub_build_needs_the_facilitators_login(tmp_path):
         build(cohort_file, REPO / "data", tmp_path / "out", hub=True)
 
 
+@pytest.fixture(scope="module")
+def hub_source(tmp_path_factory) -> Path:
+    """The hub build of the three-person cohort, built once for this module."""
+    root = tmp_path_factory.mktemp("hub")
+    cohort_file = write_cohort(root / "in", extra="facilitator_hub_user: facil\n"
+                                                  "facilitator_hub_group: facilitators\n")
+    build(cohort_file, REPO / "data", root / "hubday", hub=True)
+    return root / "hubday"
+
+
 @pytest.fixture
-def hub_built(tmp_path) -> BuiltCohort:
-    cohort_file = write_cohort(tmp_path / "in", extra="facilitator_hub_user: facil\n"
-                                                      "facilitator_hub_group: facilitators\n")
-    build(cohort_file, REPO / "data", tmp_path / "hubday", hub=True)
-    return BuiltCohort.open(tmp_path / "hubday")
+def hub_built(tmp_path, hub_source) -> BuiltCohort:
+    """This test's own copy of the module's hub build."""
+    return copy_built(hub_source, tmp_path / "hubday")
 
 
 def test_a_hub_build_writes_no_token_into_any_notebook(hub_built):

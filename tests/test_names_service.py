@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from helpers import copy_built
 from workshop_kit.client import ParticipantClient
-from workshop_kit.cohort import BuiltCohort, build
+from workshop_kit.cohort import build
 from workshop_kit.errors import AccessError, ParameterError
 from workshop_kit.service import ServiceConfig
 from workshop_kit.session import FacilitatorSession, ParticipantSession
@@ -30,17 +32,25 @@ SHOWN = {"p01": "Zoë O'Brien-Łukasz", "p02": "Priya Shah", "p03": "Priya Singh
 ID = re.compile(r"\bp0\d\b")
 
 
-@pytest.fixture
-def cohort(tmp_path):
-    """A built cohort whose ids (p01…) differ from its names, and its service's URL."""
-    folder = tmp_path / "cohorts"
+@pytest.fixture(scope="module")
+def names_source(tmp_path_factory):
+    """Its cohort file and roster (cohorts/) and the cohort built from them (built/), once."""
+    root = tmp_path_factory.mktemp("names")
+    folder = root / "cohorts"
     folder.mkdir()
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     text = (DATA / "cohorts/demo.yaml").read_text().replace("demo-roster.csv", "roster.csv")
     (folder / "names.yaml").write_text(text.replace("id: demo", "id: names"))
-    out = tmp_path / "built"
-    build(folder / "names.yaml", DATA, out)
-    return BuiltCohort.open(out)
+    build(folder / "names.yaml", DATA, root / "built")
+    return root
+
+
+@pytest.fixture
+def cohort(tmp_path, names_source):
+    """A built cohort whose ids (p01…) differ from its names (a copy of the module's, with its
+    cohort file and roster in tmp_path/cohorts)."""
+    shutil.copytree(names_source / "cohorts", tmp_path / "cohorts")
+    return copy_built(names_source / "built", tmp_path / "built")
 
 
 @pytest.fixture
@@ -184,17 +194,15 @@ def test_room_answers_stay_anonymous(cohort, url):
 
 
 def test_the_take_home_page_names_the_gift_partner(cohort):
-    from markupsafe import escape  # the report's templates escape as Jinja does
-
-    from workshop_kit.report import ReportData, participant_page
+    from workshop_kit.report import collect, participant_page
 
     cohort.simulate(seed=3)
-    with ReportData.open(cohort.folder) as data:
-        for pid in ("p01", "p05"):
-            (partner,) = person(cohort, pid)["partners"]["gift"]
-            page = participant_page(data, person(cohort, pid))
-            assert f"From {escape(SHOWN[partner])}</b>" in page
-            assert not ID.search(page.split("<h2>", 1)[1])
+    data = collect(cohort.folder)
+    for pid in ("p01", "p05"):
+        (partner,) = person(cohort, pid)["partners"]["gift"]
+        page = participant_page(data, person(cohort, pid))
+        assert f"From {SHOWN[partner]}</b>" in html.unescape(page)  # Jinja2 escapes too
+        assert not ID.search(page.split("<h2>", 1)[1])
 
 
 def test_a_rebuild_publishes_the_names_again_only_when_the_roster_changed(cohort, tmp_path):

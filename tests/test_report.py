@@ -167,3 +167,127 @@ def test_demo_prints_where_the_reports_are(monkeypatch, capsys, tmp_path):
     assert cli.main(["demo"]) == 0
     assert f"take-home reports: {tmp_path / 'reports'} (1 participants + cohort.html)" in \
         capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# A cohort too big for altair's 5,000 rows, and each page its own person's only
+
+CROWD = 700  # x 4 traits x 2 stages = 5,600 trust scores: over altair's 5,000-row limit
+
+
+def _crowd_answers(content, cohort: str, people: list[str]) -> list:
+    """Each person's morning and end-of-day ratings and commitments, every text marked with
+    its author so a page shows whose words it holds."""
+    from workshop_kit.store import Submission
+
+    checkin, wrapup = content.modules["checkin"], content.modules["wrapup"]
+    items = [item.id for _trait, item in checkin.items()]
+    batch = []
+    for n, pid in enumerate(people):
+        rate = {item: 1 + (n + i) % 5 for i, item in enumerate(items)}
+        batch += [
+            Submission(cohort, pid, "checkin", checkin.exercise,
+                       {"ratings": rate, "situation": f"situation-of-{pid}: a client stuck on "
+                                                      "scope for three months"}),
+            Submission(cohort, pid, "wrapup", wrapup.trust_after.exercise,
+                       {"ratings": {k: 1 + (v % 5) for k, v in rate.items()},
+                        "situation": f"next-step-of-{pid}"}),
+            Submission(cohort, pid, "wrapup", wrapup.exercise,
+                       {"commitments": [{"text": f"commitment-of-{pid}: call the client",
+                                         "due": "2026-12-10"}]})]
+    return batch
+
+
+@pytest.fixture(scope="module")
+def crowd(tmp_path_factory):
+    import shutil
+
+    import yaml
+
+    from workshop_kit.store import Store
+
+    root = tmp_path_factory.mktemp("crowd")
+    for name in ("data", "workshops", "facilitator"):
+        shutil.copytree(REPO / name, root / name)
+    agenda = yaml.safe_load((root / "data/agenda.yaml").read_text())
+    agenda["modules"] = [m for m in agenda["modules"] if m["id"] in ("checkin", "wrapup")]
+    (root / "data/agenda.yaml").write_text(yaml.safe_dump(agenda, sort_keys=False))
+    areas = ["consulting", "accounting", "legal", "it_services", "financial_planning"]
+    roster = ["id,name,email,practice_area,team"] + [
+        f"c{i:04d},Person Number{i:04d},c{i}@example.com,{areas[i % 5]},t{i % 3}"
+        for i in range(CROWD)]
+    (root / "data/cohorts/demo-roster.csv").write_text("\n".join(roster) + "\n")
+    build(root / "data/cohorts/demo.yaml", root / "data", root / "out")
+    built = BuiltCohort.open(root / "out")
+    people = [p["id"] for p in built.manifest["participants"]]
+    with Store(built.manifest["store_url"]) as store:
+        results = store.submit_batch(_crowd_answers(built.content(), built.cohort_id, people))
+    assert not [r for r in results if isinstance(r, Exception)]
+    # the cohort page, then every 50th participant's page (each page costs a chart)
+    with report.ReportData.open(root / "out") as data:
+        cohort = report._write(root / "cohort.html", report.cohort_page(data))
+        pages = [report._write(root / f"{p['id']}.html", report.participant_page(data, p))
+                 for p in data.people[::50] + data.people[-1:]]
+    return built, report.ReportResult(root, pages, cohort, 0.0)
+
+
+def test_a_cohort_over_altairs_row_limit_gets_its_cohort_page(crowd):
+    import altair as alt
+    import pandas as pd
+
+    _, result = crowd
+    with pytest.raises(alt.MaxRowsError):  # one row per person and trait would trip it
+        alt.Chart(pd.DataFrame({"score": range(CROWD * 8)})).mark_bar().to_dict()
+    page = parse(result.cohort)
+    assert f"{CROWD} participants" in page.text
+    assert "Trust profile, morning and end of day" in page.text
+    assert f"{CROWD} participant(s) wrote {CROWD} commitment(s)" in page.text
+    assert len(page.images) == 1 and page.scripts == 0
+    assert "situation-of-" not in page.text and "commitment-of-" not in page.text
+
+
+def test_each_page_of_a_big_cohort_holds_its_own_persons_words_only(crowd):
+    _, result = crowd
+    marks = re.compile(r"(?:situation|next-step|commitment)-of-(c\d{4})")
+    assert len(result.participants) == CROWD // 50 + 1
+    for path in result.participants:
+        pid = path.stem
+        text = parse(path).text
+        assert {m.group(1) for m in marks.finditer(text)} == {pid}, path.name
+        assert f"situation-of-{pid}" in text and f"commitment-of-{pid}" in text
+        assert "Room, morning" in text  # the room's means beside their own
+
+
+def test_the_wrap_up_finds_the_morning_profile_by_capability_not_by_name(crowd):
+    """The wrap-up's report part names no other module: it asks for 'trust_profile'."""
+    built, _ = crowd
+    wrapup = (REPO / "src/workshop_kit/modules/wrapup/report.py").read_text()
+    assert "checkin" not in wrapup
+    core = (REPO / "src/workshop_kit/report.py").read_text()
+    for module_type in ("checkin", "purpose", "roleplay", "dilemma", "drill", "gift",
+                        "wrapup"):
+        assert f'"{module_type}"' not in core and f"'{module_type}'" not in core
+    with report.ReportData.open(built.folder) as data:
+        found = data.provider("trust_profile", before="wrapup")
+        assert found is not None and found[0] == "checkin"
+        profile = found[1](data, found[0])
+        assert isinstance(profile, report.TrustProfile) and profile.scale == (1, 5)
+        assert data.provider("no such capability") is None
+
+
+def test_a_big_tournament_is_played_in_blocks_with_the_same_scores():
+    """Without noise a blocked round robin scores exactly like the one-piece tournament."""
+    from workshop_kit import analysis
+    from workshop_kit.game import CLASSICS, play_tournament
+    from workshop_kit.modules.dilemma.report import blocked_tournament
+
+    players = list(CLASSICS)[:9]
+    whole = analysis.leaderboard(play_tournament(players, turns=50, repetitions=3, noise=0.0,
+                                                 payoffs="classic", seed=1), [])
+    blocks = blocked_tournament(players, [], turns=50, repetitions=3, noise=0.0,
+                                payoffs="classic", seed=1, block=7)
+    assert list(blocks["player"]) == list(whole["player"])
+    assert blocks["median_per_round"].round(9).tolist() == \
+        whole["median_per_round"].round(9).tolist()
+    assert blocks["cooperation_rate"].round(9).tolist() == \
+        whole["cooperation_rate"].round(9).tolist()

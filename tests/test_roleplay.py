@@ -525,12 +525,10 @@ def test_thirteen_make_a_group_of_four_with_a_fourth_round(repo_copy, tmp_path):
     assert fourth["payload"][0]["script"] == "better_elsewhere"
 
 
-def test_facilitator_notebook_runs_on_a_simulated_cohort(tmp_path):
+def test_facilitator_notebook_runs_on_a_simulated_cohort(demo_built):
     from workshop_kit import day
 
-    out = tmp_path / "demo"
-    build(DATA / "cohorts/demo.yaml", DATA, out)
-    runs = day.run(out, "roleplay", simulate=True, seed=2)
+    runs = day.run(demo_built.folder, "roleplay", simulate=True, seed=2)
     executed = nbformat.read(runs[0].notebook, as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     assert not any(o.output_type == "error" for o in outputs)

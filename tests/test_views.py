@@ -93,3 +93,30 @@ def test_the_core_views_name_no_module(core):
     for name in modules.registry():
         found = re.findall(rf"[\"']{name}[\"']|\.{name}\b", text)
         assert not found, f"{core} names the module type '{name}': {found}"
+
+
+def test_the_wrapup_asks_again_the_nearest_rating_scale_before_it(sessions):
+    me, room = sessions
+    day = me.content
+    lines = day.agenda.modules
+    wrapup = next(m for m in lines if m.type == "wrapup")
+    again = day.model_copy(update={"agenda": day.agenda.model_copy(update={
+        "modules": [wrapup, *[m for m in lines if m is not wrapup]]})})
+    assert me.module(wrapup.id).trust_profile_again().exercise == "trust_profile_after"
+    me.content = room.content = again
+    me._views.clear()
+    with pytest.raises(ContentError, match=f"module '{wrapup.id}' asks this morning's trust "
+                                           "statements again, but no module before it"):
+        me.module(wrapup.id).trust_profile_again()
+    with pytest.raises(ContentError, match="no module before it on the agenda has a rating"):
+        room.module(wrapup.id).trust_change()
+
+
+def test_older_imports_of_forms_find_them_in_their_module():
+    from workshop_kit import widgets
+    from workshop_kit.modules.dilemma.forms import GameControl
+    from workshop_kit.modules.drill.forms import DrillForm
+
+    assert widgets.DrillForm is DrillForm and widgets.GameControl is GameControl
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchForm'"):
+        widgets.NoSuchForm  # noqa: B018

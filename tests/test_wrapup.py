@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from workshop_kit.access import OPT_IN, ParticipantStore
+from helpers import me
+from workshop_kit.access import OPT_IN
 from workshop_kit.errors import AccessError
 from workshop_kit.modules.wrapup.forms import CommitmentsForm
 from workshop_kit.session import FacilitatorSession, ParticipantSession
@@ -20,9 +21,8 @@ TODAY = date(2026, 12, 3)
 
 
 @pytest.fixture
-def mine(store):
-    store.register_tokens("c", {"p1": "t1", "facilitator": "tf"})
-    return ParticipantStore(store, "c", "p1", "t1")
+def mine(room):
+    return me(room, "p1")
 
 
 def test_commitments_need_text_and_a_date_within_thirty_days(mine, content, store):

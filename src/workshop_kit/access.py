@@ -33,6 +33,9 @@ the token against the store, so a notebook cannot reach past what its token allo
       of their partners in a live game).
   ``sees(view) -> set[str]``
       whose names the module lets a participant read (their partners in it).
+  ``room_answers(view, exercise, frame) -> frame``
+      what participants may see of an exercise's answers once it is revealed (`room_answers`,
+      before names go): fewer rows or fields, such as only the rewrites shared with peers.
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer);
@@ -313,6 +316,9 @@ class ParticipantStore(_Guard):
             return None
         frame = self._store.module_answers(cohort, module, exercise)
         frame = frame[frame["participant"] != FACILITATOR]
+        shown = getattr(self._module_rules(module), "room_answers", None)
+        if shown is not None:  # the module shows less of its room (only what was shared)
+            frame = shown(self._view(module), exercise, frame)
         if frame["participant"].nunique() < MIN_GROUP:
             return frame.iloc[0:0].reset_index(drop=True)
         order = list(range(len(frame)))

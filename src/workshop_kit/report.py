@@ -215,6 +215,12 @@ class ReportData:
         return None
 
 
+def collect(folder: str | Path) -> ReportData:
+    """A built cohort opened for its reports (the name older callers use; `ReportData.open` in
+    a `with` block closes the store when done)."""
+    return ReportData.open(folder)
+
+
 # ---------------------------------------------------------------------------------------------
 # HTML pieces: Jinja2 templates (autoescaped), Styler tables, SVG charts
 
@@ -259,13 +265,22 @@ def page(title: str, subtitle: str, sections: Iterable[str]) -> str:
 
 
 def chart_img(chart: Any, alt_text: str) -> Markup:
-    """A chart as an <img> with an embedded SVG (vl-convert): no script, works offline."""
+    """A chart (or its Vega-Lite dict) as an <img> with an embedded SVG (vl-convert): no
+    script, works offline."""
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    svg = vl_convert.vegalite_to_svg(chart if isinstance(chart, dict) else chart.to_dict())
     data = base64.b64encode(svg.encode()).decode()
     return render('<img alt="{{ alt }}" src="data:image/svg+xml;base64,{{ data }}">',
                   alt=alt_text, data=data)
+
+
+def with_rows(spec: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A chart's Vega-Lite dict (`chart.to_dict()`) with its one dataset replaced by `rows`:
+    a chart drawn on every page is built (and checked by altair) once, then only its rows
+    change from one participant to the next."""
+    (name,) = spec["datasets"]
+    return {**spec, "datasets": {name: rows}}
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], percent: Iterable[str] = (),

@@ -45,8 +45,9 @@ def section(data: ReportData, pid: str, module_id: str) -> str:
     if not payload:
         return nothing(title, "trust profile")
     mine = profile.score(pd.DataFrame({"participant": [pid], "payload": [payload]}))
-    rows = mine[["trait", "label", "score"]].merge(
-        data.summary(module_id)[["trait", "mean"]], on="trait", how="left")
+    room = dict(zip(data.summary(module_id)["trait"], data.summary(module_id)["mean"],
+                    strict=True))
+    rows = mine[["trait", "label", "score"]].assign(mean=mine["trait"].map(room))
     return render(
         "<h2>{{ title }}</h2><p>How you rated yourself, trait by trait (1 to {{ top }}), beside"
         " the room's mean.</p>{{ rows }}"

@@ -25,9 +25,10 @@ from workshop_kit.game.live import LiveGame
 from workshop_kit.game.payoffs import parse_payoffs
 from workshop_kit.report import ReportData, chart_img, render, table
 from workshop_kit.store import FACILITATOR
+from workshop_kit.tables import human_label
 
 TITLE = "The dilemma: share or hold back?"
-EXACT_MATCHES = 500_000  # matches x repetitions played in one piece (the facilitator's way)
+EXACT_MATCHES = 150_000  # matches x repetitions played in one piece (the facilitator's way)
 BLOCK_MATCHES = 150_000  # otherwise, matches per block
 
 
@@ -158,13 +159,13 @@ def cohort_section(data: ReportData, module_id: str) -> str | None:
     conditions = dict(data.module_content(module_id).conditions)
     parts = []
     if not summary["by_round"].empty:
+        by_game = summary["by_game"]
         parts += [render("<h2>The dilemma</h2>"),
                   chart_img(charts.live_cooperation(summary["by_round"], conditions),
                             "Live cooperation"),
-                  table(summary["by_game"], {"condition": "Game", "rounds": "Rounds",
-                                             "cooperation": "Shared",
-                                             "points_per_round": "Points per round"},
-                        percent=["cooperation"])]
+                  table(by_game.assign(condition=by_game["condition"].map(human_label)),
+                        {"condition": "Game", "rounds": "Rounds", "cooperation": "Shared",
+                         "points_per_round": "Points per round"}, percent=["cooperation"])]
     if not summary["board"].empty:
         parts.append(chart_img(charts.leaderboard(summary["board"].head(20)),
                                "Tournament leaderboard"))

@@ -14,8 +14,10 @@ from workshop_kit.errors import WorkshopKitError
 from workshop_kit.widgets import AnswerForm
 
 if TYPE_CHECKING:
-    from workshop_kit.content import Case, DrillContent
     from workshop_kit.store import Store
+
+    from .content import Case
+    from .content import Content as DrillContent
 
 
 class DrillForm(AnswerForm):

@@ -12,8 +12,9 @@ from workshop_kit.names import lookup
 from workshop_kit.widgets import TextFieldsForm
 
 if TYPE_CHECKING:
-    from workshop_kit.content import GiftContent
     from workshop_kit.store import Store
+
+    from .content import Content as GiftContent
 
 
 class GiftPlanForm(TextFieldsForm):

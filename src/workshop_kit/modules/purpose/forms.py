@@ -10,8 +10,9 @@ import ipywidgets as widgets
 from workshop_kit.widgets import AnswerForm
 
 if TYPE_CHECKING:
-    from workshop_kit.content import PurposeContent
     from workshop_kit.store import Store
+
+    from .content import Content as PurposeContent
 
 
 class PurposeSortForm(AnswerForm):

@@ -16,8 +16,10 @@ from workshop_kit.errors import WorkshopKitError
 from workshop_kit.widgets import AnswerForm, clock_text
 
 if TYPE_CHECKING:
-    from workshop_kit.content import RoleplayContent, Script, ScriptChoice, ScriptNode
     from workshop_kit.store import Store
+
+    from .content import Content as RoleplayContent
+    from .content import Script, ScriptChoice, ScriptNode
 
 
 _WORD = re.compile(r"[a-z']+")

@@ -26,7 +26,7 @@ from .forms import (
 )
 
 if TYPE_CHECKING:
-    from workshop_kit.content import Script
+    from .content import Script
 
 __all__ = ["BuyerReflectionForm", "ObserverForm", "Participant", "ScriptPlayer",
            "SellerFeedback", "TalkTracker", "buyer_card", "nearest_choice"]

@@ -85,7 +85,8 @@ def talk_chart(talk: pd.DataFrame, means: pd.DataFrame, outcomes: dict[str, str]
     dots = alt.Chart(talk).mark_circle(opacity=0.75).encode(
         y=y, x=alt.X("share:Q", scale=x_scale, axis=alt.Axis(format="%"),
                      title=["Seller's share of talk time", "(seller ÷ seller + buyer)"]),
-        size=alt.Size("rounds:Q", title="Rounds", legend=alt.Legend(orient="bottom")),
+        size=alt.Size("rounds:Q", title="Rounds", legend=alt.Legend(orient="bottom", format="d",
+                                                                    tickMinStep=1)),
         color=alt.Color("outcome_label:N", legend=None, scale=alt.Scale(
             domain=[outcomes[o] for o in charts.OUTCOME_COLOURS if o in outcomes],
             range=[charts.OUTCOME_COLOURS[o] for o in charts.OUTCOME_COLOURS if o in outcomes])),

@@ -13,8 +13,9 @@ from workshop_kit.errors import ContentError
 from workshop_kit.widgets import AnswerForm
 
 if TYPE_CHECKING:
-    from workshop_kit.content import WrapupContent
     from workshop_kit.store import Store
+
+    from .content import Content as WrapupContent
 
 
 class CommitmentsForm(AnswerForm):
@@ -78,12 +79,13 @@ class CommitmentsForm(AnswerForm):
 
 def morning_profile(day: Any, module_id: str) -> tuple[str, Any]:
     """The agenda id and content of the rating scale this wrap-up asks again (the day's
-    check-in): the first module of the agenda, other than this one, whose content has a scale
-    and traits. ContentError when the agenda has none."""
-    for line in day.agenda.modules:
-        content = day.modules.get(line.id)
-        if line.id != module_id and hasattr(content, "scale") and hasattr(content, "traits"):
-            return line.id, content
+    check-in): the nearest module before it on the agenda whose content has a scale and
+    traits. ContentError when there is none."""
+    ids = [line.id for line in day.agenda.modules]
+    for earlier in reversed(ids[:ids.index(module_id)]):
+        content = day.modules.get(earlier)
+        if hasattr(content, "scale") and hasattr(content, "traits"):
+            return earlier, content
     raise ContentError(f"module '{module_id}' asks this morning's trust statements again, but "
-                       "the agenda has no module with a rating scale (a check-in); add one "
-                       "before it")
+                       "no module before it on the agenda has a rating scale (a check-in); "
+                       "add one before it")

@@ -8,6 +8,7 @@ day ratings are this module's own (`trust_after.exercise`), scored the same way.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import altair as alt
@@ -15,7 +16,15 @@ import pandas as pd
 
 from workshop_kit import analysis, charts
 from workshop_kit.analysis import MIN_GROUP, STAGE_LABELS
-from workshop_kit.report import ReportData, TrustProfile, chart_img, nothing, render, table
+from workshop_kit.report import (
+    ReportData,
+    TrustProfile,
+    chart_img,
+    nothing,
+    render,
+    table,
+    with_rows,
+)
 
 STAGES = {"before": "morning", "after": "end"}
 
@@ -46,30 +55,28 @@ def summarise(data: ReportData, module_id: str) -> dict[str, Any]:
                                                        content.trust_after.exercise)), "after"))
     frame = data.answers(module_id, content.exercise)
     count = sum(len(p.get("commitments", [])) for p in frame["payload"])
-    return {"means": pd.concat(means, ignore_index=True) if means else _means(pd.DataFrame(),
-                                                                                "before"),
-            "people": len(frame), "commitments": count}
+    means = pd.concat(means, ignore_index=True) if means else _means(pd.DataFrame(), "before")
+    return {"means": means, "room": _change(means, MIN_GROUP), "people": len(frame),
+            "commitments": count}
 
 
 def _change(means: pd.DataFrame, min_group: int) -> pd.DataFrame:
     """Per trait: n and mean morning and end, the change (means of fewer than `min_group`
     people left out)."""
+    got = {(r.trait, r.stage): (int(r.n), float(r.mean)) for r in means.itertuples()}
+    labels = dict(zip(means["trait"], means["label"], strict=True))
     rows = []
-    for (trait, label), group in means.groupby(["trait", "label"], sort=False):
-        row: dict[str, Any] = {"trait": trait, "label": label}
+    for trait in [t for t in analysis.TRAIT_LABELS if t in labels]:
+        row: dict[str, Any] = {"trait": trait, "label": labels[trait]}
         for stage in STAGES:
-            got = group[group["stage"] == stage]
-            n = int(got["n"].iloc[0]) if len(got) else 0
+            n, mean = got.get((trait, stage), (0, 0.0))
             row[f"n_{stage}"] = n
-            row[f"mean_{stage}"] = round(float(got["mean"].iloc[0]), 2) \
-                if n >= max(min_group, 1) else None
+            row[f"mean_{stage}"] = round(mean, 2) if n and n >= max(min_group, 1) else None
         both = row["mean_before"] is not None and row["mean_after"] is not None
         row["change"] = round(row["mean_after"] - row["mean_before"], 2) if both else None
         rows.append(row)
-    order = list(analysis.TRAIT_LABELS)
-    frame = pd.DataFrame(rows, columns=["trait", "label", "n_before", "mean_before", "n_after",
-                                        "mean_after", "change"])
-    return frame.sort_values("trait", key=lambda s: s.map(order.index)).reset_index(drop=True)
+    return pd.DataFrame(rows, columns=["trait", "label", "n_before", "mean_before", "n_after",
+                                       "mean_after", "change"])
 
 
 def _chart(means: pd.DataFrame, scale: tuple[int, int], min_group: int) -> Any:
@@ -85,6 +92,27 @@ def _chart(means: pd.DataFrame, scale: tuple[int, int], min_group: int) -> Any:
     return chart.encode(tooltip=["stage:N", "label:N",
                                  alt.Tooltip("score:Q", format=".2f", title="mean"),
                                  alt.Tooltip("n:Q", title="participants")])
+
+
+@cache
+def _own_chart(scale: tuple[int, int]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The participant's before/after chart, built once: its Vega-Lite dict (every trait in
+    both stages) and each trait's label as the chart wraps it. Each page then only swaps the
+    rows (`with_rows`)."""
+    every = pd.DataFrame([{"stage": stage, "trait": trait, "label": label, "n": 1,
+                           "mean": float(scale[0])}
+                          for stage in STAGES for trait, label in analysis.TRAIT_LABELS.items()])
+    spec = _chart(every, scale, 1).to_dict()
+    (rows,) = spec["datasets"].values()
+    return spec, {row["trait"]: row["label"] for row in rows}
+
+
+def _own_chart_of(mine: pd.DataFrame, scale: tuple[int, int]) -> dict[str, Any]:
+    spec, labels = _own_chart(scale)
+    return with_rows(spec, [{"participant": "", "trait": r.trait,
+                             "label": labels.get(r.trait, r.label), "score": float(r.mean),
+                             "n": int(r.n), "stage": STAGE_LABELS[r.stage]}
+                            for r in mine.itertuples()])
 
 
 def _commitments(payload: dict[str, Any] | None) -> str:
@@ -114,17 +142,18 @@ def _trust(data: ReportData, pid: str, module_id: str, content: Any,
                                    ("after", module_id, content.trust_after.exercise)):
         payload = data.payload(pid, where, exercise)
         if payload:
-            own.append(_means(profile.score(pd.DataFrame({"participant": [pid],
-                                                          "payload": [payload]})), stage))
+            scores = profile.score(pd.DataFrame({"participant": [pid], "payload": [payload]}))
+            own += [{"stage": stage, "trait": r.trait, "label": r.label, "n": 1,
+                     "mean": r.score} for r in scores.itertuples()]
     if not own:
         return nothing(title, "trust profile")
-    mine = pd.concat(own, ignore_index=True)
-    room = _change(data.summary(module_id)["means"], MIN_GROUP)
+    mine = pd.DataFrame(own)
+    room = data.summary(module_id)["room"]
     rows = _change(mine, 1).merge(room[["trait", "mean_before", "mean_after"]], on="trait",
                                   how="left", suffixes=("", "_room"))
     return render(
         "<h2>{{ title }}</h2>{{ chart }}{{ rows }}", title=title,
-        chart=chart_img(_chart(mine, profile.scale, 1),  # their own ratings, for their eyes
+        chart=chart_img(_own_chart_of(mine, profile.scale),  # their own ratings, their eyes
                         "Your trust profile before and after"),
         rows=table(rows, {"label": "Trait", "mean_before": "You, morning",
                           "mean_after": "You, end of day", "mean_before_room": "Room, morning",
