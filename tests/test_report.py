@@ -68,6 +68,7 @@ def test_one_page_per_participant_and_a_cohort_summary(reported):
     for page in [*result.participants, result.cohort]:
         parsed = parse(page)
         assert parsed.scripts == 0  # opens anywhere, offline
+        assert "&lt;" not in page.read_text()  # no section's HTML escaped twice
         assert parsed.images and all(i.startswith("data:image/svg+xml;base64,")
                                      for i in parsed.images)
 
@@ -119,6 +120,7 @@ def test_the_cohort_summary_has_aggregates_and_no_ones_words(reported):
     page = parse(result.cohort).text
     assert "Trust profile, morning and end of day" in page and "12 participants" in page
     assert "Problem-definition drill" in page and "commitment(s)" in page
+    assert "The dilemma" in page and "Role-play" in page and "Risky gifts" in page
     for person in built.manifest["participants"]:
         assert person["name"] not in page
         definition = _latest(built, person["id"], "drill", "drill_definition")["definition"]

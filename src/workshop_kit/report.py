@@ -37,16 +37,18 @@ The report part of a module type (`workshop_kit/modules/<type>/report.py`) may d
 
 Capabilities: one module's report needs another's answers without knowing its type
 ----------------------------------------------------------------------------------
-The end-of-day trust profile (the wrap-up) is compared with the morning one (the check-in). The
-wrap-up's part must not import the check-in's folder, nor name it: another agenda may use a
-different module for the morning profile, or none. So a part declares what it can give under a
-capability name, and a part that needs it asks `data.provider(capability, before=module_id)`:
+The day's closing module rates trust again and compares it with the morning's rating, which
+another module type stores. The closing part must not import that type's folder, nor name it:
+another agenda may rate trust in the morning with a different module, or not at all. So a part
+declares what it can give under a capability name (``PROVIDES = {"trust_profile": fn}``), and
+a part that needs it asks `data.provider(capability, before=module_id)`:
 the nearest agenda line before `module_id` (else the first after it) whose type's report part
 lists that capability in `PROVIDES`. It gets back `(provider_module_id, function)` and calls
 `function(data, provider_module_id)`; the result is a module-neutral value defined here in the
 core (`TrustProfile`: the scale, how to score a ratings answer into traits, and where the
 provider's own ratings are stored), so neither part imports the other. The answers themselves
 are read through the same module-neutral access (`data.answers`, `data.payload`) by module id.
+If no agenda line provides the capability, the closing part leaves the comparison out.
 
 Memory: one participant at a time
 ---------------------------------

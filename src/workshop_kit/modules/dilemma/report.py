@@ -160,8 +160,7 @@ def cohort_section(data: ReportData, module_id: str) -> str | None:
     parts = []
     if not summary["by_round"].empty:
         by_game = summary["by_game"]
-        parts += [render("<h2>The dilemma</h2>"),
-                  chart_img(charts.live_cooperation(summary["by_round"], conditions),
+        parts += [chart_img(charts.live_cooperation(summary["by_round"], conditions),
                             "Live cooperation"),
                   table(by_game.assign(condition=by_game["condition"].map(human_label)),
                         {"condition": "Game", "rounds": "Rounds", "cooperation": "Shared",
@@ -169,7 +168,7 @@ def cohort_section(data: ReportData, module_id: str) -> str | None:
     if not summary["board"].empty:
         parts.append(chart_img(charts.leaderboard(summary["board"].head(20)),
                                "Tournament leaderboard"))
-    return "".join(parts) or None
+    return "".join([render("<h2>The dilemma</h2>"), *parts]) if parts else None
 
 
 def compare(data: ReportData, module_id: str) -> dict[str, Any]:
