@@ -312,5 +312,17 @@ def test_a_second_drill_checks_its_own_answers_and_keeps_its_votes_apart(repo_co
     assert [p["key"] for p in votes["drill2"]["payload"]] == [vote_2["key"]]
     with pytest.raises(ParameterError, match="module 'gift' offers no 'peer_definitions'"):
         me["p1"].peer_definitions("c", "drill_definition", case, module="gift")
+
+    # the participant's vote form of the second drill lists and stores that drill's own
+    from workshop_kit.modules.drill.forms import PeerVoteForm
+
+    form = PeerVoteForm(me["p2"], "c", "p2", day.modules["drill2"], day.cases[case],
+                        module="drill2")
+    assert sorted(e["key"] for e in form.entries) == sorted(keys["drill2"].values())
+    form.vote(form.labels[keys["drill2"][f"{case}:p1"]])
+    assert form.submit(), form.message.value
+    stored = room.module_answers("c", "drill2", "second_vote")
+    assert sorted(stored["participant"]) == ["p1", "p2"]
+    assert room.module_answers("c", "drill", "drill_vote")["participant"].tolist() == ["p1"]
     for client in (*me.values(), room):
         client.close()
