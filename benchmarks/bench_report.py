@@ -13,6 +13,18 @@ The goal: 1,000 pages and cohort.html under 1 GB; the time is printed, not judge
 `--src` runs the report with another checkout's package (say, main before a change) on the same
 cohort; `--keep DIR` builds the cohort there and keeps it for the next run; `--out DIR` keeps
 the reports.
+
+Measured 2026-11-27 on the shared 2-core build machine (load ~8, so wall times are long and
+noisy; peak memory is what the goal is about):
+
+  participants  code                          wall     peak memory
+  200           main 7b68130 (before)          164 s    773 MB
+  200           i14-report (after)             146 s    278 MB
+  1,000         i14-report (after)           1,101 s    470 MB   (~245 s of CPU)
+  1,000         i14-report, 2 repetitions      330 s    470 MB   (tournament cut to check the
+                                                                  pages; same peak)
+  1,000         main (before)                 not run: its tournament alone needs ~15 GB in
+                                              one piece (issue 14), cohort.html MaxRowsError
 """
 
 from __future__ import annotations

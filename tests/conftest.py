@@ -140,8 +140,11 @@ def room(store):
     return store
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def content():
+    """The shipped content, loaded once per session (0.1 s CPU per load; ~250 tests use it).
+    Safe to share: its models are frozen, and no test changes it (a test that needs other
+    content loads its own from `repo_copy`)."""
     from workshop_kit.content import load_content
 
     return load_content(DATA)
