@@ -1,14 +1,10 @@
-"""The module-neutral analysis and charts: the rating form's tables and charts, and the layer
-rule that the core names no module type (each type's own analysis and charts are in its
-folder, tested with the module)."""
-
-import ast
-from pathlib import Path
+"""The module-neutral analysis and charts: the rating form's tables and charts (each type's own
+analysis and charts are in its folder, tested with the module; tests/test_layers.py checks that
+the core names no module type)."""
 
 import pandas as pd
 
-import workshop_kit
-from workshop_kit import analysis, charts, modules
+from workshop_kit import analysis, charts
 
 
 def frame(payloads):
@@ -53,34 +49,3 @@ def test_empty_answers_give_a_message_chart(content):
     assert spec["mark"]["type"] == "text"
     assert analysis.trust_summary(scores).empty
 
-
-def _imports(path: Path) -> list[str]:
-    """The modules a file imports, relative ones as written ('.content', '..x')."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            found.append("." * node.level + (node.module or ""))
-    return found
-
-
-def test_core_analysis_and_charts_name_no_module_type():
-    package = Path(workshop_kit.__file__).parent
-    types = modules.registry()
-    assert {"checkin", "drill", "roleplay"} <= set(types)
-    for name in ("analysis.py", "charts.py"):
-        text = (package / name).read_text(encoding="utf-8")
-        assert not [i for i in _imports(package / name) if "modules" in i], name
-        assert not [t for t in types if t in text], name
-
-
-def test_module_analysis_and_charts_import_their_folder_or_the_core():
-    package = Path(workshop_kit.__file__).parent
-    files = sorted(package.glob("modules/*/analysis.py")) + sorted(
-        package.glob("modules/*/charts.py"))
-    assert len(files) >= 10
-    for path in files:
-        for imported in _imports(path):
-            assert not imported.startswith(".."), (path, imported)
-            assert not imported.startswith("workshop_kit.modules"), (path, imported)
