@@ -250,6 +250,7 @@ class _Client:
         self.__token = token or hub_token
         self.__hub = bool(hub_token)
         self.__local = threading.local()  # one HTTP session (kept alive) per thread
+        self.__base = urllib.parse.urlsplit(self.url).path.rstrip("/") + API
 
     @property
     def where(self) -> str:
@@ -272,12 +273,12 @@ class _Client:
         if data is not None and len(data) > MAX_BODY_BYTES:
             # the service refuses it too (413), but only after the notebook sent it all
             raise ParameterError(too_big(len(data)))
-        headers = {"Authorization": f"token {self.__token}", "Accept": "application/json"}
+        headers = {"Authorization": f"token {self.__token}"}  # the service only speaks JSON
         if self.__hub:
             headers[HUB_HEADER] = "jupyterhub"
         if data is not None:
             headers["Content-Type"] = "application/json"
-        target = urllib.parse.urlsplit(self.url).path.rstrip("/") + API + path
+        target = self.__base + path
         for attempt in (1, 2):
             conn = self._connection()
             try:
