@@ -95,6 +95,9 @@ def decode(value: Any) -> Any:
     return {k: decode(v) for k, v in value.items()}
 
 
+_ENCODER = json.JSONEncoder(allow_nan=False)  # made once, not by every json.dumps(…, allow_nan=…)
+
+
 class _OneSend:
     """An HTTP connection that sends a request's head and its (small) body in one segment:
     http.client sends them apart, which costs both sides a system call and the service an
@@ -269,7 +272,7 @@ class _Client:
 
     def _request(self, method: str, path: str, body: Any = None) -> Any:
         """One request; a connection the service closed meanwhile is reopened once."""
-        data = None if body is None else json.dumps(body, allow_nan=False).encode()
+        data = None if body is None else _ENCODER.encode(body).encode()
         if data is not None and len(data) > MAX_BODY_BYTES:
             # the service refuses it too (413), but only after the notebook sent it all
             raise ParameterError(too_big(len(data)))

@@ -868,7 +868,7 @@ async def answer_call(service: Service, role: str, method: str, token: str, hub:
         return _error(404, "ParameterError",
                       f"'{method[:40]}' is not something a {role} can ask the service")
     try:
-        body = json.loads(raw or b"{}", parse_constant=_refuse_constant)
+        body = _DECODER.decode((raw or b"{}").decode())
     except (ValueError, RecursionError):
         return _error(400, "ParameterError", "the request is not valid JSON")
     if not isinstance(body, dict):
@@ -914,14 +914,19 @@ def _refusal(exc: Exception, where: str) -> tuple[int, bytes]:
 
 def _result(result: Any, where: str) -> tuple[int, bytes]:
     try:
-        return 200, json.dumps({"result": encode(result)}, ensure_ascii=False,
-                               allow_nan=False).encode()
+        return 200, _ENCODER.encode({"result": encode(result)}).encode()
     except ValueError as exc:  # a NaN read back from an old row, say
         return _refusal(exc, where)
 
 
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number an answer may hold")
+
+
+# made once: json.dumps and json.loads make a new encoder or decoder for every call that
+# passes options
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 class _Server(tornado.httputil.HTTPServerConnectionDelegate):
