@@ -88,6 +88,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clip(text: str, limit: int = SHOW_CHARS) -> str:
     """`text` cut to `limit` characters (with …), non-printable characters escaped."""
     cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    if cut.isprintable():  # the usual case, without a walk character by character
+        return cut
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
 
 
