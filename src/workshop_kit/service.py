@@ -32,7 +32,10 @@ most ``connections`` connections however many notebooks are open. The writer com
 transaction, all the answers waiting at that moment (group commit), and each request is
 answered only once its row is committed. A submit by a credential the service has already
 accepted is checked on the IO loop (arguments, schema, the guard's rules) and goes straight to
-the writer, which checks the token again in the transaction that stores the answer.
+the writer, which checks the token again in the transaction that stores the answer. A submit in
+the plain form the kit's client sends is read and answered by a lean Tornado HTTP delegate
+(`_Server`), without the web application's RequestHandler machinery: a room presses Submit at
+the same moment, and the IO loop's time per submit is what the last of them waits for.
 """
 
 from __future__ import annotations
