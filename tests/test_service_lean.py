@@ -126,3 +126,48 @@ def test_the_lean_path_stores_each_answer_once(service):
     assert [a.version for a in rows] == [before["result"]["version"],
                                          before["result"]["version"] + 1]
     assert [a.payload["situation"][:8] for a in rows] == ["answer 3", "answer 4"]
+
+
+def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
+    """The lean path replaces Tornado's per-request header timer by a sweep: a connection that
+    sends nothing, or sends its head too slowly, is closed; one that keeps asking is not."""
+    import asyncio
+
+    import tornado.httpserver
+    import tornado.netutil
+    import tornado.web
+
+    from workshop_kit.service import _Server
+
+    class Hello(tornado.web.RequestHandler):
+        def get(self) -> None:
+            self.finish("hi")
+
+    async def main() -> None:
+        delegate = _Server(None, tornado.web.Application([(r"/hi", Hello)]))  # type: ignore
+        server = tornado.httpserver.HTTPServer(delegate)
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        server.add_sockets(sockets)
+        sweep = delegate.watch_idle(server, seconds=0.5, every=0.1)
+        assert server.conn_params.header_timeout is None
+        port = sockets[0].getsockname()[1]
+        idle = await asyncio.open_connection("127.0.0.1", port)
+        slow = await asyncio.open_connection("127.0.0.1", port)
+        busy = await asyncio.open_connection("127.0.0.1", port)
+        slow[1].write(b"GET /hi HTTP/1.1\r\n")
+        for _ in range(8):  # 0.8 s of requests, each well within the limit
+            busy[1].write(b"GET /hi HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = await asyncio.wait_for(busy[0].readuntil(b"\r\n\r\n"), 5)
+            assert head.startswith(b"HTTP/1.1 200")
+            await busy[0].readexactly(2)
+            await asyncio.sleep(0.1)
+        assert await asyncio.wait_for(idle[0].read(), 5) == b""
+        assert await asyncio.wait_for(slow[0].read(), 5) == b""
+        assert not busy[0].at_eof()
+        sweep.stop()
+        for _, writer in (idle, slow, busy):
+            writer.close()
+        server.stop()
+        await server.close_all_connections()
+
+    asyncio.run(main())

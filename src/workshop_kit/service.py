@@ -50,6 +50,7 @@ import secrets
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
@@ -59,6 +60,7 @@ from typing import Any
 
 import tornado.httpserver
 import tornado.httputil
+import tornado.ioloop
 import tornado.netutil
 import tornado.web
 
@@ -947,13 +949,39 @@ class _Server(tornado.httputil.HTTPServerConnectionDelegate):
                         for base in sorted({"", prefix.rstrip("/")}) for role in METHODS}
         self.process = str(os.getpid())
         self.tasks: set[asyncio.Task] = set()
+        # connections reading a request's head, and since when (`watch_idle`)
+        self.waiting: dict[Any, float] = {}
+        self.idle_seconds = 0.0
+
+    def watch_idle(self, server: tornado.httpserver.HTTPServer, seconds: float | None = None,
+                   every: float | None = None) -> tornado.ioloop.PeriodicCallback:
+        """Close a connection that has spent more than `seconds` (the server's header timeout,
+        Tornado's idle_connection_timeout: an hour) on a request's head, idle between requests
+        or sending it slowly, as Tornado's header timeout does; but by a sweep every `every`
+        seconds (a minute) instead of a timer made and cancelled for every request, a sixth of
+        the HTTP layer's time per submit. Call it on the IO loop."""
+        self.idle_seconds = seconds or server.conn_params.header_timeout or 3600
+        server.conn_params.header_timeout = None
+        sweep = tornado.ioloop.PeriodicCallback(
+            self._sweep, 1000 * (every or min(60.0, self.idle_seconds / 10)))
+        sweep.start()
+        return sweep
+
+    def _sweep(self) -> None:
+        limit = time.monotonic() - self.idle_seconds
+        for conn, since in list(self.waiting.items()):
+            if since < limit:
+                self.waiting.pop(conn, None)
+                conn.stream.close()  # its request loop ends and tells on_close
 
     def start_request(self, server_conn: object,
                       request_conn: tornado.httputil.HTTPConnection
                       ) -> tornado.httputil.HTTPMessageDelegate:
+        self.waiting[server_conn] = time.monotonic()
         return _Submit(self, server_conn, request_conn)
 
     def on_close(self, server_conn: object) -> None:
+        self.waiting.pop(server_conn, None)
         self.app.on_close(server_conn)
 
 
@@ -971,6 +999,7 @@ class _Submit(tornado.httputil.HTTPMessageDelegate):
 
     def headers_received(self, start_line: Any, headers: tornado.httputil.HTTPHeaders
                          ) -> Any:
+        self.server.waiting.pop(self.server_conn, None)
         role = self.server.submits.get(start_line.path) if start_line.method == "POST" \
             else None
         length = headers.get("Content-Length", "")
@@ -1085,10 +1114,10 @@ def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | N
 
     async def main() -> None:
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") if config.hub else ""
-        server = tornado.httpserver.HTTPServer(_Server(service, make_app(service, prefix),
-                                                       prefix),
-                                               max_body_size=MAX_BODY_BYTES,
+        connections = _Server(service, make_app(service, prefix), prefix)
+        server = tornado.httpserver.HTTPServer(connections, max_body_size=MAX_BODY_BYTES,
                                                xheaders=False)
+        connections.watch_idle(server)
         server.add_sockets(sockets)
         if ready:
             ready()
