@@ -133,11 +133,10 @@ def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
     sends nothing, or sends its head too slowly, is closed; one that keeps asking is not."""
     import asyncio
 
-    import tornado.httpserver
     import tornado.netutil
     import tornado.web
 
-    from workshop_kit.service import _Server
+    from workshop_kit.service import _HTTPServer, _Server
 
     class Hello(tornado.web.RequestHandler):
         def get(self) -> None:
@@ -145,7 +144,7 @@ def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
 
     async def main() -> None:
         delegate = _Server(None, tornado.web.Application([(r"/hi", Hello)]))  # type: ignore
-        server = tornado.httpserver.HTTPServer(delegate)
+        server = _HTTPServer(delegate)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         server.add_sockets(sockets)
         sweep = delegate.watch_idle(server, seconds=0.5, every=0.1)
@@ -164,6 +163,16 @@ def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
         assert await asyncio.wait_for(idle[0].read(), 5) == b""
         assert await asyncio.wait_for(slow[0].read(), 5) == b""
         assert not busy[0].at_eof()
+        assert len(delegate.waiting) == 1  # the busy one; the closed ones are forgotten
+        gone = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.sleep(0.05)
+        assert len(delegate.waiting) == 2
+        gone[1].close()  # a notebook closing its connection between two requests
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+            if len(delegate.waiting) == 1:
+                break
+        assert len(delegate.waiting) == 1
         sweep.stop()
         for _, writer in (idle, slow, busy):
             writer.close()

@@ -970,7 +970,7 @@ class _Server(tornado.httputil.HTTPServerConnectionDelegate):
     def _sweep(self) -> None:
         limit = time.monotonic() - self.idle_seconds
         for conn, since in list(self.waiting.items()):
-            if since < limit:
+            if since < limit or conn.stream.closed():
                 self.waiting.pop(conn, None)
                 conn.stream.close()  # its request loop ends and tells on_close
 
@@ -983,6 +983,15 @@ class _Server(tornado.httputil.HTTPServerConnectionDelegate):
     def on_close(self, server_conn: object) -> None:
         self.waiting.pop(server_conn, None)
         self.app.on_close(server_conn)
+
+
+class _HTTPServer(tornado.httpserver.HTTPServer):
+    """Tornado's HTTP server, which also tells the kit's delegate (`_Server`) when a connection
+    closes (Tornado's keeps that to itself)."""
+
+    def on_close(self, server_conn: object) -> None:
+        super().on_close(server_conn)
+        self.request_callback.on_close(server_conn)  # type: ignore[union-attr]
 
 
 class _Submit(tornado.httputil.HTTPMessageDelegate):
@@ -1115,8 +1124,7 @@ def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | N
     async def main() -> None:
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") if config.hub else ""
         connections = _Server(service, make_app(service, prefix), prefix)
-        server = tornado.httpserver.HTTPServer(connections, max_body_size=MAX_BODY_BYTES,
-                                               xheaders=False)
+        server = _HTTPServer(connections, max_body_size=MAX_BODY_BYTES, xheaders=False)
         connections.watch_idle(server)
         server.add_sockets(sockets)
         if ready:
