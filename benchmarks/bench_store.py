@@ -18,9 +18,10 @@ prints submissions per second, the p50/p99/max submit latency, how long the faci
 read of the module's answers takes for the whole room (directly: `FacilitatorStore`; through
 the service: `FacilitatorClient`), and the CPU time one submit costs: in the participant
 process (inside `submit`, the timed part), and through the service in the service's process
-too (Linux: /proc), which tells a busy machine apart from a slow path. On PostgreSQL it also
-samples `pg_stat_activity` during each run and prints the most server connections the run
-held: one per notebook directly, the service's few through it.
+too (Linux: /proc), which tells a busy machine apart from a slow path; in waves also that CPU
+for one whole wave (a figure that holds on a shared machine, where latencies do not). On
+PostgreSQL it also samples `pg_stat_activity` during each run and prints the most server
+connections the run held: one per notebook directly, the service's few through it.
 
     python benchmarks/bench_store.py --backend sqlite
     python benchmarks/bench_store.py --backend postgresql --url postgresql://user@host/db
@@ -399,11 +400,12 @@ def main(argv: list[str] | None = None) -> int:
            if args.mode == "waves" else "each back to back, all released at once")
     print(f"participants: {len(people)} processes x {args.answers} answers = {total} submits "
           f"per path, {how}")
-    report(outcomes, args.backend)
+    report(outcomes, args.backend, len(people) if args.mode == "waves" else 0,
+           args.service_processes)
     return 0 if all(o.ok for o in outcomes) else 1
 
 
-def report(outcomes: list[Outcome], backend: str) -> None:
+def report(outcomes: list[Outcome], backend: str, wave: int = 0, processes: int = 1) -> None:
     ms = 1000
     head = ["path", "stored rows", "exactly once", "errors", "throughput/s", "p50 ms",
             "p99 ms", "max ms", "facilitator read ms"]
@@ -449,6 +451,13 @@ def report(outcomes: list[Outcome], backend: str) -> None:
                 if o.server_cpu is not None else ""
             mine = o.client_cpu / len(o.latencies) * ms
             print(f"{o.path}: CPU per submit: participant process {mine:.2f} ms{where}")
+            if wave and o.server_cpu is not None:
+                # robust on a busy machine: the CPU a wave needs, whatever else runs there
+                per_wave = o.server_cpu / len(o.latencies) * wave * ms
+                print(f"{o.path}: CPU per wave of {wave} submits: service {per_wave:.0f} ms "
+                      f"({per_wave / processes:.0f} ms per service process), participants "
+                      f"{o.client_cpu / len(o.latencies) * wave * ms:.0f} ms; a p99 under "
+                      "100 ms needs a service process's share well under 100 ms")
     for o in outcomes:
         locked = sum("locked" in e for e in o.errors)
         if o.errors:

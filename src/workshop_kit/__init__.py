@@ -4,8 +4,17 @@ The public names below are imported on first use, so the command line starts qui
 notebook side pulls in altair and ipywidgets, which take a second or two to import).
 """
 
+import sys
 from importlib import import_module
 from typing import Any
+
+# jsonschema (which altair and nbformat import) imports `rfc3987_syntax` when it is installed
+# (Jupyter's jupyter-events asks for it), and that module builds a grammar at import: about
+# 1.5 s of CPU in every kernel, command and service start, for the "iri" format checks alone.
+# Nothing in the kit's processes checks that format (altair and nbformat validate without
+# format checkers), so it is marked absent here, before anything imports jsonschema.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 from . import friendly as _friendly
 from .errors import (

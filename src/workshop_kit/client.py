@@ -95,6 +95,9 @@ def decode(value: Any) -> Any:
     return {k: decode(v) for k, v in value.items()}
 
 
+_ENCODER = json.JSONEncoder(allow_nan=False)  # made once, not by every json.dumps(…, allow_nan=…)
+
+
 class _OneSend:
     """An HTTP connection that sends a request's head and its (small) body in one segment:
     http.client sends them apart, which costs both sides a system call and the service an
@@ -250,6 +253,7 @@ class _Client:
         self.__token = token or hub_token
         self.__hub = bool(hub_token)
         self.__local = threading.local()  # one HTTP session (kept alive) per thread
+        self.__base = urllib.parse.urlsplit(self.url).path.rstrip("/") + API
 
     @property
     def where(self) -> str:
@@ -268,16 +272,16 @@ class _Client:
 
     def _request(self, method: str, path: str, body: Any = None) -> Any:
         """One request; a connection the service closed meanwhile is reopened once."""
-        data = None if body is None else json.dumps(body, allow_nan=False).encode()
+        data = None if body is None else _ENCODER.encode(body).encode()
         if data is not None and len(data) > MAX_BODY_BYTES:
             # the service refuses it too (413), but only after the notebook sent it all
             raise ParameterError(too_big(len(data)))
-        headers = {"Authorization": f"token {self.__token}", "Accept": "application/json"}
+        headers = {"Authorization": f"token {self.__token}"}  # the service only speaks JSON
         if self.__hub:
             headers[HUB_HEADER] = "jupyterhub"
         if data is not None:
             headers["Content-Type"] = "application/json"
-        target = urllib.parse.urlsplit(self.url).path.rstrip("/") + API + path
+        target = self.__base + path
         for attempt in (1, 2):
             conn = self._connection()
             try:

@@ -1,0 +1,182 @@
+"""The service's two HTTP paths for a submit answer alike: the lean delegate (a POST to
+.../<role>/submit with a Content-Length, as the kit's client sends it) and the web application
+(any other form of the same request, here with a query string or a chunked body), through a
+real `workshop-kit serve` over a real SQLite store."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from workshop_kit.client import MAX_BODY_BYTES
+from workshop_kit.content import load_content
+from workshop_kit.store import Store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+COHORT = "lean"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lean")
+    url = f"sqlite:///{folder / 'store.sqlite'}"
+    with Store(url) as store:
+        store.register_tokens(COHORT, {"p01": "token-p01", "p02": "token-p02",
+                                       "facilitator": "token-f"})
+    (folder / "cohort.json").write_text(json.dumps({
+        "cohort": {"id": COHORT}, "store_url": url, "content_dir": str(DATA), "modules": [],
+        "participants": []}), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workshop_kit.cli", "serve", str(folder), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    found = re.search(r"http://\S+", line)
+    assert found, line + proc.stderr.read()
+    parts = urlsplit(found.group(0))
+    yield parts.hostname, parts.port, url
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+
+
+def checkin_answer(i: int) -> dict:
+    checkin = load_content(DATA, check_notebooks=False).checkin
+    low = checkin.scale.min
+    return {"ratings": {item.id: low for _trait, item in checkin.items()},
+            "situation": f"answer {i}: a client who wants a fixed price for an open question",
+            "share_with_facilitator": True}
+
+
+def send(service, path: str, body: bytes, token: str = "token-p01", chunked: bool = False
+         ) -> tuple[int, dict, dict]:
+    host, port, _ = service
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    headers = {"Authorization": f"token {token}", "Content-Type": "application/json"}
+    if chunked:
+        conn.request("POST", path, body=iter([body]), headers=headers, encode_chunked=True)
+    else:
+        conn.request("POST", path, body=body, headers=headers)
+    response = conn.getresponse()
+    raw = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), json.loads(raw)
+
+
+def submit_body(who: str, payload: object, participant: str | None = None) -> bytes:
+    return json.dumps({"as": who, "args": {
+        "participant": participant or who, "module": "checkin", "exercise": "trust_profile",
+        "payload": payload}}).encode()
+
+
+LEAN = "/api/v1/participant/submit"
+APP = ["/api/v1/participant/submit?via=app", "chunked"]
+
+
+@pytest.mark.parametrize("other", APP)
+def test_a_submit_is_answered_alike_by_the_lean_path_and_the_application(service, other):
+    def both(body: bytes, token: str = "token-p01") -> list[tuple[int, dict, dict]]:
+        lean = send(service, LEAN, body, token)
+        app = send(service, LEAN, body, token, chunked=True) if other == "chunked" else \
+            send(service, other, body, token)
+        return [lean, app]
+
+    stored = both(submit_body("p01", checkin_answer(1)))
+    for status, headers, body in stored:
+        assert status == 200
+        assert headers["Content-Type"] == "application/json; charset=utf-8"
+        assert headers["Cache-Control"] == "no-store"
+        assert headers["X-Workshop-Process"].isdigit()
+        answer = body["result"]
+        assert answer["_t"] == "answer" and answer["participant"] == "p01"
+        assert answer["payload"] == checkin_answer(1)
+    assert stored[1][2]["result"]["version"] == stored[0][2]["result"]["version"] + 1
+    refusals = [
+        (submit_body("p01", checkin_answer(2)), "wrong-token", 403, "AccessError"),
+        (submit_body("p01", checkin_answer(2), participant="p02"), "token-p01", 403,
+         "AccessError"),
+        (submit_body("p01", {"ratings": "all good"}), "token-p01", 400, "AnswerError"),
+        (b"{not json", "token-p01", 400, "ParameterError"),
+        (b'{"as": "p01", "args": {"x": NaN}}', "token-p01", 400, "ParameterError"),
+        (b"[1]", "token-p01", 400, "ParameterError"),
+    ]
+    for body, token, status, kind in refusals:
+        (s1, _, b1), (s2, _, b2) = both(body, token)
+        assert s1 == s2 == status, (body, b1, b2)
+        assert b1 == b2 and b1["error"]["type"] == kind, (b1, b2)
+
+
+def test_an_oversized_submit_gets_the_one_line_413(service):
+    status, _, body = send(service, LEAN, b" " * (MAX_BODY_BYTES + 1))
+    assert status == 413 and body["error"]["type"] == "ParameterError"
+
+
+def test_the_lean_path_stores_each_answer_once(service):
+    _, _, url = service
+    before = send(service, LEAN, submit_body("p02", checkin_answer(3)), "token-p02")[2]
+    send(service, LEAN, submit_body("p02", checkin_answer(4)), "token-p02")
+    with Store(url) as store:
+        rows = [a for a in store.answers(COHORT) if a.participant == "p02"]
+    assert [a.version for a in rows] == [before["result"]["version"],
+                                         before["result"]["version"] + 1]
+    assert [a.payload["situation"][:8] for a in rows] == ["answer 3", "answer 4"]
+
+
+def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
+    """The lean path replaces Tornado's per-request header timer by a sweep: a connection that
+    sends nothing, or sends its head too slowly, is closed; one that keeps asking is not."""
+    import asyncio
+
+    import tornado.netutil
+    import tornado.web
+
+    from workshop_kit.service import _HTTPServer, _Server
+
+    class Hello(tornado.web.RequestHandler):
+        def get(self) -> None:
+            self.finish("hi")
+
+    async def main() -> None:
+        delegate = _Server(None, tornado.web.Application([(r"/hi", Hello)]))  # type: ignore
+        server = _HTTPServer(delegate)
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        server.add_sockets(sockets)
+        sweep = delegate.watch_idle(server, seconds=0.5, every=0.1)
+        assert server.conn_params.header_timeout is None
+        port = sockets[0].getsockname()[1]
+        idle = await asyncio.open_connection("127.0.0.1", port)
+        slow = await asyncio.open_connection("127.0.0.1", port)
+        busy = await asyncio.open_connection("127.0.0.1", port)
+        slow[1].write(b"GET /hi HTTP/1.1\r\n")
+        for _ in range(8):  # 0.8 s of requests, each well within the limit
+            busy[1].write(b"GET /hi HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = await asyncio.wait_for(busy[0].readuntil(b"\r\n\r\n"), 5)
+            assert head.startswith(b"HTTP/1.1 200")
+            await busy[0].readexactly(2)
+            await asyncio.sleep(0.1)
+        assert await asyncio.wait_for(idle[0].read(), 5) == b""
+        assert await asyncio.wait_for(slow[0].read(), 5) == b""
+        assert not busy[0].at_eof()
+        assert len(delegate.waiting) == 1  # the busy one; the closed ones are forgotten
+        gone = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.sleep(0.05)
+        assert len(delegate.waiting) == 2
+        gone[1].close()  # a notebook closing its connection between two requests
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+            if len(delegate.waiting) == 1:
+                break
+        assert len(delegate.waiting) == 1
+        sweep.stop()
+        for _, writer in (idle, slow, busy):
+            writer.close()
+        server.stop()
+        await server.close_all_connections()
+
+    asyncio.run(main())
