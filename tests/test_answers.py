@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE, ParticipantStore
+from workshop_kit.access import ParticipantStore
 from workshop_kit.answers import (
     MAX_ANSWER_CHARS,
     MAX_DEPTH,
@@ -18,6 +18,7 @@ from workshop_kit.answers import (
     stored_answer_ok,
 )
 from workshop_kit.errors import ParameterError
+from workshop_kit.modules.gift.answers import PAIRS_EXERCISE
 from workshop_kit.modules.roleplay.answers import MAX_SEGMENTS, NOTE_CHARS
 from workshop_kit.store import FACILITATOR, Store
 
@@ -78,9 +79,9 @@ def test_the_gift_pairs_the_build_publishes_pass_as_the_facilitators(tmp_path, c
     out = tmp_path / "demo"
     build(DATA / "cohorts/demo.yaml", DATA, out)
     with BuiltCohort.open(out).store() as store:
-        pairs = store.latest_answer("demo", FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE)
+        pairs = store.latest_answer("demo", FACILITATOR, "gift", PAIRS_EXERCISE)
     assert pairs.source == "build"
-    passes(content, GIFT_MODULE, PAIRS_EXERCISE, pairs.payload, FACILITATOR)
+    passes(content, "gift", PAIRS_EXERCISE, pairs.payload, FACILITATOR)
     assert stored_answer_ok(content, pairs)
 
 
@@ -198,7 +199,7 @@ def test_every_widget_form_writes_answers_that_pass(store, content):
     submitted(vote)
 
     # the gift: pairs (the build's job), plans, feedback on the partner's plan
-    store.submit("c", FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, {"groups": [["p1", "p2"]]},
+    store.submit("c", FACILITATOR, "gift", PAIRS_EXERCISE, {"groups": [["p1", "p2"]]},
                  source="build")
     for p in ("p1", "p2"):
         plan = GiftPlanForm(guards[p], "c", p, content.gift)

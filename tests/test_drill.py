@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import TOKENS, me
-from workshop_kit.access import DRILL_KEY, FacilitatorStore, ParticipantStore, definition_key
+from workshop_kit.access import FacilitatorStore, ParticipantStore
 from workshop_kit.analysis import terms_in
 from workshop_kit.client import FacilitatorClient
 from workshop_kit.content import load_content
@@ -18,6 +18,7 @@ from workshop_kit.errors import AccessError, ContentError
 from workshop_kit.modules.drill.analysis import drill_definitions, fact_matches, question_yield
 from workshop_kit.modules.drill.content import load_case, load_cases
 from workshop_kit.modules.drill.forms import DrillForm, PeerVoteForm
+from workshop_kit.modules.drill.rules import DRILL_KEY, definition_key
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import Store
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from helpers import me as guard
-from workshop_kit.access import GIFT_MODULE, PAIRS_EXERCISE
 from workshop_kit.cohort import BuiltCohort, build, publish_records
 from workshop_kit.errors import AccessError
+from workshop_kit.modules.gift.answers import PAIRS_EXERCISE
 from workshop_kit.modules.gift.forms import GiftPlanForm, PartnerFeedbackForm
 from workshop_kit.session import FacilitatorSession, ParticipantSession
 from workshop_kit.store import FACILITATOR, Store
@@ -26,7 +26,7 @@ PLAN = dict(client="The new finance director of a client", bring="A one-page vie
 @pytest.fixture
 def room(room):
     """The small cohort 'c' (conftest.py) with its gift pairs published."""
-    room.submit("c", FACILITATOR, GIFT_MODULE, PAIRS_EXERCISE, {"groups": [["p1", "p2"],
+    room.submit("c", FACILITATOR, "gift", PAIRS_EXERCISE, {"groups": [["p1", "p2"],
                                                                           ["p3"]]})
     return room
 

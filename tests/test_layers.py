@@ -71,3 +71,10 @@ def test_a_module_folder_imports_no_other_folder(name):
                 assert not (isinstance(node, ast.ImportFrom) and node.level > 1), (
                     f"{path}:{node.lineno}: import the kit's core as workshop_kit.…, not "
                     "relatively, so the folder also works as a package of its own")
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_every_part_of_a_type_imports(name):
+    kind = modules.get(name)
+    found = [part for part in modules.PARTS if kind.part(part) is not None]
+    assert "content" in found and "answers" in found, found

@@ -607,13 +607,3 @@ def _run_rule(guard: Any, role: str, name: str, cohort: str, args: tuple,
     view = RuleView(guard._store, guard.cohort, guard.who, module, content)
     return call.run(view, **bind(call, name, args, kwargs))
 
-
-# Names that moved into the module types' parts stay importable from here for the core files
-# that still use them (cohort, report, simulate) until their module code moves into the parts
-# too: each rules part lists its own in `OLD_NAMES` ({name: value}).
-def __getattr__(name: str) -> Any:
-    for type_name in modules.registry():
-        old = getattr(_rules(type_name), "OLD_NAMES", None) or {}
-        if name in old:
-            return old[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -33,7 +33,7 @@ def in_voila() -> bool:
 def _server_info(pid: int) -> dict[str, Any] | None:
     """The runtime file of the Jupyter server with that process id (the kernel's parent)."""
     try:
-        from jupyter_core.paths import jupyter_runtime_dir
+        from jupyter_core.paths import jupyter_runtime_dir  # noqa: PLC0415 (heavy or optional: imported when used)
     except ImportError:  # pragma: no cover - a kernel without Jupyter installed
         return None
     folder = Path(jupyter_runtime_dir())

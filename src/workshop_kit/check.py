@@ -10,12 +10,22 @@ failure with what to fix.
 from __future__ import annotations
 
 import ast
+import http.client
+import importlib
 import json
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from . import __version__
+from .client import (
+    FacilitatorClient,
+    ParticipantClient,
+    load_served_content,
+    resolve_service_url,
+)
 from .errors import ParameterError, WorkshopKitError
 
 PARAMETERS = ("participant_id", "cohort_id", "token", "service_url")
@@ -49,20 +59,10 @@ def notebook_parameters(path: str | Path) -> dict[str, Any]:
 
 def checks(notebook: str | Path) -> Iterator[tuple[str, Callable[[], str]]]:
     """(what, check) pairs, in order; each check returns the line to print or raises."""
-    from .client import (
-        FacilitatorClient,
-        ParticipantClient,
-        load_served_content,
-        resolve_service_url,
-    )
-
     params = notebook_parameters(notebook)
     state: dict[str, Any] = {}
 
     def service() -> str:
-        import http.client
-        import urllib.parse
-
         url = resolve_service_url(params.get("service_url", ""))
         parts = urllib.parse.urlsplit(url)
         kind = (http.client.HTTPSConnection if parts.scheme == "https"
@@ -99,10 +99,8 @@ def checks(notebook: str | Path) -> Iterator[tuple[str, Callable[[], str]]]:
                 f"({', '.join(m.id for m in loaded.agenda.modules)})")
 
     def kit() -> str:
-        import ipywidgets
-
-        from . import __version__
-        from .session import ParticipantSession  # noqa: F401  (what the notebook imports)
+        ipywidgets = importlib.import_module("ipywidgets")
+        importlib.import_module("workshop_kit.session")  # what the notebook imports, or why not
 
         return (f"kit: workshop-kit {__version__} and ipywidgets {ipywidgets.__version__} "
                 f"import in {sys.executable}")

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .content import load_content
 from .errors import (
     AccessError,
     ContentError,
@@ -488,8 +489,6 @@ def fetch_content(client: _Client) -> Any:
 def load_served_content(files: dict[str, str]) -> Any:
     """Content from the files the service sent ({relative path: YAML text}), loaded through
     the same checks as the trainer's folder."""
-    from .content import load_content
-
     with tempfile.TemporaryDirectory(prefix="workshop-kit-content-") as folder:
         for rel, text in files.items():
             if Path(rel).is_absolute() or ".." in Path(rel).parts:

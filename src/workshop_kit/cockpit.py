@@ -182,7 +182,7 @@ class RoomTally:
 
 
 def _svg(chart: Any) -> str:
-    import vl_convert as vlc
+    import vl_convert as vlc  # noqa: PLC0415 (heavy or optional: imported when used)
 
     return vlc.vegalite_to_svg(chart.to_dict())
 

@@ -132,10 +132,10 @@ def _prepare(template: Path, parameters: dict[str, Any], app_link: bool = False)
     default the build does not set. `app_link` adds, below it, the link to the notebook's app
     view (Voilà) for a participant.
     """
-    import nbformat  # heavy (pulls jsonschema): only when notebooks are prepared
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-    from papermill.translators import PythonTranslator
+    import nbformat  # noqa: PLC0415 (heavy (pulls jsonschema): only when notebooks are prepared)
+    from papermill.iorw import load_notebook_node  # noqa: PLC0415 (heavy or optional: imported when used)
+    from papermill.parameterize import parameterize_notebook  # noqa: PLC0415 (heavy or optional: imported when used)
+    from papermill.translators import PythonTranslator  # noqa: PLC0415 (heavy or optional: imported when used)
 
     nb = load_notebook_node(str(template))
     nb = parameterize_notebook(nb, dict(sorted(parameters.items())),
@@ -644,7 +644,7 @@ def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
         raise ParameterError(f"--out '{out}' must end in .csv or .parquet")
     if kind == ".parquet":
         try:
-            import pyarrow  # noqa: F401  (only checked: pandas writes through it)
+            import pyarrow  # noqa: F401, PLC0415 (only checked: pandas writes through it)
         except ImportError:
             raise ParameterError(
                 "Parquet export needs the package pyarrow: pip install pyarrow (or "
@@ -655,7 +655,7 @@ def export(folder: str | Path, out: str | Path, token: str) -> ExportResult:
     with built.facilitator(token) as room:
         answers, withheld = room.answers(built.cohort_id)
         skipped = room.skipped
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 (heavy or optional: imported when used)
 
     newest: dict[tuple, int] = {}
     for a in answers:
@@ -695,7 +695,7 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
     every problem found (the content's first, then the other agendas', then each cohort
     file's), one line each.
     """
-    import nbformat
+    import nbformat  # noqa: PLC0415 (heavy or optional: imported when used)
 
     problems: list[str] = []
     lines: list[str] = []
@@ -739,7 +739,7 @@ def validate(data_dir: str | Path, cohort_files: list[str | Path]) -> list[str]:
         templates = [repo / COCKPIT_NOTEBOOK]
         for module in (m for loaded in agendas for m in loaded.agenda.modules):
             templates += [repo / module.notebook, repo / module.facilitator_notebook]
-        import nbformat  # heavy (pulls jsonschema): only here and when notebooks are prepared
+        import nbformat  # noqa: PLC0415 (heavy (pulls jsonschema): only here and when notebooks are prepared)
 
         for template in dict.fromkeys(templates):
             if not template.is_file():

@@ -560,21 +560,6 @@ def load_content(data_dir: str | Path, check_notebooks: bool = True,
                    agenda_file=agenda_file)
 
 
-def __getattr__(name: str) -> Any:
-    """Names that moved into module parts (`Case`, `Script`, `CheckinContent`, …) still import
-    from here until every caller imports them from `workshop_kit.modules.<type>.content`."""
-    if not name.startswith("_"):
-        for type_name, module_type in registry().items():
-            part = module_type.part("content")
-            if part is None:
-                continue
-            if name == f"{type_name.capitalize()}Content" and hasattr(part, "Content"):
-                return part.Content
-            if name in vars(part):
-                return vars(part)[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # ---------------------------------------------------------------------------------------------
 # Cohorts and rosters
 

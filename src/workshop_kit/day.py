@@ -42,8 +42,8 @@ class ModuleRun:
 
 
 def _html(notebook: Path) -> Path:
-    import nbformat  # heavy (pulls jsonschema): only when a page is written
-    from nbconvert import HTMLExporter
+    import nbformat  # noqa: PLC0415 (heavy (pulls jsonschema): only when a page is written)
+    from nbconvert import HTMLExporter  # noqa: PLC0415 (heavy or optional: imported when used)
 
     exporter = HTMLExporter(exclude_input=True, exclude_output_prompt=True,
                             exclude_input_prompt=True)
@@ -101,8 +101,8 @@ def local_service(built: BuiltCohort) -> Iterator[str]:
 
 def run_module(built: BuiltCohort, module: dict[str, Any], results: Path) -> ModuleRun:
     """Execute one facilitator notebook; never raises for a failing cell (see `.error`)."""
-    import papermill as pm  # heavy: only when a module runs
-    from papermill.exceptions import PapermillExecutionError
+    import papermill as pm  # noqa: PLC0415 (heavy: only when a module runs)
+    from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415 (heavy or optional: imported when used)
 
     source = built.folder / "facilitator" / module["notebook"]
     target = results / module["notebook"]

@@ -91,7 +91,7 @@ def _handler(shell: Any, etype: type[BaseException], value: BaseException, tb: A
     if not shows_itself:
         shell._showtraceback(etype, value, [said])
     text = _ANSI.sub("", shell.InteractiveTB.stb2text(stb))
-    from IPython.display import HTML, display
+    from IPython.display import HTML, display  # noqa: PLC0415 (heavy or optional: imported when used)
 
     display(HTML(details_html(value, text)))
     return [said]
@@ -103,7 +103,7 @@ def install(shell: Any = None) -> bool:
     if shell is None:
         if "IPython" not in sys.modules:
             return False
-        from IPython import get_ipython
+        from IPython import get_ipython  # noqa: PLC0415 (heavy or optional: imported when used)
 
         shell = get_ipython()
         if shell is None:

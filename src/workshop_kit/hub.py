@@ -10,16 +10,21 @@ root write elsewhere), into folders only they can read.
 
 from __future__ import annotations
 
+import grp
 import hashlib
 import json
 import os
 import pwd
 import stat
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .client import _ERRORS, API, ENV_HUB_TOKEN, HUB_HEADER, resolve_service_url
 from .errors import ParameterError
 
 SERVICE_NAME = "workshop"
@@ -111,8 +116,6 @@ def _people(folder: Path, manifest: dict[str, Any]) -> list[Person]:
 def _group_members(group: str) -> list[str]:
     """The members of the machine's group of that name (the hub group mirrored as a Unix
     group, as on a LocalProcessSpawner hub), in order; none if there is no such group."""
-    import grp
-
     if not group:
         return []
     try:
@@ -312,12 +315,6 @@ def fetch(into: str | Path = "~/workshop", service_url: str = "", who: str = "",
     0600), as `handout` would: a re-run writes nothing, a notebook edited since the last fetch
     is kept. The credential is `token` (a kit token, with `who`), else the server's
     $JUPYTERHUB_API_TOKEN. One line saying what happened."""
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    from .client import API, ENV_HUB_TOKEN, HUB_HEADER, resolve_service_url
-
     url = resolve_service_url(service_url or None)
     headers = {}
     if token:
@@ -341,8 +338,6 @@ def fetch(into: str | Path = "~/workshop", service_url: str = "", who: str = "",
         except (ValueError, KeyError, TypeError):
             raise ParameterError(f"the workshop service at {url} answered {exc.code}; is that "
                                  "its address?") from None
-        from .client import _ERRORS
-
         kind = _ERRORS.get(error.get("type", ""), ParameterError)
         raise kind(str(error.get("message", "refused")).splitlines()[0][:500]) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:

@@ -32,14 +32,14 @@ NOTEBOOK_KERNELSPEC = {"display_name": KERNELSPEC["display_name"], "language": "
 def kernel_for_run() -> str:
     """The kernel `workshop-kit run` starts: the kit's if Jupyter finds it, else python3 (the
     notebooks still import workshop_kit, which installs the handler from then on)."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.kernelspec import KernelSpecManager  # noqa: PLC0415 (heavy or optional: imported when used)
 
     return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
 
 
 def install(user: bool = False, prefix: str | None = None) -> str:
     """Install the kernelspec (into sys.prefix unless `user` or `prefix`); returns where."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.kernelspec import KernelSpecManager  # noqa: PLC0415 (heavy or optional: imported when used)
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "kernel.json").write_text(json.dumps(KERNELSPEC, indent=1) + "\n",

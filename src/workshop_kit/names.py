@@ -30,6 +30,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .errors import WorkshopKitError
+
 NAMES_MODULE = "roster"  # where `workshop-kit build` publishes the names (facilitator's answer)
 NAMES_EXERCISE = "names"  # payload: {"names": {id: display name}, "sees": {id: [ids]}}
 FACILITATOR = "facilitator"
@@ -107,8 +109,6 @@ def lookup(store: Any, cohort: str, ids: Iterable[str]) -> dict[str, str]:
     """{id: display name} of `ids`, read through `store` (a guard, a service client or a
     plain store); {} where they cannot be read (a store no build wrote, someone the reader may
     not see, the service out of reach): the screen then says "your partner" instead."""
-    from .errors import WorkshopKitError
-
     wanted = sorted({p for p in ids if p and p not in (FACILITATOR, "bot")})
     if not wanted:
         return {}

@@ -269,7 +269,7 @@ def page(title: str, subtitle: str, sections: Iterable[str]) -> str:
 def chart_img(chart: Any, alt_text: str) -> Markup:
     """A chart (or its Vega-Lite dict) as an <img> with an embedded SVG (vl-convert): no
     script, works offline."""
-    import vl_convert
+    import vl_convert  # noqa: PLC0415 (heavy or optional: imported when used)
 
     svg = vl_convert.vegalite_to_svg(chart if isinstance(chart, dict) else chart.to_dict())
     data = base64.b64encode(svg.encode()).decode()

@@ -78,6 +78,7 @@ from .access import (
 from .answers import MAX_ANSWER_CHARS, check_answer, precheck
 from .checked import CheckedStore
 from .client import API, MAX_BODY_BYTES, too_big
+from .cohort import BuiltCohort, token_of
 from .content import Content, load_content
 from .errors import (
     AccessError,
@@ -117,8 +118,6 @@ class ServiceConfig:
                     hub: bool = False) -> ServiceConfig:
         """The config of a built cohort folder (its cohort.json, readable by the trainer);
         with `hub`, who is who on the JupyterHub too."""
-        from .cohort import BuiltCohort
-
         built = BuiltCohort.open(folder)
         identities = HubIdentities.from_manifest(built.manifest, built.folder) if hub else None
         return cls(built.manifest["store_url"], built.manifest["content_dir"], built.cohort_id,
@@ -146,14 +145,12 @@ class HubIdentities:
             raise ParameterError(
                 f"{folder} was not built for a JupyterHub: rebuild it with `workshop-kit build "
                 "--hub` (and 'facilitator_hub_user' in the cohort file), then serve it with --hub")
-        from .cohort import FACILITATOR as ROLE
-        from .cohort import token_of
-
         # derived from the cohort's secret here: a hub build keeps no token in any file
         people = {p.get("hub_user") or p["id"]: (p["id"], token_of(manifest, folder, p["id"]))
                   for p in manifest["participants"]}
         return cls(people, manifest["facilitator_hub_user"],
-                   token_of(manifest, folder, ROLE), manifest.get("facilitator_hub_group", ""))
+                   token_of(manifest, folder, FACILITATOR),
+                   manifest.get("facilitator_hub_group", ""))
 
     def auth(self) -> Any:
         """The hub's own auth helper, configured from the environment the hub gives its
@@ -164,7 +161,7 @@ class HubIdentities:
     def _make_auth(self) -> Any:
         if self._auth is None:
             try:
-                from jupyterhub.services.auth import HubAuth
+                from jupyterhub.services.auth import HubAuth  # noqa: PLC0415 (heavy or optional: imported when used)
             except ImportError:
                 raise StoreError("`serve --hub` needs the jupyterhub package installed "
                                  "beside the kit") from None

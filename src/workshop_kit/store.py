@@ -50,6 +50,7 @@ from .errors import (
     StoreError,
     WorkshopKitError,
 )
+from .names import published
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -419,7 +420,7 @@ class _Postgres:
 
     def __init__(self, url: str, timeout: float):
         try:
-            import psycopg
+            import psycopg  # noqa: PLC0415 (heavy or optional: imported when used)
         except ImportError:
             raise StoreError(
                 "a postgresql:// store needs the package psycopg: "
@@ -1014,8 +1015,6 @@ class Store:
     def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
         """The display names `workshop-kit build` published ({id: name}, see `names`), of
         `ids` only if given; {} for a store no build wrote."""
-        from .names import published
-
         names = published(self, cohort).get("names", {})
         return {p: n for p, n in names.items() if ids is None or p in ids}
 
@@ -1254,7 +1253,7 @@ def _parse_time(value: Any) -> datetime:
 
 def answers_frame(answers: list[Answer]) -> pd.DataFrame:
     """Answers as the DataFrame `Store.module_answers` returns."""
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 (heavy or optional: imported when used)
 
     return pd.DataFrame(
         {

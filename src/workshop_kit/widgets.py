@@ -109,7 +109,7 @@ class AnswerForm(widgets.VBox):
     def _ipython_display_(self) -> None:
         """The form, then the note a reloaded page shows in place of a form whose kernel
         restarted (hidden otherwise)."""
-        from IPython.display import HTML, display
+        from IPython.display import HTML, display  # noqa: PLC0415 (heavy or optional: imported when used)
 
         display(self._repr_mimebundle_(), raw=True)
         display(HTML(GONE_HTML))

@@ -7,7 +7,6 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from workshop_kit.access import GAME_EXERCISE
 from workshop_kit.game import describe, play_tournament
 from workshop_kit.game.live import LiveGame
 from workshop_kit.names import lookup
@@ -16,6 +15,7 @@ from workshop_kit.store import FACILITATOR
 from workshop_kit.tables import projector_table
 
 from . import analysis, charts
+from .answers import GAME_EXERCISE
 from .forms import GameControl, trade_offs_table
 
 __all__ = ["Facilitator", "GameControl"]

@@ -10,7 +10,6 @@ import ipywidgets as widgets
 import traitlets
 from IPython.display import HTML
 
-from workshop_kit.access import GAME_EXERCISE
 from workshop_kit.errors import ExerciseLockedError, WorkshopKitError
 from workshop_kit.game import BuiltStrategy, describe, play_match
 from workshop_kit.game.live import BOT, LiveGame, bot_move, outcome, plan_game
@@ -18,6 +17,8 @@ from workshop_kit.names import lookup
 from workshop_kit.store import FACILITATOR
 from workshop_kit.tables import human_label
 from workshop_kit.widgets import LOCKED_MESSAGE, AnswerForm, Poller
+
+from .answers import GAME_EXERCISE
 
 if TYPE_CHECKING:
     from workshop_kit.store import Store

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workshop_kit.access import GAME_EXERCISE
 from workshop_kit.game import describe, play_tournament, resolve_player
 from workshop_kit.game.engine import simulate
 from workshop_kit.game.live import LiveGame
@@ -27,6 +26,7 @@ from workshop_kit.store import FACILITATOR
 from workshop_kit.tables import human_label
 
 from . import analysis, charts
+from .answers import GAME_EXERCISE
 
 TITLE = "The dilemma: share or hold back?"
 EXACT_MATCHES = 150_000  # matches x repetitions played in one piece (the facilitator's way)

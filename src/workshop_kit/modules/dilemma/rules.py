@@ -36,6 +36,3 @@ def sees(view: RuleView) -> set[str]:
         return set()
     return {game.partner(r, view.who) for r in range(1, game.rounds + 1)} - {None}
 
-
-# What `workshop_kit.access` called these before they moved here (its `__getattr__`).
-OLD_NAMES = {"GAME_MODULE": __name__.split(".")[-2], "GAME_EXERCISE": GAME_EXERCISE}

@@ -7,12 +7,13 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from workshop_kit.access import GAME_EXERCISE
 from workshop_kit.content import Participant
 from workshop_kit.game import BuiltStrategy
 from workshop_kit.game.live import BOT, bot_move, plan_game
 from workshop_kit.simulate import SimInput
 from workshop_kit.store import FACILITATOR
+
+from .answers import GAME_EXERCISE
 
 NAME_WORDS = (
     ["Patient", "Open", "Careful", "Bold", "Steady", "Quiet", "Fair", "Wary", "Generous"],

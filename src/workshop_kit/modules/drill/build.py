@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workshop_kit.access import VOTE_CASES_EXERCISE
 from workshop_kit.cohort import BuildInput, ModulePlan
-from workshop_kit.content import CASES_DIR, drill_vote_cases
+
+from .answers import VOTE_CASES_EXERCISE
+from .content import CASES_DIR, drill_vote_cases
 
 
 def plan(given: BuildInput) -> ModulePlan:

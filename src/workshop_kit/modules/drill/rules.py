@@ -115,8 +115,3 @@ PARTICIPANT_CALLS = {
 }
 FACILITATOR_CALLS = {"definition_keys": Call(definition_keys)}
 
-
-# What `workshop_kit.access` called these before they moved here (its `__getattr__`).
-OLD_NAMES = {"DRILL_MODULE": __name__.split(".")[-2], "DRILL_KEY": DRILL_KEY,
-             "definition_key": definition_key, "DEFINITION_SUFFIX": DEFINITION_SUFFIX,
-             "VOTE_SUFFIX": VOTE_SUFFIX, "VOTE_CASES_EXERCISE": VOTE_CASES_EXERCISE}

@@ -9,12 +9,13 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from workshop_kit.access import VOTE_CASES_EXERCISE
-from workshop_kit.content import Case, Participant, drill_vote_cases
+from workshop_kit.content import Participant
 from workshop_kit.simulate import Material as _Material
 from workshop_kit.simulate import SimInput
 
 from .analysis import fact_matches
+from .answers import VOTE_CASES_EXERCISE
+from .content import Case, drill_vote_cases
 from .rules import definition_key, key_name
 
 Text = Annotated[str, Field(min_length=1)]

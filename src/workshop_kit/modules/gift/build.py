@@ -6,9 +6,10 @@ answer, so the service lets a participant read their partner's plan and no one e
 
 from __future__ import annotations
 
-from workshop_kit.access import PAIRS_EXERCISE
 from workshop_kit.cohort import BuildInput, ModulePlan
 from workshop_kit.store import FACILITATOR
+
+from .answers import PAIRS_EXERCISE
 
 
 def pairs(partners: dict[str, list[str]]) -> list[list[str]]:

@@ -66,7 +66,3 @@ PARTICIPANT_CALLS = {
                                                   "plan_exercise": (str, True)}),
 }
 
-
-# What `workshop_kit.access` called these before they moved here (its `__getattr__`).
-OLD_NAMES = {"GIFT_MODULE": __name__.split(".")[-2], "PAIRS_EXERCISE": PAIRS_EXERCISE,
-             "FEEDBACK_MARK": FEEDBACK_MARK}

@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from workshop_kit.access import PAIRS_EXERCISE
 from workshop_kit.content import Participant
 from workshop_kit.rotation import make_pairings
 from workshop_kit.simulate import Material as _Material
 from workshop_kit.simulate import SimInput
 from workshop_kit.store import FACILITATOR
+
+from .answers import PAIRS_EXERCISE
 
 Text = Annotated[str, Field(min_length=1)]
 

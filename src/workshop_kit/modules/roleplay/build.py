@@ -13,11 +13,12 @@ import html
 from pathlib import Path
 from typing import Any
 
-from workshop_kit.access import ROLEPLAY_GROUPS_EXERCISE
 from workshop_kit.cohort import BuildInput, ModulePlan
-from workshop_kit.content import SCRIPTS_DIR
 from workshop_kit.names import shown
 from workshop_kit.rotation import BUYER, OBSERVER, RoleplayGroups, make_roleplay_groups
+
+from .answers import GROUPS_EXERCISE as ROLEPLAY_GROUPS_EXERCISE
+from .content import SCRIPTS_DIR
 
 
 def group_plan(content: Any, groups: RoleplayGroups) -> list[dict[str, Any]]:

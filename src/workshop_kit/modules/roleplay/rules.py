@@ -49,7 +49,3 @@ def roleplay_feedback(view: RuleView, round_no: int) -> dict[str, Any]:
 
 PARTICIPANT_CALLS = {"roleplay_feedback": Call(roleplay_feedback, {"round_no": (int, True)})}
 
-
-# What `workshop_kit.access` called these before they moved here (its `__getattr__`).
-OLD_NAMES = {"ROLEPLAY_MODULE": __name__.split(".")[-2],
-             "ROLEPLAY_GROUPS_EXERCISE": GROUPS_EXERCISE}

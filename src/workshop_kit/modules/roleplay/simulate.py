@@ -13,8 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from workshop_kit.access import ROLEPLAY_GROUPS_EXERCISE
-from workshop_kit.content import Participant, Script
+from workshop_kit.content import Participant
 from workshop_kit.rotation import (
     BUYER,
     OBSERVER,
@@ -25,6 +24,9 @@ from workshop_kit.rotation import (
 )
 from workshop_kit.simulate import Material as _Material
 from workshop_kit.simulate import SimInput
+
+from .answers import GROUPS_EXERCISE as ROLEPLAY_GROUPS_EXERCISE
+from .content import Script
 
 Text = Annotated[str, Field(min_length=1)]
 TOWARD_CLIENT = {"other_focus": 1.0, "listening": 1.0, "samples": 1.0, "pitching": -1.0,

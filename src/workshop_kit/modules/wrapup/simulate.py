@@ -15,6 +15,8 @@ from workshop_kit.content import Participant
 from workshop_kit.simulate import Material as _Material
 from workshop_kit.simulate import SimInput
 
+from .content import form_asked_again
+
 AFTER_SHIFT = {"credibility": 0.0, "reliability": 0.0, "intimacy": 0.25,
                "other_orientation": 0.2}
 
@@ -26,8 +28,10 @@ class Material(_Material):
 
 
 def _trust_content(given: SimInput) -> Any:
-    """The statements rated again: this morning's, under the wrap-up's own exercise."""
-    return given.content.trust_content(given.day.checkin)
+    """The statements rated again: the nearest rating form's before this wrap-up (the
+    morning's), under the wrap-up's own exercise; None when the day has none."""
+    form = form_asked_again(given.day, given.module_id)
+    return given.content.trust_content(form) if form is not None else None
 
 
 def _morning(given: SimInput, person: Participant, item_ids: set[str]) -> dict[str, int] | None:
@@ -45,16 +49,17 @@ def _morning(given: SimInput, person: Participant, item_ids: set[str]) -> dict[s
 def simulate(given: SimInput, person: Participant, rng: random.Random
              ) -> list[tuple[str, dict[str, Any], float]]:
     content = given.content
-    trust = _trust_content(given)
-    items = trust.items()
-    morning = _morning(given, person, {item.id for _, item in items})
-    baseline = given.traits[person.id]["baseline"]
-    scale = trust.scale
+    trust = _trust_content(given)  # None: no rating form earlier in the day to ask again
     ratings = {}
-    for trait_id, item in items:
-        before = morning[item.id] if morning is not None else baseline
-        moved = before + rng.gauss(AFTER_SHIFT.get(trait_id, 0.0), 0.6)
-        ratings[item.id] = max(scale.min, min(scale.max, round(moved)))
+    if trust is not None:
+        items = trust.items()
+        morning = _morning(given, person, {item.id for _, item in items})
+        baseline = given.traits[person.id]["baseline"]
+        scale = trust.scale
+        for trait_id, item in items:
+            before = morning[item.id] if morning is not None else baseline
+            moved = before + rng.gauss(AFTER_SHIFT.get(trait_id, 0.0), 0.6)
+            ratings[item.id] = max(scale.min, min(scale.max, round(moved)))
     commitments = given.material.commitments
     texts = rng.sample(commitments, k=min(len(commitments), rng.randint(1, 3))
                        ) if commitments else []
@@ -63,6 +68,8 @@ def simulate(given: SimInput, person: Participant, rng: random.Random
     chosen = [{"text": t, "due": (first_day + timedelta(days=rng.randint(1, days))).isoformat()}
               for t in texts[:content.commitments.max]]
     share = rng.random() < 0.6
-    return [(content.exercise, {"commitments": chosen, OPT_IN: share}, rng.uniform(5, 12)),
-            (trust.exercise, {"ratings": ratings, "situation": "", OPT_IN: share},
-             rng.uniform(14, 24))]
+    answers = [(content.exercise, {"commitments": chosen, OPT_IN: share}, rng.uniform(5, 12))]
+    if trust is not None:
+        answers.append((trust.exercise, {"ratings": ratings, "situation": "", OPT_IN: share},
+                        rng.uniform(14, 24)))
+    return answers
