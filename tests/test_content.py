@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from workshop_kit import content as content_module
 from workshop_kit import modules
 from workshop_kit.cohort import validate
 from workshop_kit.content import (
@@ -219,16 +218,6 @@ def test_a_content_part_copied_as_an_outside_package_still_loads(tmp_path, monke
             assert part.load_extra(DATA, loaded, located.path)
         sys.modules.pop(f"outside_{name}.content")
         sys.modules.pop(f"outside_{name}")
-
-
-def test_moved_names_still_import_from_content_for_now():
-    from workshop_kit.modules.checkin.content import Content as Checkin
-    from workshop_kit.modules.drill.content import Case
-
-    assert content_module.CheckinContent is Checkin
-    assert content_module.Case is Case
-    with pytest.raises(AttributeError):
-        content_module.NoSuchThing  # noqa: B018
 
 
 @pytest.mark.parametrize(

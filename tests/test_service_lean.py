@@ -132,6 +132,7 @@ def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
     """The lean path replaces Tornado's per-request header timer by a sweep: a connection that
     sends nothing, or sends its head too slowly, is closed; one that keeps asking is not."""
     import asyncio
+    import threading
 
     import tornado.netutil
     import tornado.web
@@ -179,4 +180,19 @@ def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
         server.stop()
         await server.close_all_connections()
 
-    asyncio.run(main())
+    # in a thread of its own: an earlier test in the session (a kernel-like widget test) may
+    # leave this thread marked as running an event loop, which asyncio.run refuses
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # handed back to the test below
+            failed.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the sweep test did not finish in 60 s"
+    if failed:
+        raise failed[0]
