@@ -19,9 +19,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/workshop-kit demo
 
-## make test: the package tests and every notebook (nbval), against real temporary stores
+## make test: the package tests and every notebook (nbval), against real temporary stores,
+## on TEST_WORKERS pytest-xdist workers (2 by default; TEST_WORKERS=0 runs them in one process)
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## make screenshots: the browser tests, saving each notebook's screenshot to docs/screenshots
 screenshots: $(STAMP)
