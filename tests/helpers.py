@@ -8,7 +8,16 @@ Imported by test files as `from helpers import ...` (tests/ is on sys.path: pyte
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import re
 import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from workshop_kit.access import FacilitatorStore, ParticipantStore
@@ -46,3 +55,73 @@ def facilitator(store: Store, personal: set[str] | frozenset[str] = frozenset()
                 ) -> FacilitatorStore:
     """What the facilitator's notebook holds for cohort 'c'."""
     return FacilitatorStore(store, COHORT, TOKENS["facilitator"], personal)
+
+
+def post(url: str, body: bytes, token: str = "") -> tuple[int, dict]:
+    """A hand-written POST to the service (what a curious participant could send without the
+    kit's client): (status, the JSON it answered)."""
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Authorization": f"token {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+PROBE = """
+import json, workshop_kit as wk
+me = wk.ParticipantSession(participant_id, cohort_id, service_url, token=token,
+                           practice_area=practice_area, partners=partners)
+def probe(fn):
+    try:
+        print(json.dumps({'ok': True, 'result': fn()}, default=repr))
+    except Exception as exc:
+        print(json.dumps({'ok': False, 'error': type(exc).__name__, 'message': str(exc)}))
+"""
+
+
+@contextlib.contextmanager
+def participant_kernel(folder: Path, who: str, notebook_glob: str
+                       ) -> Iterator[Callable[[str], dict]]:
+    """A real `workshop-kit serve` of a built cohort and a real kernel holding only what
+    `who`'s notebook holds (its injected parameters: no store URL, no one else's token);
+    yields `probe(expression)` → {'ok', 'result'} or {'ok': False, 'error', 'message'}, the
+    expression evaluated in that kernel (`me` is the participant's session)."""
+    from jupyter_client.manager import start_new_kernel
+
+    notebook = next((folder / "participants" / who).glob(notebook_glob))
+    cells = json.loads(notebook.read_text())["cells"]
+    parameters = next("".join(c["source"]) for c in cells
+                      if "injected-parameters" in c["metadata"].get("tags", []))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSHOP_KIT_")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src")
+    service = subprocess.Popen([sys.executable, "-m", "workshop_kit.cli", "serve", str(folder),
+                                "--port", "0"], stdout=subprocess.PIPE, text=True, env=env,
+                               stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manager = client = None
+    try:
+        url = re.search(r"http://\S+", service.stdout.readline()).group(0)
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(folder),
+                                           env={**env, "WORKSHOP_KIT_SERVICE_URL": url})
+
+        def run(code: str) -> list[dict]:
+            out: list[str] = []
+            client.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(
+                m["content"]["text"]) if m["msg_type"] == "stream" else None)
+            return [json.loads(line) for line in "".join(out).splitlines()]
+
+        run(parameters + PROBE)
+
+        def probe(expression: str) -> dict:
+            [result] = run(f"probe(lambda: {expression})")
+            return result
+
+        yield probe
+    finally:
+        if client is not None:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        service.terminate()
+        service.wait(30)
+        service.stdout.close()

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime
 
 import pytest
 
+from helpers import post
 from workshop_kit import service as service_module
 from workshop_kit.answers import MAX_ANSWER_CHARS
 from workshop_kit.client import FacilitatorClient, ParticipantClient
@@ -48,14 +47,7 @@ def _rows(path) -> list[tuple]:
 
 
 def _post(url: str, role: str, method: str, body: dict, token: str) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        f"{url}/api/v1/{role}/{method}", data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+    return post(f"{url}/api/v1/{role}/{method}", json.dumps(body).encode(), token)
 
 
 def test_a_participant_keeps_reads_and_removes_their_own_draft(room):

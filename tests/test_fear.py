@@ -579,3 +579,51 @@ def test_the_cockpit_follows_both_exercises_and_charts_only_aggregates(tmp_path,
             assert SECRET not in view.page()
         finally:
             view.close()
+
+
+def test_from_p01_s_own_kernel_nothing_of_anyone_else_and_the_store_unchanged(full_day_built):
+    """What a curious participant tries from their own notebook's kernel (only its injected
+    parameters: the service URL and p01's own token): read a colleague's sources or rewrite,
+    the shared rewrites before the facilitator reveals them, write as someone else, store a
+    rating off the scale. Every probe is refused or empty, and the store is unchanged."""
+    from helpers import participant_kernel
+
+    built = full_day_built
+    built.simulate(seed=1)
+    fear = built.content().modules[MODULE]
+    sources, rewrite = fear.sources_exercise, fear.rewrite_exercise
+
+    def rows() -> list:
+        with built.store() as store:
+            return [(a.participant, a.module, a.exercise, a.version, a.payload)
+                    for a in store.answers("demo")]
+
+    before = rows()
+    assert any(r[1] == MODULE and r[0] == "p02" for r in before)  # there is something to steal
+    with participant_kernel(built.folder, "p01", "*_fear.ipynb") as probe:
+        refused = [
+            f"me.store.latest_answer(cohort_id, 'p02', module_id, {sources!r})",
+            f"me.store.latest_answer(cohort_id, 'p02', module_id, {rewrite!r})",
+            "me.store.latest_many(cohort_id, module_id, ['p02', 'p03'], '')",
+            f"me.store.history(cohort_id, 'p02', module_id, {rewrite!r})",
+            f"me.store.submit(cohort_id, 'p02', module_id, {rewrite!r}, "
+            "{'moment': 'x' * 20, 'rewrite': 'y' * 20, 'share_with_facilitator': True})",
+            f"me.store.submit(cohort_id, participant_id, module_id, {sources!r}, "
+            "{'ratings': {s: 1000000 for s in ['rejection']}})",
+            f"me.store.rule(cohort_id, {SHARED_REWRITES!r}, module='purpose')",
+        ]
+        for code in refused:
+            result = probe(code)
+            assert not result["ok"], (code, result)
+            assert result["error"] in ("AccessError", "AnswerError", "ParameterError"), (
+                code, result)
+        # before the facilitator reveals the rewrites, the room shows nothing of them
+        shared = probe(f"me.store.rule(cohort_id, {SHARED_REWRITES!r}, module=module_id)")
+        assert shared["ok"] and shared["result"] is None, shared
+        room = probe(f"me.store.room_answers(cohort_id, module_id, {rewrite!r})")
+        assert room["ok"] and room["result"] is None, room
+        # the facilitator's controls are not reachable from a participant's session
+        takeover = probe(f"me.store.set_state(cohort_id, module_id, {rewrite!r}, "
+                         "locked=False, revealed=True)")
+        assert not takeover["ok"], takeover
+    assert rows() == before

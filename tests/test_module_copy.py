@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from workshop_kit.store import Store
 
@@ -54,7 +55,7 @@ def test_a_copied_module_folder_is_a_new_module(tmp_path, original, new):
     shutil.copy(work / "data" / "modules" / f"{original}.yaml",
                 work / "data" / "modules" / f"{new}.yaml")
     agenda = work / "data" / "agenda.yaml"
-    line = next(m for m in __import__("yaml").safe_load(agenda.read_text())["modules"]
+    line = next(m for m in yaml.safe_load(agenda.read_text())["modules"]
                 if m["id"] == original)
     for kind in ("notebook", "facilitator_notebook"):
         shutil.copy(work / line[kind], work / Path(line[kind]).with_name(f"{new}.ipynb"))

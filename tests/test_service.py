@@ -15,20 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import post
 from workshop_kit.cohort import build, export
 from workshop_kit.session import FacilitatorSession
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _post(url: str, path: str, body: bytes, token: str = "") -> tuple[int, dict]:
-    request = urllib.request.Request(url + path, data=body, method="POST", headers={
-        "Authorization": f"token {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_serve_starts_answers_and_stops_on_sigterm(built):
@@ -42,19 +33,19 @@ def test_serve_starts_answers_and_stops_on_sigterm(built):
         with urllib.request.urlopen(url + "/api/v1/health", timeout=10) as response:
             assert json.loads(response.read()) == {"ok": True, "cohort": "demo"}
         token = built.manifest["facilitator_token"]
-        status, body = _post(url, "/api/v1/facilitator/count", b'{"args": {}}', token)
+        status, body = post(url + "/api/v1/facilitator/count", b'{"args": {}}', token)
         assert status == 200 and body["result"] > 400
         # one-line JSON errors, whatever is wrong with the request
-        assert _post(url, "/api/v1/facilitator/count", b'{"args": {}}', "wrong")[0] == 403
-        status, body = _post(url, "/api/v1/facilitator/drop_tables", b"{}", token)
+        assert post(url + "/api/v1/facilitator/count", b'{"args": {}}', "wrong")[0] == 403
+        status, body = post(url + "/api/v1/facilitator/drop_tables", b"{}", token)
         assert status == 404 and "not something a facilitator can ask" in \
             body["error"]["message"]
-        status, body = _post(url, "/api/v1/facilitator/count", b"{not json", token)
+        status, body = post(url + "/api/v1/facilitator/count", b"{not json", token)
         assert (status, body["error"]["message"]) == (400, "the request is not valid JSON")
-        status, body = _post(url, "/api/v1/facilitator/count", b'{"args": {"x": NaN}}', token)
+        status, body = post(url + "/api/v1/facilitator/count", b'{"args": {"x": NaN}}', token)
         assert status == 400
-        status, body = _post(url, "/api/v1/facilitator/module_answers",
-                             b'{"args": {"module": 7}}', token)
+        status, body = post(url + "/api/v1/facilitator/module_answers",
+                            b'{"args": {"module": 7}}', token)
         assert (status, body["error"]["message"]) == (
             400, "module_answers: argument 'module' must be a str")
     finally:
@@ -155,7 +146,7 @@ def test_several_service_processes_share_the_port_and_stop_together(built):
     token = built.manifest["facilitator_token"]
     served_by = set()
     for _ in range(40):  # new connections are spread over both processes
-        status, _ = _post(url, "/api/v1/facilitator/count", b'{"args": {}}', token)
+        status, _ = post(url + "/api/v1/facilitator/count", b'{"args": {}}', token)
         assert status == 200
         with urllib.request.urlopen(url + "/api/v1/health", timeout=10) as response:
             served_by.add(response.headers.get("X-Workshop-Process"))

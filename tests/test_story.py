@@ -606,13 +606,8 @@ def test_validate_names_the_broken_line_of_the_story_simulation_material(repo_co
 def test_from_p01_s_own_kernel_no_author_no_unshared_rewrite_and_the_store_unchanged(
         full_day_cohort):
     import json
-    import os
-    import re
-    import subprocess
-    import sys
 
-    from jupyter_client.manager import start_new_kernel
-
+    from helpers import participant_kernel
     from workshop_kit.modules.story.keys import rewrite_key, secret_name
     from workshop_kit.store import Store
 
@@ -632,39 +627,9 @@ def test_from_p01_s_own_kernel_no_author_no_unshared_rewrite_and_the_store_uncha
             return [(a.participant, a.module, a.exercise, a.version, a.payload)
                     for a in store.answers("demo")]
 
-    notebook = next((folder / "participants" / "p01").glob("*_story.ipynb"))
-    cells = json.loads(notebook.read_text())["cells"]
-    parameters = next("".join(c["source"]) for c in cells
-                      if "injected-parameters" in c["metadata"].get("tags", []))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSHOP_KIT_")}
-    env["PYTHONPATH"] = str(REPO / "src")
-    service = subprocess.Popen([sys.executable, "-m", "workshop_kit.cli", "serve", str(folder),
-                                "--port", "0"], stdout=subprocess.PIPE, text=True, env=env,
-                               stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manager = client = None
-    try:
-        url = re.search(r"http://\S+", service.stdout.readline()).group(0)
-        manager, client = start_new_kernel(kernel_name="python3", cwd=str(folder),
-                                           env={**env, "WORKSHOP_KIT_SERVICE_URL": url})
-
-        def run(code: str) -> list:
-            out: list[str] = []
-            client.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(
-                m["content"]["text"]) if m["msg_type"] == "stream" else None)
-            return [json.loads(line) for line in "".join(out).splitlines()]
-
-        run(parameters + "\nimport json, workshop_kit as wk\nme = wk.ParticipantSession("
-            "participant_id, cohort_id, service_url, token=token, practice_area=practice_area,"
-            " partners=partners)\n"
-            "def probe(fn):\n"
-            "    try:\n"
-            "        print(json.dumps({'ok': True, 'result': fn()}, default=repr))\n"
-            "    except Exception as exc:\n"
-            "        print(json.dumps({'ok': False, 'error': type(exc).__name__, "
-            "'message': str(exc)}))\n")
+    with participant_kernel(folder, "p01", "*_story.ipynb") as probe:
         before = rows()
-        [seen] = run("probe(lambda: me.store.rule(cohort_id, 'story_peer_rewrites', "
-                     "module=module_id))")
+        seen = probe("me.store.rule(cohort_id, 'story_peer_rewrites', module=module_id)")
         assert seen["ok"]
         texts = [e["text"] for e in seen["result"]]
         assert sorted(texts) == sorted(r["text"] for p, r in rewrites.items()
@@ -686,21 +651,13 @@ def test_from_p01_s_own_kernel_no_author_no_unshared_rewrite_and_the_store_uncha
             f"me.store.submit(cohort_id, participant_id, module_id, 'story_note:p02', {note})",
         ]
         for code in probes:
-            [result] = run(f"probe(lambda: {code})")
+            result = probe(code)
             assert not result["ok"], (code, result)
             assert result["error"] in ("AccessError", "ParameterError"), (code, result)
-        [mine] = run("probe(lambda: me.store.rule(cohort_id, 'story_notes_received', "
-                     "module=module_id))")
+        mine = probe("me.store.rule(cohort_id, 'story_notes_received', module=module_id)")
         assert mine["ok"] and set(mine["result"]) == {"shared", "notes"}
         writers = {a.participant for a in answers if a.exercise == f"story_note:{keys['p01']}"}
         assert sorted(mine["result"]["notes"]) == sorted(
             a.payload["note"] for a in answers if a.exercise == f"story_note:{keys['p01']}")
         assert not any(f'"{p}"' in json.dumps(mine) for p in writers)
         assert rows() == before
-    finally:
-        if client is not None:
-            client.stop_channels()
-            manager.shutdown_kernel(now=True)
-        service.terminate()
-        service.wait(30)
-        service.stdout.close()
