@@ -11,17 +11,19 @@ Runs the same room twice and prints the two side by side:
 Each process waits at a barrier, then submits M answers (default 20) to the check-in's
 trust_profile, versions 1..M, each a real answer that the exercise's schema accepts. By default
 the room submits in waves: before each answer every process waits at a barrier, so N submits
-arrive at the same moment, M times (`--mode burst`: each process submits its M answers back to
-back, a harsher stress test in which, on a small machine, the operating system's scheduling of
-N busy processes dominates). Afterwards it checks that every answer is there exactly once, and
-prints submissions per second, the p50/p99/max submit latency, how long the facilitator's
-read of the module's answers takes for the whole room (directly: `FacilitatorStore`; through
-the service: `FacilitatorClient`), and the CPU time one submit costs: in the participant
-process (inside `submit`, the timed part), and through the service in the service's process
-too (Linux: /proc), which tells a busy machine apart from a slow path; in waves also that CPU
-for one whole wave (a figure that holds on a shared machine, where latencies do not). On
-PostgreSQL it also samples `pg_stat_activity` during each run and prints the most server
-connections the run held: one per notebook directly, the service's few through it.
+arrive at the same moment, M times; after its last answer each waits until the whole room has
+its answers before it closes its connection and exits (`--mode burst`: each process submits its
+M answers back to back, a harsher stress test in which, on a small machine, the operating
+system's scheduling of N busy processes dominates). Afterwards it checks that every answer is
+there exactly once, and prints submissions per second, the p50/p99/max submit latency, how long
+the facilitator's read of the module's answers takes for the whole room (directly:
+`FacilitatorStore`; through the service: `FacilitatorClient`), and the CPU time one submit
+costs: in the participant process (inside `submit`, the timed part), and through the service in
+the service's process too (Linux: /proc), which tells a busy machine apart from a slow path; in
+waves also that CPU for one whole wave (a figure that holds on a shared machine, where
+latencies do not). On PostgreSQL it also samples `pg_stat_activity` during each run and prints
+the most server connections the run held: one per notebook directly, the service's few through
+it.
 
     python benchmarks/bench_store.py --backend sqlite
     python benchmarks/bench_store.py --backend postgresql --url postgresql://user@host/db
@@ -101,6 +103,11 @@ def participant(path: str, target: str, cohort: str, who: str, answers: int, bar
             continue
         latencies.append(time.perf_counter() - started)
         cpu += time.process_time() - used
+    if wave is not None:
+        # Nobody leaves while a colleague still waits for an answer: 200 processes closing
+        # their connections and exiting at once (a few ms of the kernel's time each) would
+        # land in the last wave's latencies, and say nothing of the service.
+        wave.wait()
     if me is not None:
         me.close()
     results.put((who, latencies, errors, cpu, released, time.perf_counter()))

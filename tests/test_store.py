@@ -299,3 +299,27 @@ def test_exercise_key_drops_rounds_and_games():
     assert exercise_key("trust_profile") == "trust_profile"
     assert exercise_key("roleplay_path_r2") == "roleplay_path"
     assert exercise_key("move:g3:7") == "move"
+
+
+def test_one_batch_mixes_stored_locked_and_refused_answers_in_order(store):
+    """The service's group commit: each entry gets its own outcome, in the batch's order, on
+    both backends (PostgreSQL runs the batch's inserts in one pipeline)."""
+    from workshop_kit.errors import ExerciseLockedError
+    from workshop_kit.store import Submission
+
+    store.register_tokens("c", {"p1": "tok-1", "p2": "tok-2", "facilitator": "tok-f"})
+    store.set_exercise_state("c", "m", "closed", locked=True)
+    batch = [Submission("c", "p1", "m", "open", {"n": 1}, (("p1", "tok-1"),)),
+             Submission("c", "p2", "m", "closed", {"n": 2}, (("p2", "tok-2"),)),
+             Submission("c", "p2", "m", "open", {"n": 3}, (("p2", "wrong"),)),
+             Submission("c", "p1", "m", "open", {"n": 4}, (("p1", "tok-1"),)),
+             Submission("c", "p2", "m", "open", {"n": 5}, (("p2", "tok-2"),)),
+             Submission("c", "p1", "m", "open", ["not", "a", "dict"], (("p1", "tok-1"),))]
+    out = store.submit_batch(batch)
+    assert [(a.participant, a.version, a.payload) for a in (out[0], out[3], out[4])] == [
+        ("p1", 1, {"n": 1}), ("p1", 2, {"n": 4}), ("p2", 1, {"n": 5})]
+    assert isinstance(out[1], ExerciseLockedError)
+    assert isinstance(out[2], AccessError)
+    assert isinstance(out[5], ParameterError)
+    assert sorted((a.participant, a.version, a.payload["n"]) for a in store.answers("c")) == [
+        ("p1", 1, 1), ("p1", 2, 4), ("p2", 1, 5)]

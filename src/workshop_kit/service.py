@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -1115,6 +1116,24 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
                 os.waitpid(pid, 0)
 
 
+def _run(main: Any) -> None:
+    """Run the service's IO loop to the end of `main`: on uvloop where it is installed (the
+    kit's dependency on Linux and macOS), asyncio's own loop otherwise or when
+    $WORKSHOP_KIT_EVENT_LOOP is 'asyncio'. Tornado runs on either; uvloop's loop, written in
+    C on libuv, takes a fifth less of the service's time per submit (its callbacks, timers,
+    and the reader registrations Tornado changes on every request)."""
+    if os.environ.get("WORKSHOP_KIT_EVENT_LOOP", "").strip().lower() != "asyncio":
+        try:
+            import uvloop  # noqa: PLC0415 - optional: not on Windows
+        except ImportError:
+            pass
+        else:
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                runner.run(main)
+            return
+    asyncio.run(main)
+
+
 def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | None,
               stop: threading.Event | None, parent: int | None,
               exact_quota: bool = False) -> None:
@@ -1150,7 +1169,14 @@ def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | N
         server.stop()
         await server.close_all_connections()
 
+    if stop is None:  # a process of its own (`workshop-kit serve`), not a thread of a caller
+        # Everything loaded by now (the kit, pandas, the content: some 70,000 objects) lives
+        # as long as the process. Left to the garbage collector, each full collection walks
+        # all of it: 25-45 ms in which the IO loop answers nobody, three times in a room's
+        # 4,000 submits. Frozen, a full collection walks only what came since (1-9 ms).
+        gc.collect()
+        gc.freeze()
     try:
-        asyncio.run(main())
+        _run(main())
     finally:
         service.close()
