@@ -323,3 +323,20 @@ def test_one_batch_mixes_stored_locked_and_refused_answers_in_order(store):
     assert isinstance(out[5], ParameterError)
     assert sorted((a.participant, a.version, a.payload["n"]) for a in store.answers("c")) == [
         ("p1", 1, 1), ("p1", 2, 4), ("p2", 1, 5)]
+
+
+def test_a_batch_the_database_refuses_writes_none_of_it(pg_url):
+    """PostgreSQL refuses a NUL in text only when the statement runs (inside the batch's
+    pipeline): the whole batch is a StoreError and nothing of it is stored, so the service's
+    writer can store its answers one by one instead."""
+    from workshop_kit.store import Submission
+
+    with Store(pg_url) as store:
+        store.register_tokens("c", {"p1": "tok-1", "facilitator": "tok-f"})
+        batch = [Submission("c", "p1", "m", "fine", {"n": 1}, (("p1", "tok-1"),)),
+                 Submission("c", "p1", "m", "bad\x00name", {"n": 2}, (("p1", "tok-1"),))]
+        with pytest.raises(StoreError, match="could not save the answers"):
+            store.submit_batch(batch)
+        assert store.count("c") == 0
+        assert store.submit_batch(batch[:1])[0].version == 1  # the connection still works
+        assert store.count("c") == 1

@@ -742,7 +742,7 @@ class Store:
 
         def work(conn: Any) -> list[Any]:
             out = list(results)
-            with self._transaction(conn) as tx:
+            with self._transaction(conn, pipeline=True) as tx:
                 def usage(people: list[str]) -> dict[str, tuple[int, int]]:
                     found = dict.fromkeys(people, (0, 0))
                     for cohort in {e.cohort for e in batch}:
@@ -854,12 +854,17 @@ class Store:
         return self._run("could not save the answer to", work)
 
     @contextlib.contextmanager
-    def _transaction(self, conn: Any) -> Any:
+    def _transaction(self, conn: Any, pipeline: bool = False) -> Any:
         """One transaction on either backend (SQLite: with the writer queue held); yields what
-        to call execute/executemany on."""
+        to call execute/executemany on. `pipeline` (PostgreSQL): the transaction's statements
+        go out without waiting for each other's replies, except where a result is read (the
+        BEGIN travels with the first query): fewer round trips for the service's writer."""
         if self.backend != "sqlite":
-            with conn.transaction(), conn.cursor() as cur:
-                yield cur
+            with contextlib.ExitStack() as stack:
+                if pipeline:
+                    stack.enter_context(conn.pipeline())
+                stack.enter_context(conn.transaction())
+                yield stack.enter_context(conn.cursor())
             return
         with self._dialect.write_lock():
             conn.execute("BEGIN IMMEDIATE")
