@@ -1,7 +1,7 @@
-"""The service's two HTTP paths for a submit answer alike: the lean delegate (a POST to
-.../<role>/submit with a Content-Length, as the kit's client sends it) and the web application
-(any other form of the same request, here with a query string or a chunked body), through a
-real `workshop-kit serve` over a real SQLite store."""
+"""A submit is answered alike in every form HTTP allows: as the kit's client sends it (a POST
+to .../<role>/submit with a Content-Length), with a query string, or with a chunked body;
+through a real `workshop-kit serve` (uvicorn) over a real SQLite store. Bodies over the limit
+get the one-line 413, and idle connections are closed."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ COHORT = "lean"
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
+def service_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lean")
     url = f"sqlite:///{folder / 'store.sqlite'}"
     with Store(url) as store:
@@ -33,6 +33,12 @@ def service(tmp_path_factory):
     (folder / "cohort.json").write_text(json.dumps({
         "cohort": {"id": COHORT}, "store_url": url, "content_dir": str(DATA), "modules": [],
         "participants": []}), encoding="utf-8")
+    return folder, url
+
+
+@pytest.fixture(scope="module")
+def service(service_folder):
+    folder, url = service_folder
     proc = subprocess.Popen(
         [sys.executable, "-m", "workshop_kit.cli", "serve", str(folder), "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -55,7 +61,7 @@ def checkin_answer(i: int) -> dict:
 
 
 def send(service, path: str, body: bytes, token: str = "token-p01", chunked: bool = False
-         ) -> tuple[int, dict, dict]:
+         ) -> tuple[int, http.client.HTTPMessage, dict]:
     host, port, _ = service
     conn = http.client.HTTPConnection(host, port, timeout=30)
     headers = {"Authorization": f"token {token}", "Content-Type": "application/json"}
@@ -66,7 +72,7 @@ def send(service, path: str, body: bytes, token: str = "token-p01", chunked: boo
     response = conn.getresponse()
     raw = response.read()
     conn.close()
-    return response.status, dict(response.getheaders()), json.loads(raw)
+    return response.status, response.headers, json.loads(raw)
 
 
 def submit_body(who: str, payload: object, participant: str | None = None) -> bytes:
@@ -80,8 +86,9 @@ APP = ["/api/v1/participant/submit?via=app", "chunked"]
 
 
 @pytest.mark.parametrize("other", APP)
-def test_a_submit_is_answered_alike_by_the_lean_path_and_the_application(service, other):
-    def both(body: bytes, token: str = "token-p01") -> list[tuple[int, dict, dict]]:
+def test_a_submit_is_answered_alike_in_every_form(service, other):
+    def both(body: bytes, token: str = "token-p01"
+             ) -> list[tuple[int, http.client.HTTPMessage, dict]]:
         lean = send(service, LEAN, body, token)
         app = send(service, LEAN, body, token, chunked=True) if other == "chunked" else \
             send(service, other, body, token)
@@ -128,71 +135,51 @@ def test_the_lean_path_stores_each_answer_once(service):
     assert [a.payload["situation"][:8] for a in rows] == ["answer 3", "answer 4"]
 
 
-def test_a_connection_idle_or_slow_on_its_head_is_closed_by_the_sweep():
-    """The lean path replaces Tornado's per-request header timer by a sweep: a connection that
-    sends nothing, or sends its head too slowly, is closed; one that keeps asking is not."""
+def test_an_idle_connection_is_closed_and_a_busy_one_kept(service_folder, monkeypatch):
+    """uvicorn closes a kept-alive connection that asks nothing for IDLE_SECONDS (an hour;
+    here half a second) and keeps one that goes on asking."""
     import asyncio
     import threading
 
-    import tornado.netutil
-    import tornado.web
+    from workshop_kit import service as service_module
 
-    from workshop_kit.service import _HTTPServer, _Server
-
-    class Hello(tornado.web.RequestHandler):
-        def get(self) -> None:
-            self.finish("hi")
-
-    async def main() -> None:
-        delegate = _Server(None, tornado.web.Application([(r"/hi", Hello)]))  # type: ignore
-        server = _HTTPServer(delegate)
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        server.add_sockets(sockets)
-        sweep = delegate.watch_idle(server, seconds=0.5, every=0.1)
-        assert server.conn_params.header_timeout is None
-        port = sockets[0].getsockname()[1]
-        idle = await asyncio.open_connection("127.0.0.1", port)
-        slow = await asyncio.open_connection("127.0.0.1", port)
-        busy = await asyncio.open_connection("127.0.0.1", port)
-        slow[1].write(b"GET /hi HTTP/1.1\r\n")
-        for _ in range(8):  # 0.8 s of requests, each well within the limit
-            busy[1].write(b"GET /hi HTTP/1.1\r\nHost: x\r\n\r\n")
-            head = await asyncio.wait_for(busy[0].readuntil(b"\r\n\r\n"), 5)
-            assert head.startswith(b"HTTP/1.1 200")
-            await busy[0].readexactly(2)
-            await asyncio.sleep(0.1)
-        assert await asyncio.wait_for(idle[0].read(), 5) == b""
-        assert await asyncio.wait_for(slow[0].read(), 5) == b""
-        assert not busy[0].at_eof()
-        assert len(delegate.waiting) == 1  # the busy one; the closed ones are forgotten
-        gone = await asyncio.open_connection("127.0.0.1", port)
-        await asyncio.sleep(0.05)
-        assert len(delegate.waiting) == 2
-        gone[1].close()  # a notebook closing its connection between two requests
-        for _ in range(50):
-            await asyncio.sleep(0.01)
-            if len(delegate.waiting) == 1:
-                break
-        assert len(delegate.waiting) == 1
-        sweep.stop()
-        for _, writer in (idle, slow, busy):
-            writer.close()
-        server.stop()
-        await server.close_all_connections()
-
-    # in a thread of its own: an earlier test in the session (a kernel-like widget test) may
-    # leave this thread marked as running an event loop, which asyncio.run refuses
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(main())
-        except BaseException as exc:  # handed back to the test below
-            failed.append(exc)
-
-    worker = threading.Thread(target=run)
+    monkeypatch.setattr(service_module, "IDLE_SECONDS", 0.5)
+    folder, _ = service_folder
+    stop, urls = threading.Event(), []
+    config = service_module.ServiceConfig.from_folder(folder)
+    worker = threading.Thread(target=service_module.serve, kwargs=dict(
+        config=config, ready=urls.append, stop=stop))
     worker.start()
-    worker.join(60)
-    assert not worker.is_alive(), "the sweep test did not finish in 60 s"
-    if failed:
-        raise failed[0]
+    try:
+        for _ in range(100):
+            if urls:
+                break
+            threading.Event().wait(0.05)
+        port = urlsplit(urls[0]).port
+
+        async def main() -> None:
+            idle = await asyncio.open_connection("127.0.0.1", port)
+            busy = await asyncio.open_connection("127.0.0.1", port)
+            for reader, writer in (idle, busy):  # both kept alive after a first request
+                writer.write(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+                assert head.startswith(b"HTTP/1.1 200")
+                length = int(re.search(rb"content-length: (\d+)", head).group(1))
+                await reader.readexactly(length)
+            for _ in range(12):  # 1.2 s of requests, each well within the limit
+                busy[1].write(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+                head = await asyncio.wait_for(busy[0].readuntil(b"\r\n\r\n"), 5)
+                assert head.startswith(b"HTTP/1.1 200")
+                await busy[0].readexactly(
+                    int(re.search(rb"content-length: (\d+)", head).group(1)))
+                await asyncio.sleep(0.1)
+            assert await asyncio.wait_for(idle[0].read(), 5) == b""
+            assert not busy[0].at_eof()
+            for _, writer in (idle, busy):
+                writer.close()
+
+        asyncio.run(main())
+    finally:
+        stop.set()
+        worker.join(30)
+    assert not worker.is_alive()

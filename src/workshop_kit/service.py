@@ -5,8 +5,8 @@ never a database URL or a file path. Every rule of "who may see what" runs here,
 process, through the guards of `workshop_kit.access`; every answer is checked against its
 exercise's schema (`workshop_kit.answers`) before anything is written.
 
-The API is HTTP + JSON on Tornado (what Jupyter Server and JupyterHub services are written in,
-so it is already installed wherever the kit runs):
+The API is HTTP + JSON, an ASGI application (`App`) served by uvicorn, whose request parser
+(httptools) and IO loop (uvloop) are written in C:
 
 - ``GET  /api/v1/health``: ``{"ok": true, "cohort": …}``, no credential needed;
 - ``GET  /api/v1/content``: the cohort's content files (YAML text), for a valid credential;
@@ -36,10 +36,9 @@ most ``connections`` connections however many notebooks are open. The writer com
 transaction, all the answers waiting at that moment (group commit), and each request is
 answered only once its row is committed. A submit by a credential the service has already
 accepted is checked on the IO loop (arguments, schema, the guard's rules) and goes straight to
-the writer, which checks the token again in the transaction that stores the answer. A submit in
-the plain form the kit's client sends is read and answered by a lean Tornado HTTP delegate
-(`_Server`), without the web application's RequestHandler machinery: a room presses Submit at
-the same moment, and the IO loop's time per submit is what the last of them waits for.
+the writer, which checks the token again in the transaction that stores the answer. A room
+presses Submit at the same moment, and the IO loop's time per submit is what the last of them
+waits for: hence a C parser and loop, and routing by one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -55,7 +54,7 @@ import secrets
 import signal
 import sys
 import threading
-import time
+import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
@@ -63,11 +62,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import tornado.httpserver
-import tornado.httputil
-import tornado.ioloop
 import tornado.netutil
-import tornado.web
+import uvicorn
 
 from .access import (
     FacilitatorStore,
@@ -100,6 +96,7 @@ DRAFT_METHODS = ("save_draft", "draft")
 ID_CHARS = 200  # ids (participant, module, exercise, case, …) longer than this are refused
 GUARDS_PER_THREAD = 2_000  # guards a worker keeps for the next call of the same credential
 BATCH_MAX = 500  # answers the writer commits in one transaction at most
+IDLE_SECONDS = 3600  # a connection with no request for this long is closed
 
 
 @dataclass
@@ -778,99 +775,10 @@ def _status(exc: Exception) -> int:
     return 400
 
 
-class _Handler(tornado.web.RequestHandler):
-    service: Service
-
-    def initialize(self, service: Service) -> None:
-        self.service = service
-
-    def set_default_headers(self) -> None:
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("X-Workshop-Process", str(os.getpid()))  # which of --processes
-        self.set_header("Cache-Control", "no-store")
-
-    def token(self) -> str:
-        return _token(self.request.headers)
-
-    def hub(self) -> bool:
-        """Whether the token is the hub's credential (a kernel's JUPYTERHUB_API_TOKEN)."""
-        return _from_hub(self.request.headers)
-
-    def fail(self, status: int, kind: str, message: str) -> None:
-        self.set_status(status)
-        self.finish(json.dumps({"error": {"type": kind, "message": message}}))
-
-    async def run(self, work: Callable[[], Any]) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            result = await loop.run_in_executor(self.service.pool, work)
-        except Exception as exc:
-            self.refuse(exc)
-            return
-        self.respond(result)
-
-    def refuse(self, exc: Exception) -> None:
-        self.reply(*_refusal(exc, self.request.path))
-
-    def respond(self, result: Any) -> None:
-        self.reply(*_result(result, self.request.path))
-
-    def reply(self, status: int, body: bytes) -> None:
-        self.set_status(status)
-        self.finish(body)
-
-
-class HealthHandler(_Handler):
-    def get(self) -> None:
-        self.finish(json.dumps({"ok": True, "cohort": self.service.config.cohort}))
-
-
-class ContentHandler(_Handler):
-    async def get(self) -> None:
-        who = self.get_query_argument("as", "")
-        token, hub = self.token(), self.hub()
-
-        def work() -> dict[str, str]:
-            self.service.authenticate(who, token, hub)
-            return self.service.content_files()
-
-        await self.run(work)
-
-
-class NotebooksHandler(_Handler):
-    async def get(self) -> None:
-        who = self.get_query_argument("as", None)
-        token, hub = self.token(), self.hub()
-        await self.run(lambda: self.service.notebooks(who, token, hub))
-
-
-@tornado.web.stream_request_body
-class CallHandler(_Handler):
-    def prepare(self) -> None:
-        # A body over the limit would otherwise get the HTTP server's bare 400 (no JSON), which
-        # a notebook can only report as "is that the service's address?". The body is streamed
-        # (`stream_request_body`), so this runs before any of it is read.
-        length = self.request.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            self.fail(413, "ParameterError", too_big(int(length)))
-            return
-        self.request.connection.set_max_body_size(MAX_BODY_BYTES)
-        self._chunks: list[bytes] = []
-
-    def data_received(self, chunk: bytes) -> None:
-        self._chunks.append(chunk)
-
-    async def post(self, role: str, method: str) -> None:
-        self.request.body = b"".join(self._chunks)
-        self.reply(*await answer_call(self.service, role, method, self.token(), self.hub(),
-                                      self.request.body, self.request.path))
-
-
 async def answer_call(service: Service, role: str, method: str, token: str, hub: bool,
                       raw: bytes, where: str) -> tuple[int, bytes]:
     """One call, ``POST <where>`` (`where` is .../<role>/<method>) with its body `raw`: the
-    status and JSON body of the answer. Both HTTP paths (`CallHandler`, `_Server`) answer
-    through this, so a submit is checked and answered the same way on either."""
+    status and JSON body of the answer."""
     if method not in service.methods[role]:
         return _error(404, "ParameterError",
                       f"'{method[:40]}' is not something a {role} can ask the service")
@@ -897,14 +805,10 @@ async def answer_call(service: Service, role: str, method: str, token: str, hub:
     return _result(result, where)
 
 
-def _token(headers: tornado.httputil.HTTPHeaders) -> str:
-    header = headers.get("Authorization", "")
+def _token(header: str) -> str:
+    """The credential of an ``Authorization: token …`` (or ``Bearer …``) header."""
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() in ("token", "bearer") else ""
-
-
-def _from_hub(headers: tornado.httputil.HTTPHeaders) -> bool:
-    return headers.get(HUB_HEADER, "").strip().lower() == "jupyterhub"
 
 
 def _error(status: int, kind: str, message: str) -> tuple[int, bytes]:
@@ -936,144 +840,129 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
-class _Server(tornado.httputil.HTTPServerConnectionDelegate):
-    """What the HTTP server hands each request to. A submit, the call a whole room makes at
-    the same moment, is answered here (`_Submit`), without the web application's
-    per-request machinery (routing by regular expression, a RequestHandler with its default
-    headers, hooks and output transforms): about 0.1 ms of the IO loop's time less per
-    submit. Anything else, and any submit not in the plain form the kit's client sends (a
-    query string, no Content-Length, a chunked body), goes to the application, which
-    answers it the same way (`answer_call`)."""
-
-    def __init__(self, service: Service, app: tornado.web.Application, prefix: str = ""):
-        self.service, self.app = service, app
-        self.submits = {f"{base}{API}/{role}/submit": role
-                        for base in sorted({"", prefix.rstrip("/")}) for role in METHODS}
-        self.process = str(os.getpid())
-        self.tasks: set[asyncio.Task] = set()
-        # connections reading a request's head, and since when (`watch_idle`)
-        self.waiting: dict[Any, float] = {}
-        self.idle_seconds = 0.0
-
-    def watch_idle(self, server: tornado.httpserver.HTTPServer, seconds: float | None = None,
-                   every: float | None = None) -> tornado.ioloop.PeriodicCallback:
-        """Close a connection that has spent more than `seconds` (the server's header timeout,
-        Tornado's idle_connection_timeout: an hour) on a request's head, idle between requests
-        or sending it slowly, as Tornado's header timeout does; but by a sweep every `every`
-        seconds (a minute) instead of a timer made and cancelled for every request, a sixth of
-        the HTTP layer's time per submit. Call it on the IO loop."""
-        self.idle_seconds = seconds or server.conn_params.header_timeout or 3600
-        server.conn_params.header_timeout = None
-        sweep = tornado.ioloop.PeriodicCallback(
-            self._sweep, 1000 * (every or min(60.0, self.idle_seconds / 10)))
-        sweep.start()
-        return sweep
-
-    def _sweep(self) -> None:
-        limit = time.monotonic() - self.idle_seconds
-        for conn, since in list(self.waiting.items()):
-            if since < limit or conn.stream.closed():
-                self.waiting.pop(conn, None)
-                conn.stream.close()  # its request loop ends and tells on_close
-
-    def start_request(self, server_conn: object,
-                      request_conn: tornado.httputil.HTTPConnection
-                      ) -> tornado.httputil.HTTPMessageDelegate:
-        self.waiting[server_conn] = time.monotonic()
-        return _Submit(self, server_conn, request_conn)
-
-    def on_close(self, server_conn: object) -> None:
-        self.waiting.pop(server_conn, None)
-        self.app.on_close(server_conn)
+class _Gone(Exception):
+    """The client went away before its request's body arrived."""
 
 
-class _HTTPServer(tornado.httpserver.HTTPServer):
-    """Tornado's HTTP server, which also tells the kit's delegate (`_Server`) when a connection
-    closes (Tornado's keeps that to itself)."""
+class App:
+    """The service's HTTP API as an ASGI application, which `serve` runs on uvicorn.
 
-    def on_close(self, server_conn: object) -> None:
-        super().on_close(server_conn)
-        self.request_callback.on_close(server_conn)  # type: ignore[union-attr]
+    The API is small (health, content, notebooks, and the calls), so the routing is a lookup
+    of the path: the submit, the call a whole room makes at the same moment, costs the IO loop
+    only the work of answering it (`answer_call`) on top of uvicorn's C-parsed request. Every
+    reply is JSON, refusals included, with the same headers."""
 
+    def __init__(self, service: Service, prefix: str = ""):
+        self.service = service
+        self.headers = [(b"content-type", b"application/json; charset=utf-8"),
+                        (b"x-workshop-process", str(os.getpid()).encode()),  # which process
+                        (b"cache-control", b"no-store")]
+        self.gets: dict[str, Callable[[str | None, str, bool], Any]] = {}
+        self.calls: dict[str, tuple[str, str]] = {}  # path: (role, method) of known methods
+        self.bases = sorted({"", prefix.rstrip("/")})
+        for base in self.bases:
+            self.gets[f"{base}{API}/health"] = None  # type: ignore[assignment]
+            self.gets[f"{base}{API}/content"] = self._content
+            self.gets[f"{base}{API}/notebooks"] = self._notebooks
+        self.roles = tuple(METHODS)
 
-class _Submit(tornado.httputil.HTTPMessageDelegate):
-    """One request on the lean path: a submit answered by `answer_call`; anything else is
-    handed, from its first line on, to the application's own delegate."""
-
-    def __init__(self, server: _Server, server_conn: object,
-                 conn: tornado.httputil.HTTPConnection):
-        self.server, self.server_conn, self.conn = server, server_conn, conn
-        self.inner: tornado.httputil.HTTPMessageDelegate | None = None
-        self.role, self.path = "", ""
-        self.headers: tornado.httputil.HTTPHeaders | None = None
-        self.chunks: list[bytes] = []
-
-    def headers_received(self, start_line: Any, headers: tornado.httputil.HTTPHeaders
-                         ) -> Any:
-        self.server.waiting.pop(self.server_conn, None)
-        role = self.server.submits.get(start_line.path) if start_line.method == "POST" \
-            else None
-        length = headers.get("Content-Length", "")
-        if role is None or not length.isdigit() or int(length) > MAX_BODY_BYTES or \
-                "Transfer-Encoding" in headers:
-            self.inner = self.server.app.start_request(self.server_conn, self.conn)
-            return self.inner.headers_received(start_line, headers)
-        self.role, self.path, self.headers = role, start_line.path, headers
-        return None
-
-    def data_received(self, chunk: bytes) -> Any:
-        if self.inner is not None:
-            return self.inner.data_received(chunk)
-        self.chunks.append(chunk)
-        return None
-
-    def finish(self) -> None:
-        if self.inner is not None:
-            self.inner.finish()
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return  # no lifespan or websocket: uvicorn runs with both off
+        path, verb = scope["path"], scope["method"]
+        token, hub, length = "", False, b""
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                token = _token(value.decode("latin-1"))
+            elif name == _HUB_HEADER:
+                hub = value.strip().lower() == b"jupyterhub"
+            elif name == b"content-length":
+                length = value
+        get = self.gets.get(path, _NO_ROUTE)
+        call = None if get is not _NO_ROUTE else self._call_of(path)
+        if get is _NO_ROUTE and call is None:
+            await self._reply(send, *_error(404, "ParameterError",
+                                            "no such address in the workshop service API"))
             return
-        task = asyncio.ensure_future(self._answer())
-        self.server.tasks.add(task)
-        task.add_done_callback(self.server.tasks.discard)
+        wanted = "POST" if call is not None else "GET"
+        if verb != wanted:
+            await self._reply(send, *_error(405, "ParameterError",
+                                            f"{path[:80]} answers {wanted} only"))
+            return
+        if get is None:  # health: no credential needed
+            await self._reply(send, 200, json.dumps(
+                {"ok": True, "cohort": self.service.config.cohort}).encode())
+            return
+        if call is None:
+            query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"),
+                                          keep_blank_values=True)
+            who = query["as"][-1].strip() if query.get("as") else None
+            await self._reply(send, *await self._run(lambda: get(who, token, hub), path))
+            return
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            await self._reply(send, *_error(413, "ParameterError", too_big(int(length))))
+            return
+        try:
+            raw = await self._body(receive)
+        except _Gone:
+            return
+        if raw is None:
+            await self._reply(send, *_error(413, "ParameterError", too_big(MAX_BODY_BYTES + 1)))
+            return
+        role, method = call
+        await self._reply(send, *await answer_call(self.service, role, method, token, hub, raw,
+                                                   path))
 
-    def on_connection_close(self) -> None:
-        if self.inner is not None:
-            self.inner.on_connection_close()
+    def _call_of(self, path: str) -> tuple[str, str] | None:
+        """(role, method) of ``<base>/api/v1/<role>/<method>``, a method being lowercase
+        letters and underscores (`answer_call` says whether the role may call it)."""
+        for base in self.bases:
+            head = f"{base}{API}/"
+            if path.startswith(head):
+                role, _, method = path[len(head):].partition("/")
+                if role in self.roles and method and method.replace("_", "a").isalpha() \
+                        and method.islower() and method.isascii():
+                    return role, method
+        return None
 
-    async def _answer(self) -> None:
-        headers = self.headers
-        assert headers is not None
-        status, body = await answer_call(self.server.service, self.role, "submit",
-                                         _token(headers), _from_hub(headers),
-                                         b"".join(self.chunks), self.path)
-        out = tornado.httputil.HTTPHeaders()
-        out["Content-Type"] = "application/json; charset=utf-8"
-        out["X-Workshop-Process"] = self.server.process
-        out["Cache-Control"] = "no-store"
-        out["Content-Length"] = str(len(body))
-        self.conn.write_headers(tornado.httputil.ResponseStartLine(
-            "", status, tornado.httputil.responses.get(status, "Unknown")), out, body)
-        self.conn.finish()
+    @staticmethod
+    async def _body(receive: Callable) -> bytes | None:
+        """The request's body, or None once it is over MAX_BODY_BYTES (a chunked one)."""
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Gone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    async def _run(self, work: Callable[[], Any], where: str) -> tuple[int, bytes]:
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(self.service.pool, work)
+        except Exception as exc:
+            return _refusal(exc, where)
+        return _result(result, where)
+
+    async def _reply(self, send: Callable, status: int, body: bytes) -> None:
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*self.headers, (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    def _content(self, who: str | None, token: str, hub: bool) -> dict[str, str]:
+        self.service.authenticate(who or "", token, hub)
+        return self.service.content_files()
+
+    def _notebooks(self, who: str | None, token: str, hub: bool) -> dict[str, Any]:
+        return self.service.notebooks(who, token, hub)
 
 
-def make_app(service: Service, prefix: str = "") -> tornado.web.Application:
-    """The API at /api/v1, and under `prefix` too (a hub service's /services/<name>/, for
-    requests that come through the hub's proxy)."""
-    roles = "|".join(METHODS)
-    routes: list[Any] = []
-    for base in sorted({"", prefix.rstrip("/")}):
-        routes += [
-            (rf"{base}{API}/health", HealthHandler, {"service": service}),
-            (rf"{base}{API}/content", ContentHandler, {"service": service}),
-            (rf"{base}{API}/notebooks", NotebooksHandler, {"service": service}),
-            (rf"{base}{API}/({roles})/([a-z_]+)", CallHandler, {"service": service}),
-        ]
-    return tornado.web.Application(
-        routes, default_handler_class=_NotFound, default_handler_args={"service": service})
-
-
-class _NotFound(_Handler):
-    def prepare(self) -> None:
-        self.fail(404, "ParameterError", "no such address in the workshop service API")
+_HUB_HEADER = HUB_HEADER.lower().encode()
+_NO_ROUTE = object()
 
 
 def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
@@ -1119,9 +1008,9 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
 def _run(main: Any) -> None:
     """Run the service's IO loop to the end of `main`: on uvloop where it is installed (the
     kit's dependency on Linux and macOS), asyncio's own loop otherwise or when
-    $WORKSHOP_KIT_EVENT_LOOP is 'asyncio'. Tornado runs on either; uvloop's loop, written in
-    C on libuv, takes a fifth less of the service's time per submit (its callbacks, timers,
-    and the reader registrations Tornado changes on every request)."""
+    $WORKSHOP_KIT_EVENT_LOOP is 'asyncio'. uvicorn runs on either; uvloop's loop, written in
+    C on libuv, spends less of the service's time per submit on callbacks, timers and
+    socket registrations."""
     if os.environ.get("WORKSHOP_KIT_EVENT_LOOP", "").strip().lower() != "asyncio":
         try:
             import uvloop  # noqa: PLC0415 - optional: not on Windows
@@ -1143,15 +1032,13 @@ def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | N
 
     async def main() -> None:
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") if config.hub else ""
-        connections = _Server(service, make_app(service, prefix), prefix)
-        server = _HTTPServer(connections, max_body_size=MAX_BODY_BYTES, xheaders=False)
-        connections.watch_idle(server)
-        server.add_sockets(sockets)
-        if ready:
-            ready()
+        server = uvicorn.Server(uvicorn.Config(
+            App(service, prefix), loop="none", http="auto", ws="none", lifespan="off",
+            log_config=None, access_log=False, server_header=False, date_header=False,
+            proxy_headers=False, timeout_keep_alive=IDLE_SECONDS))
         done = asyncio.Event()
         loop = asyncio.get_running_loop()
-        if stop is None:
+        if stop is None:  # (uvicorn takes these over while it serves, and stops alike)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, done.set)
         else:
@@ -1165,9 +1052,18 @@ def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | N
                     loop.call_later(1.0, orphaned)
 
             loop.call_later(1.0, orphaned)
-        await done.wait()
-        server.stop()
-        await server.close_all_connections()
+
+        async def stopping() -> None:
+            await done.wait()
+            server.should_exit = True
+
+        watch = asyncio.ensure_future(stopping())
+        if ready:
+            ready()  # the sockets listen already: a request now waits in their backlog
+        try:
+            await server.serve(sockets=sockets)
+        finally:
+            watch.cancel()
 
     if stop is None:  # a process of its own (`workshop-kit serve`), not a thread of a caller
         # Everything loaded by now (the kit, pandas, the content: some 70,000 objects) lives
