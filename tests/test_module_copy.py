@@ -5,6 +5,7 @@ group) plus one agenda line, its content file and its two notebooks — and noth
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,7 +82,12 @@ def test_a_copied_module_folder_is_a_new_module(tmp_path, original, new):
     assert len(copied) >= 12 and len(again) >= 12  # every participant answered both
     _cli("report", "out", env=env, cwd=work)
     page = (work / "out" / "reports" / "p01.html").read_text()
-    # the copy's section beside the original's (a copied folder keeps the original's headings)
-    assert page.count("<h2>What is selling for?</h2>") == 2
+    # the copy's section beside the original's: a copied folder keeps the original's headings,
+    # and the page tells the two apart by the copy's agenda title
+    assert page.count("<h2>What is selling for?</h2>") == 1
+    assert page.count("<h2>What is selling for? · Sort what you believe, again</h2>") == 1
+    summary = (work / "out" / "reports" / "cohort.html").read_text()
+    headings = re.findall(r"<h2>(.*?)</h2>", summary)
+    assert len(headings) == len(set(headings)), headings
     # The kit itself was not touched.
     assert _tree_hash(SRC, ROOT / "data", ROOT / "workshops", ROOT / "facilitator") == kit_before

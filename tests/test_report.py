@@ -295,3 +295,18 @@ def test_a_big_tournament_is_played_in_blocks_with_the_same_scores():
         whole["median_per_round"].round(9).tolist()
     assert blocks["cooperation_rate"].round(9).tolist() == \
         whole["cooperation_rate"].round(9).tolist()
+
+
+def test_two_modules_sections_with_one_heading_are_told_apart_by_agenda_title():
+    from workshop_kit.content import load_content
+
+    content = load_content(Path(__file__).resolve().parents[1] / "data",
+                           check_notebooks=False)
+    shown = report.told_apart(content, [
+        ("checkin", "<h2>Trust profile</h2><p>a</p><h2>Only here</h2>"),
+        ("purpose", "<h2>What is selling for?</h2>"),
+        ("wrapup", "<h2>Trust profile</h2><p>b</p>")])
+    assert shown == [
+        "<h2>Trust profile · Check-in and your trust profile</h2><p>a</p><h2>Only here</h2>",
+        "<h2>What is selling for?</h2>",
+        "<h2>Trust profile · Wrap-up and your trust profile again</h2><p>b</p>"]

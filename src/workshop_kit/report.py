@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -307,6 +308,28 @@ def table(frame: pd.DataFrame, columns: dict[str, str], percent: Iterable[str] =
 # The pages
 
 
+_HEADING = re.compile(r"<h2>(.*?)</h2>", re.S)
+
+
+def told_apart(content: Content, sections: list[tuple[str, str]]) -> list[str]:
+    """Each module's section (module id, HTML), in order. Where two modules' sections carry the
+    same heading (a module type twice on the agenda, or a type copied from another), each of
+    those headings also names its module's agenda title (unless it is that title already), so
+    a reader can tell them apart."""
+    heads = {module_id: set(_HEADING.findall(html)) for module_id, html in sections}
+    shown = []
+    for module_id, html in sections:
+        shared = {h for other, found in heads.items() if other != module_id for h in found}
+        clash = heads[module_id] & shared
+        if clash:
+            title = Markup.escape(content.agenda.module(module_id).title)
+            html = _HEADING.sub(lambda m, t=title, c=clash: (
+                f"<h2>{m.group(1)} · {t}</h2>" if m.group(1) in c and m.group(1) != t
+                else m.group(0)), html)
+        shown.append(html)
+    return shown
+
+
 def participant_page(data: ReportData, person: dict[str, Any]) -> str:
     """One participant's take-home page: each agenda module's section, in the day's order."""
     pid = person["id"]
@@ -315,22 +338,24 @@ def participant_page(data: ReportData, person: dict[str, Any]) -> str:
         section = getattr(report_part(data.content, module_id), "section", None)
         got = section(data, pid, module_id) if section else None
         if got:
-            sections.append(got)
+            sections.append((module_id, got))
     cohort = data.built.manifest["cohort"]
-    return page(f"Your day: {person['name']}", f"{cohort['name']} · {cohort['date']}", sections)
+    return page(f"Your day: {person['name']}", f"{cohort['name']} · {cohort['date']}",
+                told_apart(data.content, sections))
 
 
 def cohort_page(data: ReportData) -> str:
     """The trainer's cohort summary: each module's aggregates, in the day's order."""
-    sections = [render("<p>{{ n }} participants.</p>", n=len(data.people))]
+    sections = []
     for module_id in data.module_ids:
         section = getattr(report_part(data.content, module_id), "cohort_section", None)
         got = section(data, module_id) if section else None
         if got:
-            sections.append(got)
+            sections.append((module_id, got))
     cohort = data.built.manifest["cohort"]
     return page(f"Cohort summary: {cohort['name']}", f"{cohort['id']} · {cohort['date']}",
-                sections)
+                [render("<p>{{ n }} participants.</p>", n=len(data.people)),
+                 *told_apart(data.content, sections)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,7 +419,8 @@ def compare(folders: list[str | Path], out: str | Path) -> Path:
                               None)
             got = section(cohorts, module_id) if section else None
             if got:
-                parts.append(got)
+                parts.append((module_id, got))
+        parts = told_apart(cohorts[0].content, parts)
         transposed = compare_table(cohorts).set_index("cohort").T.reset_index().rename(
             columns={"index": "measure"})
         parts += [render("<h2>Side by side</h2>"),
