@@ -23,7 +23,9 @@ the service's process too (Linux: /proc), which tells a busy machine apart from 
 waves also that CPU for one whole wave (a figure that holds on a shared machine, where
 latencies do not). On PostgreSQL it also samples `pg_stat_activity` during each run and prints
 the most server connections the run held: one per notebook directly, the service's few through
-it.
+it, and it runs CHECKPOINT before each path (see `checkpoint`). In waves it also names the
+slowest wave and shows the first: a p99 is about the slowest wave's tail, so this tells one slow
+moment (a disk, another tenant) apart from a slow path.
 
     python benchmarks/bench_store.py --backend sqlite
     python benchmarks/bench_store.py --backend postgresql --url postgresql://user@host/db
@@ -131,6 +133,8 @@ class Outcome:
     read_rows: int = 0
     connections: int | None = None  # most PostgreSQL connections of the run, sampled
     client_cpu: float = 0.0  # CPU seconds the participant processes spent inside submit
+    waves: list[list[float]] = field(default_factory=list)  # latencies by wave (waves mode)
+    note: str = ""  # what the run could not do (a CHECKPOINT refused)
     server_cpu: float | None = None  # CPU seconds of the service process during the room
 
     @property
@@ -193,6 +197,23 @@ def fresh_url(backend: str, url: str | None, folder: Path, name: str) -> tuple[s
     return f"{admin}{sep}options={quote(f'-csearch_path={schema}')}", (admin, schema)
 
 
+def checkpoint(admin: str | None) -> str:
+    """PostgreSQL: write out what earlier work left unwritten (CI's test suite creates and drops
+    hundreds of schemas) before a path runs, so that the server's next timed checkpoint does
+    not fsync thousands of files in the middle of the room's answers: that measures the disk,
+    not the path. Needs a superuser or the pg_checkpoint role; without, the run goes on."""
+    if not admin:
+        return ""
+    import psycopg
+
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+    except psycopg.Error as exc:
+        return f"no CHECKPOINT before the run ({' '.join(str(exc).split())[:120]})"
+    return ""
+
+
 def register(url: str, cohort: str, people: list[str]) -> None:
     from workshop_kit.store import Store
 
@@ -202,9 +223,10 @@ def register(url: str, cohort: str, people: list[str]) -> None:
 
 
 def room(path: str, target: str, cohort: str, people: list[str], args: argparse.Namespace,
-         sampler: ConnectionSampler) -> tuple[list[float], list[str], float, float]:
+         sampler: ConnectionSampler
+         ) -> tuple[list[float], list[str], float, float, list[list[float]]]:
     """The room's processes submitting; (latencies, errors, wall time, their CPU time in
-    submit)."""
+    submit, the latencies by wave: each process's i-th answer is its answer in wave i)."""
     ctx = mp.get_context("fork")  # the kit is imported once; each child opens its own store
     barrier = ctx.Barrier(len(people) + 1)
     wave = ctx.Barrier(len(people)) if args.mode == "waves" else None
@@ -223,7 +245,11 @@ def room(path: str, target: str, cohort: str, people: list[str], args: argparse.
     finished = max(end for *_, end in collected)
     latencies = [s for _, lat, *_ in collected for s in lat]
     errors = [e for _, _, errs, *_ in collected for e in errs]
-    return latencies, errors, finished - started, sum(c for _, _, _, c, *_ in collected)
+    waves = [list(w) for w in zip(*[lat for _, lat, *_ in collected
+                                    if len(lat) == args.answers], strict=True)] \
+        if args.mode == "waves" else []
+    return (latencies, errors, finished - started, sum(c for _, _, _, c, *_ in collected),
+            waves)
 
 
 def check(outcome: Outcome, url: str, cohort: str, people: list[str], answers: int) -> None:
@@ -258,9 +284,9 @@ def run_direct(url: str, admin: str | None, people: list[str], args: argparse.Na
 
     cohort, app = "bench_direct", f"wk_bench_direct_{os.getpid()}"
     register(url, cohort, people)
-    out = Outcome("direct")
+    out = Outcome("direct", note=checkpoint(admin))
     sampler = ConnectionSampler(admin, app)
-    out.latencies, out.errors, out.wall, out.client_cpu = room(
+    out.latencies, out.errors, out.wall, out.client_cpu, out.waves = room(
         "direct", with_app(url, app), cohort, people, args, sampler)
     out.connections = sampler.most if admin else None
     check(out, url, cohort, people, args.answers)
@@ -323,12 +349,12 @@ def run_service(url: str, admin: str | None, people: list[str], args: argparse.N
     (folder / "cohort.json").write_text(json.dumps({
         "cohort": {"id": cohort}, "store_url": with_app(url, app), "content_dir": str(DATA),
         "modules": [], "participants": []}), encoding="utf-8")
-    out = Outcome("service")
+    out = Outcome("service", note=checkpoint(admin))
     proc, service_url = start_service(folder, args.service_connections, args.service_processes)
     try:
         sampler = ConnectionSampler(admin, app)
         before = process_cpu(proc.pid)
-        out.latencies, out.errors, out.wall, out.client_cpu = room(
+        out.latencies, out.errors, out.wall, out.client_cpu, out.waves = room(
             "service", service_url, cohort, people, args, sampler)
         after = process_cpu(proc.pid)
         out.server_cpu = after - before if before is not None and after is not None else None
@@ -465,6 +491,16 @@ def report(outcomes: list[Outcome], backend: str, wave: int = 0, processes: int 
                       f"({per_wave / processes:.0f} ms per service process), participants "
                       f"{o.client_cpu / len(o.latencies) * wave * ms:.0f} ms; a p99 under "
                       "100 ms needs a service process's share well under 100 ms")
+    for o in outcomes:
+        if o.waves:
+            worst = max(range(len(o.waves)), key=lambda i: max(o.waves[i]))
+            first = o.waves[0]
+            print(f"{o.path}: slowest wave #{worst + 1} of {len(o.waves)}: p50 "
+                  f"{percentile(o.waves[worst], .5) * ms:.1f} ms, max "
+                  f"{max(o.waves[worst]) * ms:.1f} ms; the first: p50 "
+                  f"{percentile(first, .5) * ms:.1f} ms, max {max(first) * ms:.1f} ms")
+        if o.note:
+            print(f"{o.path}: {o.note}")
     for o in outcomes:
         locked = sum("locked" in e for e in o.errors)
         if o.errors:
