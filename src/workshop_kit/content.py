@@ -312,11 +312,13 @@ class Trait(_Model):
     items: list[TrustItem] = Field(min_length=2)
 
 
-class SituationPrompt(_Model):
+class TextPrompt(_Model):
+    """An open question and how long its answer may be: a module-neutral building block that
+    module types' content models share."""
+
     prompt: Text
     min_chars: int = Field(ge=0)
     max_chars: int = Field(ge=1, le=20000)
-
 
 
 class RatingForm(_Model):
@@ -328,7 +330,7 @@ class RatingForm(_Model):
     intro: Text
     scale: Scale
     traits: list[Trait] = Field(min_length=4, max_length=4)
-    situation: SituationPrompt
+    situation: TextPrompt
 
     def items(self) -> list[tuple[str, TrustItem]]:
         """(trait id, item) for every item, in order."""

@@ -12,6 +12,7 @@ from workshop_kit.content import (
     PRACTICE_AREAS,
     Slug,
     Text,
+    TextPrompt,
     _load_checked,
     _load_folder,
     _Located,
@@ -24,18 +25,12 @@ from workshop_kit.errors import ContentError
 CASES_DIR = "cases"
 
 
-class DefinitionPrompt(_Model):
-    prompt: Text
-    min_chars: int = Field(ge=0)
-    max_chars: int = Field(ge=1, le=20000)
-
-
 class Content(_Model):
     exercise: Slug
     personal: bool
     intro: Text
     default_case: Slug
-    definition: DefinitionPrompt
+    definition: TextPrompt
     match_note: Text
     vote_prompt: Text
     vote_other_case: Text  # alone on a case: above the other case's definitions

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from workshop_kit.content import Content as DayContent
-from workshop_kit.content import RatingForm, SituationPrompt, Slug, Text, _Model
+from workshop_kit.content import RatingForm, Slug, Text, TextPrompt, _Model
 
 
 class CommitmentRules(_Model):
@@ -15,11 +15,8 @@ class CommitmentRules(_Model):
     min_chars: int = Field(ge=0)
 
 
-class TrustAgain(_Model):
+class TrustAgain(TextPrompt):
     exercise: Slug
-    prompt: Text
-    min_chars: int = Field(ge=0)
-    max_chars: int = Field(ge=1, le=20000)
 
 
 class Content(_Model):
@@ -36,8 +33,8 @@ class Content(_Model):
         rule = self.trust_after
         return form.model_copy(update={
             "exercise": rule.exercise,
-            "situation": SituationPrompt(prompt=rule.prompt, min_chars=rule.min_chars,
-                                         max_chars=rule.max_chars)})
+            "situation": TextPrompt(prompt=rule.prompt, min_chars=rule.min_chars,
+                                    max_chars=rule.max_chars)})
 
 
 def form_asked_again(day: DayContent, module_id: str) -> RatingForm | None:
