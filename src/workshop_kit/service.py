@@ -50,6 +50,7 @@ import json
 import logging
 import os
 import queue
+import re
 import secrets
 import signal
 import sys
@@ -856,14 +857,12 @@ class App:
         self.headers = [(b"content-type", b"application/json; charset=utf-8"),
                         (b"x-workshop-process", str(os.getpid()).encode()),  # which process
                         (b"cache-control", b"no-store")]
-        self.gets: dict[str, Callable[[str | None, str, bool], Any]] = {}
-        self.calls: dict[str, tuple[str, str]] = {}  # path: (role, method) of known methods
-        self.bases = sorted({"", prefix.rstrip("/")})
-        for base in self.bases:
-            self.gets[f"{base}{API}/health"] = None  # type: ignore[assignment]
-            self.gets[f"{base}{API}/content"] = self._content
-            self.gets[f"{base}{API}/notebooks"] = self._notebooks
-        self.roles = tuple(METHODS)
+        # the API at /api/v1, and under `prefix` too (a hub service's /services/<name>/, for
+        # requests that come through the hub's proxy)
+        self.bases = [f"{base}{API}/" for base in sorted({"", prefix.rstrip("/")})]
+        self.gets = {f"{base}{name}": answer for base in self.bases for name, answer in (
+            ("health", self._health), ("content", self._content),
+            ("notebooks", self._notebooks))}
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -885,26 +884,22 @@ class App:
                 hub = value.strip().lower() == b"jupyterhub"
             elif name == b"content-length":
                 length = value
-        get = self.gets.get(path, _NO_ROUTE)
-        call = None if get is not _NO_ROUTE else self._call_of(path)
-        if get is _NO_ROUTE and call is None:
+        get = self.gets.get(path)
+        call = None if get else self._call_of(path)
+        if get is None and call is None:
             await self._reply(send, *_error(404, "ParameterError",
                                             "no such address in the workshop service API"))
             return
-        wanted = "POST" if call is not None else "GET"
+        wanted = "GET" if get else "POST"
         if verb != wanted:
             await self._reply(send, *_error(405, "ParameterError",
                                             f"{path[:80]} answers {wanted} only"))
             return
-        if get is None:  # health: no credential needed
-            await self._reply(send, 200, json.dumps(
-                {"ok": True, "cohort": self.service.config.cohort}).encode())
-            return
-        if call is None:
+        if get is not None:
             query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"),
                                           keep_blank_values=True)
             who = query["as"][-1].strip() if query.get("as") else None
-            await self._reply(send, *await self._run(lambda: get(who, token, hub), path))
+            await self._reply(send, *await get(who, token, hub, path))
             return
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
             await self._reply(send, *_error(413, "ParameterError", too_big(int(length))))
@@ -921,14 +916,12 @@ class App:
                                                    path))
 
     def _call_of(self, path: str) -> tuple[str, str] | None:
-        """(role, method) of ``<base>/api/v1/<role>/<method>``, a method being lowercase
-        letters and underscores (`answer_call` says whether the role may call it)."""
+        """(role, method) of ``<base>/api/v1/<role>/<method>`` (`answer_call` says whether the
+        role may call the method)."""
         for base in self.bases:
-            head = f"{base}{API}/"
-            if path.startswith(head):
-                role, _, method = path[len(head):].partition("/")
-                if role in self.roles and method and method.replace("_", "a").isalpha() \
-                        and method.islower() and method.isascii():
+            if path.startswith(base):
+                role, _, method = path[len(base):].partition("/")
+                if role in METHODS and _METHOD.fullmatch(method):
                     return role, method
         return None
 
@@ -960,18 +953,27 @@ class App:
                     "headers": [*self.headers, (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
-    def _content(self, who: str | None, token: str, hub: bool) -> dict[str, str]:
-        self.service.authenticate(who or "", token, hub)
-        return self.service.content_files()
+    async def _health(self, who: str | None, token: str, hub: bool, where: str
+                      ) -> tuple[int, bytes]:
+        return 200, json.dumps({"ok": True, "cohort": self.service.config.cohort}).encode()
 
-    def _notebooks(self, who: str | None, token: str, hub: bool) -> dict[str, Any]:
-        return self.service.notebooks(who, token, hub)
+    async def _content(self, who: str | None, token: str, hub: bool, where: str
+                       ) -> tuple[int, bytes]:
+        def work() -> dict[str, str]:
+            self.service.authenticate(who or "", token, hub)
+            return self.service.content_files()
+
+        return await self._run(work, where)
+
+    async def _notebooks(self, who: str | None, token: str, hub: bool, where: str
+                         ) -> tuple[int, bytes]:
+        return await self._run(lambda: self.service.notebooks(who, token, hub), where)
 
 
 _HUB_HEADER = HUB_HEADER.lower().encode()
 _SERVICE_ERROR = _error(500, "ServiceError", "the workshop service failed on this request; try "
                         "again, and tell the facilitator if it keeps failing")[1]
-_NO_ROUTE = object()
+_METHOD = re.compile(r"[a-z_]+")
 
 
 def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
