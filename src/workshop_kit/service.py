@@ -53,6 +53,7 @@ import queue
 import re
 import secrets
 import signal
+import socket
 import sys
 import threading
 import urllib.parse
@@ -981,28 +982,35 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
           stop: threading.Event | None = None, processes: int = 1) -> None:
     """Run the service until SIGINT/SIGTERM (or `stop` is set); `ready(url)` once listening.
 
-    With `processes` > 1 the listening socket is opened once and the process forks: each
-    process answers on it with its own thread pool and store connections (a room's burst of
-    submits is spread over the machine's cores). SIGTERM to the first process stops them all.
+    With `processes` > 1 the process forks: each process answers with its own thread pool and
+    store connections (a room's burst of submits is spread over the machine's cores). Where the
+    system has SO_REUSEPORT (Linux), each process listens on a socket of its own on the same
+    port and the kernel deals new connections out evenly; elsewhere they share one socket.
+    SIGTERM to the first process stops them all.
     """
-    sockets = tornado.netutil.bind_sockets(port, host)
+    reuse = processes > 1 and hasattr(socket, "SO_REUSEPORT")
+    sockets = tornado.netutil.bind_sockets(port, host, reuse_port=reuse)
     bound = sockets[0].getsockname()[1]
+    own = [sockets] + [tornado.netutil.bind_sockets(bound, host, reuse_port=True) if reuse
+                       else sockets for _ in range(processes - 1)]
     children: list[int] = []
     parent = os.getpid()
     if processes > 1:
         if stop is not None:
             raise ParameterError("several processes are for `workshop-kit serve`, not a thread")
-        for _ in range(processes - 1):
+        for n in range(1, processes):
             pid = os.fork()
             if pid == 0:  # a child: serve until told to stop, or until the first one is gone
                 code = 0
                 try:
-                    _serve_on(config, sockets, None, None, parent, True)
+                    _close_others(own, n)
+                    _serve_on(config, own[n], None, None, parent, True)
                 except BaseException:
                     log.exception("a service process failed")
                     code = 1
                 os._exit(code)
             children.append(pid)
+        _close_others(own, 0)
     shown = f"[{host}]" if ":" in host else host
     try:
         _serve_on(config, sockets, lambda: ready and ready(f"http://{shown}:{bound}"), stop,
@@ -1014,6 +1022,14 @@ def serve(config: ServiceConfig, host: str = "127.0.0.1", port: int = 0,
         for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def _close_others(own: list[list[Any]], mine: int) -> None:
+    """In one of several processes, close the listening sockets of the others (their own)."""
+    for sockets in own:
+        if sockets is not own[mine]:
+            for sock in sockets:
+                sock.close()
 
 
 def _run(main: Any) -> None:
