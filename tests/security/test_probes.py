@@ -274,6 +274,12 @@ def test_unknown_addresses_and_methods(cohort):
             status=404)
     refused(raw(cohort, "'participant', 'answers', {'as': 'p01', 'args': {}}"), status=404)
     refused(raw(cohort, "'admin', 'drop', {}"), status=404)
+    # the wrong verb: a call by GET (with its arguments in the query), health by POST
+    refused(raw(cohort, "'participant', 'latest', get=True, params={'as': 'p01', "
+                        "'participant': 'p02'}"), "answers POST only", status=405)
+    refused(raw(cohort, "'facilitator', 'set_state', get=True, params={'module': 'drill'}"),
+            "answers POST only", status=405)
+    refused(raw(cohort, "'health', None, {'as': 'p01'}"), "answers GET only", status=405)
 
 
 # -- hostile answers -----------------------------------------------------------------------
