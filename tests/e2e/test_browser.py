@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 
 import pytest
 
@@ -68,8 +69,15 @@ def open_and_run(browser, room, path: str, expect: str):
     page.wait_for_selector(".jp-Notebook", timeout=TIMEOUT)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         state="attached", timeout=TIMEOUT)
-    for _attempt in range(4):
+    # Attempts until a deadline, not a count: on a loaded machine a Run All can fail fast
+    # several times in a row (the kernel still connecting, a dialog in the way), and a count
+    # of four was used up in under a minute in one CI run.
+    deadline = time.monotonic() + 2 * TIMEOUT / 1000
+    attempts = 0
+    while time.monotonic() < deadline:
+        attempts += 1
         if not run_all(page):
+            page.wait_for_timeout(2_000)
             continue
         try:
             page.wait_for_selector(expect, timeout=TIMEOUT // 3)
@@ -79,8 +87,14 @@ def open_and_run(browser, room, path: str, expect: str):
     else:
         shot = room["root"] / f"not-run-{path.replace('/', '-')}.png"
         page.screenshot(path=str(shot), full_page=True)
-        raise AssertionError(f"{path}: '{expect}' never showed after running all cells; "
-                             f"see {shot}")
+        try:
+            status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute(
+                "data-status", timeout=5_000)
+            text = page.locator(".jp-Notebook").first.inner_text(timeout=5_000)[-1500:]
+        except PlaywrightTimeout:
+            status, text = "unknown", "(not readable)"
+        raise AssertionError(f"{path}: '{expect}' never showed after {attempts} runs of all "
+                             f"cells (kernel {status}); see {shot}; the notebook ends:\n{text}")
     accept_dialogs(page)
     NOTEBOOK_OF[page] = room["root"] / path
     return context, page
