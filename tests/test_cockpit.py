@@ -123,6 +123,60 @@ def test_room_results_appear_only_after_the_reveal(serve_store, room, content, m
     assert me(room, "p1").room_answers("c", "purpose", content.purpose.exercise) is None
 
 
+def test_a_room_opening_its_results_together_costs_one_drawing(serve_store, room, content,
+                                                              monkeypatch):
+    """The service draws a revealed exercise's chart once for the whole room (20 participants
+    asking at the same moment cause one drawing), draws it again once it is older than
+    ROOM_RESULTS_SECONDS (a new answer then shows), and never serves a run's chart for the
+    next run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workshop_kit import cockpit as cockpit_module
+    from workshop_kit import service
+    from workshop_kit.client import ParticipantClient
+
+    drawn = []
+    real = cockpit_module.exercise_chart
+
+    def counted(day, module, key, answers):
+        drawn.append(answers["participant"].nunique())
+        return real(day, module, key, answers)
+
+    monkeypatch.setattr(cockpit_module, "exercise_chart", counted)
+    monkeypatch.setattr(service, "ROOM_RESULTS_SECONDS", 3600.0)
+    for who in PEOPLE[:3]:
+        assert sort_all(PurposeSortForm(me(room, who), "c", who, content.purpose), content)
+    url = serve_store(room.url, "c")
+    clients = [ParticipantClient(url, "c", p, TOKENS[p]) for p in PEOPLE]
+    exercise = content.purpose.exercise
+
+    def look(client):
+        return client.room_results("c", "purpose", exercise)
+
+    assert look(clients[0]) == {"state": "hidden"} and drawn == []
+    room.set_exercise_state("c", "purpose", exercise, revealed=True)
+    with ThreadPoolExecutor(8) as pool:
+        seen = list(pool.map(look, clients * 5))
+    assert drawn == [3]  # one drawing for 20 looks
+    assert all(s == seen[0] for s in seen) and seen[0]["state"] == "shown"
+
+    def sorted_people(result):
+        rows = next(iter(result["chart"]["datasets"].values()))
+        statement = rows[0]["statement"]
+        return sum(r["count"] for r in rows if r["statement"] == statement)
+
+    assert sorted_people(seen[0]) == 3
+    assert sort_all(PurposeSortForm(me(room, "p4"), "c", "p4", content.purpose), content)
+    assert sorted_people(look(clients[3])) == 3  # still the chart drawn a moment ago
+    monkeypatch.setattr(service, "ROOM_RESULTS_SECONDS", 0.0)
+    assert sorted_people(look(clients[3])) == 4 and drawn == [3, 4]
+    # a rerun: the answers so far belong to the run before; its chart is not shown again
+    monkeypatch.setattr(service, "ROOM_RESULTS_SECONDS", 3600.0)
+    room.reset_exercise("c", "purpose", exercise)
+    room.set_exercise_state("c", "purpose", exercise, revealed=True)
+    assert look(clients[0]) == {"state": "too_few", "min_group": 3}
+
+
 def test_personal_room_results_carry_numbers_only(room, content):
 
     for who in ("p2", "p3"):

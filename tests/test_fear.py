@@ -224,8 +224,14 @@ def test_an_unshared_rewrite_never_reaches_the_room_the_cockpit_or_the_export(se
     assert not {a.participant for a in arrived} & set(TOKENS)  # pseudonyms only
     # a participant, once revealed: the map from numbers, the shared rewrites without names
     facilitator.set_exercise_state("c", MODULE, "fear_sources", revealed=True)
-    room = client(url, "p1").room_answers("c", MODULE, "fear_sources")
-    assert len(fear_room.reluctance_map(room, fear)) == len(fear.sources)
+    shown = client(url, "p1").room_results("c", MODULE, "fear_sources")
+    assert shown["state"] == "shown", shown
+    with Store(store_url) as store:  # the map the service drew, from the room's numbers
+        expected = fear_room.map_chart(fear_room.reluctance_map(
+            FacilitatorStore(store, "c", "tf", {MODULE}).module_answers("c", MODULE,
+                                                                        "fear_sources"),
+            fear), fear).to_dict()
+    assert shown["chart"]["datasets"] == expected["datasets"]
     p1 = client(url, "p1")
     assert p1.rule("c", SHARED_REWRITES, module=MODULE) is None  # not revealed yet
     facilitator.set_exercise_state("c", MODULE, "fear_rewrite", revealed=True)
@@ -620,8 +626,8 @@ def test_from_p01_s_own_kernel_nothing_of_anyone_else_and_the_store_unchanged(fu
         # before the facilitator reveals the rewrites, the room shows nothing of them
         shared = probe(f"me.store.rule(cohort_id, {SHARED_REWRITES!r}, module=module_id)")
         assert shared["ok"] and shared["result"] is None, shared
-        room = probe(f"me.store.room_answers(cohort_id, module_id, {rewrite!r})")
-        assert room["ok"] and room["result"] is None, room
+        room = probe(f"me.store.room_results(cohort_id, module_id, {rewrite!r})")
+        assert room["ok"] and room["result"] == {"state": "hidden"}, room
         # the facilitator's controls are not reachable from a participant's session
         takeover = probe(f"me.store.set_state(cohort_id, module_id, {rewrite!r}, "
                          "locked=False, revealed=True)")

@@ -4,6 +4,7 @@ participant gets the names of the people they work with only."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -182,15 +183,20 @@ def test_the_cockpit_lists_who_is_missing_by_name(cohort, url):
     assert "<b>x</b>" not in status
 
 
-def test_room_answers_stay_anonymous(cohort, url):
+def test_room_results_stay_anonymous(cohort, url):
     cohort.simulate(seed=3)
     room = FacilitatorSession("names", url, token=cohort.manifest["facilitator_token"])
     exercise = room.content.purpose.exercise
     room.store.set_exercise_state("names", "purpose", exercise, revealed=True)
     client = ParticipantClient(url, "names", "p01", person(cohort, "p01")["token"])
-    frame = client.room_answers("names", "purpose", exercise)
-    assert len(frame) == 6 and frame["participant"].str.startswith("someone-").all()
-    assert not any(name in str(frame.to_dict()) for name in SHOWN.values())
+    shown = client.room_results("names", "purpose", exercise)
+    assert shown["state"] == "shown", shown
+    rows = next(iter(shown["chart"]["datasets"].values()))
+    assert 0 < sum(r["count"] for r in rows) <= 6 * len(room.content.purpose.statements)
+    assert all("participant" not in r for r in rows)  # one row per statement and side
+    text = json.dumps(shown, ensure_ascii=False)
+    assert not any(name in text for name in SHOWN.values())
+    assert not any(f'"{p["id"]}"' in text for p in cohort.manifest["participants"])
 
 
 def test_the_take_home_page_names_the_gift_partner(cohort):

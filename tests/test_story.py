@@ -496,18 +496,36 @@ def test_notes_go_only_on_a_readable_rewrite_and_their_author_stays_unknown(stor
         p: k for p, k in keys.items() if p != "p5"}
 
 
-def test_revealed_results_show_shared_rewrites_only_and_never_a_note(story_room):
+def test_revealed_results_show_shared_rewrites_only_and_never_a_note(story_room, day):
+    """What a participant gets of the revealed rewrites is the chart the service draws: means
+    per thing counted, never a text or a note. The rows it is drawn from (the module's
+    `room_answers` rule, in the service) hold only the shared rewrites' texts."""
+    from workshop_kit.access import ParticipantStore
+    from workshop_kit.modules.story import room as story_rooms
+    from workshop_kit.store import Store
+
     url, people, facilitator = story_room
     keys = _keys(url)
-    people["p1"].submit("c", "p1", "story", f"story_note:{keys['p2']}",
-                        {"note": "A note for p2's eyes only, please."})
+    note = "A note for p2's eyes only, please."
+    people["p1"].submit("c", "p1", "story", f"story_note:{keys['p2']}", {"note": note})
     for exercise in ("story_rewrite", "story_note"):
         facilitator.set_exercise_state("c", "story", exercise, revealed=True)
-    room = people["p5"].room_answers("c", "story", "story_rewrite")
-    assert sorted(p["text"] for p in room["payload"]) == sorted(
-        TEXTS[p] for p in ("p1", "p2", "p3"))
-    assert all(set(p) == {"text"} for p in room["payload"])
-    assert people["p5"].room_answers("c", "story", f"story_note:{keys['p2']}").empty
+    shown = people["p5"].room_results("c", "story", "story_rewrite")
+    assert shown["state"] == "shown", shown
+    text = str(shown["chart"])
+    assert not any(t in text for t in TEXTS.values()) and note not in text
+    rows = next(iter(shown["chart"]["datasets"].values()))
+    assert {r["stage"] for r in rows} == {story_rooms.STARTED, story_rooms.REWRITTEN}
+    assert all(set(r) == {"label", "stage", "mean"} for r in rows), rows  # means only
+    assert people["p5"].room_results("c", "story", f"story_note:{keys['p2']}")["state"] in (
+        "too_few", "shown")
+    with Store(url) as store:
+        guard = ParticipantStore(store, "c", "p5", TOKENS["p5"], content=day)
+        room = guard.room_answers("c", "story", "story_rewrite")
+        assert sorted(p["text"] for p in room["payload"]) == sorted(
+            TEXTS[p] for p in ("p1", "p2", "p3"))
+        assert all(set(p) == {"text", "pitch"} for p in room["payload"])
+        assert guard.room_answers("c", "story", f"story_note:{keys['p2']}").empty
 
 
 # -- the notebooks' views: forms with live observations, peer reading, the facilitator's ------
@@ -571,8 +589,10 @@ def test_the_facilitator_s_views_are_aggregates_and_shared_rewrites_without_name
                                    "A sample or example offered"]
     assert summary.loc["A sample or example offered", "Their rewrites"] == "2 of 4"
     chart = room.feedback_chart().to_dict()
-    assert chart["encoding"]["x"]["aggregate"] == "mean"
-    assert len(chart["datasets"][next(iter(chart["datasets"]))]) == 4 * 3 * 2
+    assert chart["encoding"]["x"]["field"] == "mean"
+    # the chart's data are its means (3 measures × 2 stages), not a row per rewrite
+    means = chart["datasets"][next(iter(chart["datasets"]))]
+    assert len(means) == 3 * 2 and all(set(r) == {"label", "stage", "mean"} for r in means)
     shared = room.shared_rewrites()
     assert sorted(shared.index) == sorted(TEXTS[p] for p in ("p1", "p2", "p3"))
     assert shared.loc[TEXTS["p1"], "what colleagues noted"] == "Your first question hit home."

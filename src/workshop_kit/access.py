@@ -34,14 +34,17 @@ the token against the store, so a notebook cannot reach past what its token allo
   ``sees(view) -> set[str]``
       whose names the module lets a participant read (their partners in it).
   ``room_answers(view, exercise, frame) -> frame``
-      what participants may see of an exercise's answers once it is revealed (`room_answers`,
-      before names go): fewer rows or fields, such as only the rewrites shared with peers.
+      which of an exercise's answers the room's chart may be drawn from once it is revealed
+      (`room_answers`, before names go; the service draws the chart and sends only that):
+      fewer rows or fields, such as only the rewrites shared with peers. The same for every
+      participant (the service draws one chart for the whole room).
 - the facilitator (`FacilitatorStore`) reads the cohort, but answers to a personal exercise
   (content `personal: true`, the trust profile) come without names and without free text unless
   the participant ticked "share with the facilitator" (`OPT_IN` in the answer);
-- only the facilitator changes an exercise's state (lock, reveal, reset); a participant sees
-  the room's answers to an exercise (`room_answers`: no names, and only numbers for a
-  personal exercise) once the facilitator has revealed them. The lock itself is checked by
+- only the facilitator changes an exercise's state (lock, reveal, reset); once the
+  facilitator has revealed an exercise, the service draws the room's chart of it from
+  `room_answers` (no names, and only numbers for a personal exercise) and a participant
+  receives that chart, never the rows. The lock itself is checked by
   the store, inside the write.
 
 Both guards offer the same methods, with the same signatures, as `Store`, so widgets and

@@ -13,6 +13,7 @@ rating form's charts. A module type's own charts live in its folder (`modules/<t
 
 from __future__ import annotations
 
+import copy
 import textwrap
 
 import altair as alt
@@ -187,3 +188,18 @@ def trust_before_after(stages: pd.DataFrame, scale_min: int = 1, scale_max: int 
         )
         .properties(width=420, height=band_step(stages["label"], 40))
     )
+
+
+class SpecChart:
+    """A chart that arrives as its Vega-Lite spec (the room's results, drawn by the service):
+    a notebook shows it as it shows an `alt.Chart`, through altair's active renderer."""
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+
+    def to_dict(self) -> dict:
+        return copy.deepcopy(self.spec)
+
+    def _repr_mimebundle_(self, *args: object, **kwargs: object) -> object:
+        renderer = alt.renderers.get()
+        return renderer(self.to_dict()) if renderer else {}

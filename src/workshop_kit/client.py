@@ -384,8 +384,10 @@ class ParticipantClient(_Client):
         super().__init__(url, cohort, participant, token, personal_modules)
         self.participant = participant
 
-    def room_answers(self, cohort: str, module: str, exercise: str) -> Any:
-        return self._call("room_answers", cohort, module=module, exercise=exercise)
+    def room_results(self, cohort: str, module: str, exercise: str) -> dict[str, Any]:
+        """The room's results of an exercise as the service draws them (`Service.room_results`:
+        a state, and once revealed the chart's spec); never the answers themselves."""
+        return self._call("room_results", cohort, module=module, exercise=exercise)
 
     def names(self, cohort: str, ids: list[str] | None = None) -> dict[str, str]:
         return self._call("names", cohort, ids=list(ids or []))

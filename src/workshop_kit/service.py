@@ -56,6 +56,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -68,6 +69,7 @@ import tornado.netutil
 import uvicorn
 
 from .access import (
+    MIN_GROUP,
     FacilitatorStore,
     ParticipantStore,
     module_types,
@@ -99,6 +101,7 @@ ID_CHARS = 200  # ids (participant, module, exercise, case, …) longer than thi
 GUARDS_PER_THREAD = 2_000  # guards a worker keeps for the next call of the same credential
 BATCH_MAX = 500  # answers the writer commits in one transaction at most
 IDLE_SECONDS = 3600  # a connection with no request for this long is closed
+ROOM_RESULTS_SECONDS = 2.0  # a room's chart is drawn again at most this often
 
 
 @dataclass
@@ -248,7 +251,7 @@ _COMMON: dict[str, dict[str, tuple[type, bool]]] = {
 METHODS: dict[str, dict[str, dict[str, tuple[type, bool]]]] = {
     "participant": {
         **_COMMON,
-        "room_answers": {"module": (_S, True), "exercise": (_S, True)},
+        "room_results": {"module": (_S, True), "exercise": (_S, True)},
         "names": {"ids": (_L, True)},
         # the caller's own draft of a form (always their own: there is no participant argument)
         "save_draft": {"module": (_S, True), "exercise": (_S, True), "payload": (_D, False)},
@@ -376,6 +379,9 @@ class Service:
         # the IO loop (the writer checks the token again when it stores the answer)
         self._accepted: dict[tuple[str, str, str], Any] = {}
         self._deferring = _Deferring()
+        # {(module, exercise, run): (when, result)}: the room's charts, drawn once for everybody
+        self._rooms: dict[tuple[str, str, int], tuple[float, dict[str, Any]]] = {}
+        self._rooms_lock = threading.Lock()
 
     @property
     def skipped(self) -> int:
@@ -473,7 +479,54 @@ class Service:
             self._check_draft(store, who, method, kwargs)
         if method == "count":
             return guard.count(cohort)
+        if method == "room_results":
+            return self.room_results(guard, **kwargs)
         return getattr(guard, method)(cohort, **kwargs)
+
+    def room_results(self, guard: ParticipantStore, module: str,
+                     exercise: str) -> dict[str, Any]:
+        """What participants see of the room's answers to an exercise, drawn here so that no
+        participant's kernel ever holds the answers themselves:
+
+        - ``{"state": "hidden"}`` until the facilitator reveals them;
+        - ``{"state": "too_few", "min_group": 3}`` while fewer than `MIN_GROUP` people answered;
+        - ``{"state": "shown", "chart": spec}``: the Vega-Lite spec of the chart the cockpit
+          draws (the module type's `cockpit.chart`), whose data are aggregates; None when the
+          type draws no chart of that exercise.
+
+        The state is read on every call; the chart is drawn once for everybody (the rows it is
+        drawn from are the same for every participant: `ParticipantStore.room_answers`) and
+        drawn again when it is older than `ROOM_RESULTS_SECONDS`, so that a room of 200 opening
+        the results together costs one drawing, not 200."""
+        from .cockpit import exercise_chart  # noqa: PLC0415 (altair: only when a room asks)
+
+        cohort = self.config.cohort
+        if module not in self.content.modules:
+            raise ParameterError(f"room_results: '{module[:40]}' is not a module of this day; "
+                                 f"its modules are {', '.join(self.content.modules)}")
+        state = guard.exercise_state(cohort, module, exercise)
+        if not state.revealed:
+            return {"state": "hidden"}
+        key = (module, exercise, state.run)  # a rerun's chart is never the run before's
+        with self._rooms_lock:
+            drawn = self._rooms.get(key)
+            if drawn is not None and time.monotonic() - drawn[0] < ROOM_RESULTS_SECONDS:
+                return drawn[1]
+            rows = guard.room_answers(cohort, module, exercise)
+            if rows is None:  # hidden again in between
+                return {"state": "hidden"}
+            if rows.empty:
+                result: dict[str, Any] = {"state": "too_few", "min_group": MIN_GROUP}
+            else:
+                chart = exercise_chart(self.content, module, exercise, rows)
+                result = {"state": "shown",
+                          "chart": None if chart is None else chart.to_dict()}
+            now = time.monotonic()
+            if len(self._rooms) >= 256:  # any exercise id a caller makes up adds one
+                self._rooms = {k: v for k, v in self._rooms.items()
+                               if now - v[0] < ROOM_RESULTS_SECONDS}
+            self._rooms[key] = (now, result)
+            return result
 
     def guard(self, store: CheckedStore, role: str, who: str, token: str) -> Any:
         """This worker's guard for one credential, made once: making one checks the token (a

@@ -28,8 +28,9 @@ from IPython.display import HTML
 
 from . import modules
 from .access import MIN_GROUP, personal_modules
+from .charts import SpecChart
 from .client import FacilitatorClient, ParticipantClient, fetch_content
-from .cockpit import Cockpit, exercise_chart
+from .cockpit import Cockpit
 from .errors import ContentError, ParameterError
 
 ENV_TOKEN = "WORKSHOP_KIT_TOKEN"
@@ -79,18 +80,21 @@ class ParticipantView(_View):
         super().__init__(session, module_id)
         self.participant_id = session.participant_id
 
-    def _room_results(self, exercise: str) -> alt.Chart | HTML:
-        """The room's answers to `exercise` as the cockpit charts them (aggregates without
-        names), once the facilitator has revealed them; a sentence before that."""
-        answers = self.store.room_answers(self.cohort_id, self.module_id, exercise)
-        if answers is None:
+    def _room_results(self, exercise: str) -> SpecChart | HTML:
+        """The room's answers to `exercise` as the cockpit charts them, once the facilitator
+        has revealed them; a sentence before that. The service draws the chart: this notebook
+        receives its aggregates, never the answers."""
+        results = self.store.room_results(self.cohort_id, self.module_id, exercise)
+        if results.get("state") == "hidden":
             return HTML("<p><i>The facilitator will reveal the room's results soon: run this "
                         "cell again then.</i></p>")
-        if answers.empty:
-            return HTML(f"<p><i>The room's results are shown once at least {MIN_GROUP} people "
-                        "have answered, so that nobody's answer stands out: run this cell "
-                        "again in a moment.</i></p>")
-        return exercise_chart(self.day, self.module_id, exercise, answers)
+        if results.get("state") == "too_few":
+            return HTML(f"<p><i>The room's results are shown once at least "
+                        f"{results.get('min_group', MIN_GROUP)} people have answered, so that "
+                        "nobody's answer stands out: run this cell again in a moment.</i></p>")
+        if not results.get("chart"):
+            return HTML("<p><i>This exercise has no chart of the room's results.</i></p>")
+        return SpecChart(results["chart"])
 
 
 class FacilitatorView(_View):
@@ -207,7 +211,7 @@ class ParticipantSession(_Session):
         self.partners = list(partners or [])
         self.parameters = dict(parameters)
 
-    def room_results(self, module: str) -> alt.Chart | HTML:
+    def room_results(self, module: str) -> SpecChart | HTML:
         """The room's results of a module's exercise, as aggregates without names, once the
         facilitator has revealed them (modules whose participant view has `room_results`)."""
         self.content.agenda.module(module)  # a clear error for an unknown module

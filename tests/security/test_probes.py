@@ -409,36 +409,64 @@ def test_a_modules_call_reaches_only_a_module_of_its_type(cohort):
 
 
 # -- the room's results --------------------------------------------------------------------
-ROOM = ("[[r['participant'], _json.dumps(r['payload'], sort_keys=True), str(r['submitted_at'])]"
-        " for r in me.store.room_answers('demo', {module!r}, {exercise!r})"
-        ".to_dict('records')]")
+ROOM = "me.store.room_results('demo', {module!r}, {exercise!r})"
 
 
-def test_room_answers_carry_no_names_and_no_stable_order(cohort):
-    calls = []
-    for _ in range(3):
-        outcome = probe(cohort, ROOM.format(module="checkin", exercise="trust_profile"))
-        assert not outcome["refused"], outcome
-        calls.append(outcome["result"])
+def _rows(spec: dict) -> list[dict]:
+    """Every data row of a Vega-Lite spec (inline datasets and values)."""
+    rows = [r for values in spec.get("datasets", {}).values() for r in values]
+    stack = [spec]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            values = node.get("data", {}).get("values") if isinstance(node.get("data"),
+                                                                       dict) else None
+            rows += values or []
+            stack += list(node.values())
+        elif isinstance(node, list):
+            stack += node
+    return rows
+
+
+def test_room_results_are_aggregates_drawn_by_the_service(cohort):
+    """Once the facilitator reveals the check-in, p01's kernel gets the chart's spec, drawn by
+    the service: means and counts of at least three people, no row per person, no label that
+    could follow one, the same on every call. The answers themselves cannot be asked for."""
     ids = {p["id"] for p in cohort.manifest["participants"]}
-    for rows in calls:
-        assert len(rows) == 12
-        assert [r[0] for r in rows] == [f"someone-{i}" for i in range(1, 13)]
-        assert not ids & {r[0] for r in rows}
-        for _label, payload, when in rows:
-            assert "situation" not in payload  # a personal module: numbers only
-            assert not any(i in payload for i in ids)
-            assert when.endswith("00:00:00+00:00") or when.endswith("00:00:00"), when
-    orders = [tuple(r[1] for r in rows) for rows in calls]
-    assert len(set(orders)) > 1, "the room's answers come in the same order every call"
-    labels = [{r[1]: r[0] for r in rows} for rows in calls]
-    assert labels[0] != labels[1] or labels[1] != labels[2], "labels follow people"
-    # one answer to an exercise the facilitator revealed: no rows
+    names = {p["name"] for p in cohort.manifest["participants"]}
+    shown = [probe(cohort, ROOM.format(module="checkin", exercise="trust_profile"))
+             for _ in range(2)]
+    assert shown[0] == shown[1], "the room's chart changes between calls"
+    result = shown[0]
+    assert not result["refused"] and result["result"]["state"] == "shown", result
+    spec = result["result"]["chart"]
+    rows = _rows(spec)
+    assert rows, spec
+    text = json.dumps(spec)
+    assert not any(f'"{i}"' in text for i in ids) and not any(n in text for n in names)
+    assert "someone-" not in text and "participant" not in {k for r in rows for k in r}
+    assert "situation" not in text  # a personal module: numbers only, and only aggregates
+    # 12 people × 4 traits answered: the chart has a mean per trait and counts of >= 3
+    means = [r for r in rows if "mean" in r]
+    counts = [r for r in rows if "size" in r]
+    assert len(means) == 4 and {r["people"] for r in means} == {12}, means
+    assert counts and all(r["size"] >= 3 for r in counts), counts
+    print(f"room_results(checkin): {len(rows)} aggregate rows (4 means, {len(counts)} counts "
+          ">= 3); no id, name, label or text")
+    # one answer to an exercise the facilitator revealed: too few to show anything
     few = probe(cohort, ROOM.format(module="gift", exercise="gift_feedback:p02"))
-    assert few == {**few, "refused": False, "result": []}
+    assert few["result"] == {"state": "too_few", "min_group": 3}, few
     # not revealed: nothing
-    hidden = probe(cohort, "me.store.room_answers('demo', 'purpose', 'purpose_sort')")
-    assert hidden["refused"] is False and hidden["result"] is None
+    hidden = probe(cohort, ROOM.format(module="purpose", exercise="purpose_sort"))
+    assert hidden["result"] == {"state": "hidden"}, hidden
+    refused(probe(cohort, ROOM.format(module="x" * 50, exercise="trust_profile")),
+            "not a module of this day")
+    # the rows behind the chart are not something a participant can ask for
+    refused(raw(cohort, "'participant', 'room_answers', {'as': 'p01', 'args': "
+                        "{'module': 'checkin', 'exercise': 'trust_profile'}}"),
+            "not something a participant can ask", status=404)
+    refused(probe(cohort, "me.store.room_answers('demo', 'checkin', 'trust_profile')"),
+            "room_answers")
 
 
 # -- the gift partner --------------------------------------------------------------------------

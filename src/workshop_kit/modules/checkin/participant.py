@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from altair import Chart
 from IPython.display import HTML
 
+from workshop_kit.charts import SpecChart
 from workshop_kit.session import ParticipantView
 from workshop_kit.store import Store
 from workshop_kit.widgets import RatingScaleForm
@@ -29,6 +29,6 @@ class Participant(ParticipantView):
         return TrustProfileForm(self.store, self.cohort_id, self.participant_id, self.content,
                                 self.module_id)
 
-    def room_results(self) -> Chart | HTML:
+    def room_results(self) -> SpecChart | HTML:
         """The room's trust profile (means per trait, no names), once revealed."""
         return self._room_results(self.content.exercise)

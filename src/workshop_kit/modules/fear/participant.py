@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import html
 
-from altair import Chart
 from IPython.display import HTML
 
+from workshop_kit.charts import SpecChart
 from workshop_kit.session import ParticipantView
 
 from .forms import RewriteForm, SourcesForm, reframes_html
@@ -48,7 +48,7 @@ class Participant(ParticipantView):
         return RewriteForm(self.store, self.cohort_id, self.participant_id, self.content,
                            self.module_id)
 
-    def room_results(self) -> Chart | HTML:
+    def room_results(self) -> SpecChart | HTML:
         """The room's map of reluctance (aggregates of three or more people), once revealed."""
         return self._room_results(self.content.sources_exercise)
 

@@ -3,9 +3,9 @@ own answers: the rewrites colleagues shared, text only, never a name, and only o
 facilitator revealed the rewrite exercise and at least MIN_GROUP people wrote one
 (`shared_fear_rewrites`, a participant call of this module).
 
-The room's map of reluctance needs no rule of its own: the core's `room_answers` gives a
-participant a personal module's numbers without names once revealed (none below MIN_GROUP),
-and the map is drawn from their aggregates (`room.reluctance_map`).
+The room's map of reluctance needs no rule of its own: once it is revealed, the service draws
+it (`room_results`: the cockpit's chart of the ratings, whose data are the aggregates of
+`room.reluctance_map`, none below MIN_GROUP) and a participant receives only that chart.
 """
 
 from __future__ import annotations

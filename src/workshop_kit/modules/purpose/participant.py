@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from altair import Chart
 from IPython.display import HTML
 
+from workshop_kit.charts import SpecChart
 from workshop_kit.session import ParticipantView
 
 from .forms import PurposeSortForm
@@ -20,6 +20,6 @@ class Participant(ParticipantView):
         return PurposeSortForm(self.store, self.cohort_id, self.participant_id, self.content,
                                self.module_id)
 
-    def room_results(self) -> Chart | HTML:
+    def room_results(self) -> SpecChart | HTML:
         """How the room sorted each statement (no names), once revealed."""
         return self._room_results(self.content.exercise)

@@ -33,20 +33,23 @@ def feedback_chart(table: pd.DataFrame, content: Any, min_group: int = MIN_GROUP
     if len(table) < min_group:
         return _message(f"Shown once at least {min_group} people have submitted a rewrite")
     long = room.stages(table, content)
-    long = long.assign(label=long["label"].map(lambda t: wrap(t, 26)))
+    # the chart's data are the means, not one row per rewrite (participants see this chart)
+    means = long.groupby(["label", "stage"], as_index=False, sort=False).agg(
+        mean=("value", "mean"))
+    means = means.assign(label=means["label"].map(lambda t: wrap(t, 26)))
     order = [room.STARTED, room.REWRITTEN]
     return (
-        alt.Chart(long, title=f"What the kit counts, on average ({len(table)} rewrites)")
+        alt.Chart(means, title=f"What the kit counts, on average ({len(table)} rewrites)")
         .mark_bar(height=14)
         .encode(
             y=alt.Y("label:N", title=None, sort=list(room.MEASURES.values()),
                     axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0)),
             yOffset=alt.YOffset("stage:N", sort=order),
-            x=alt.X("mean(value):Q", title="Mean per text"),
+            x=alt.X("mean:Q", title="Mean per text"),
             color=alt.Color("stage:N", sort=order, title=None,
                             scale=alt.Scale(domain=order, range=[OKABE_ITO[1], OKABE_ITO[0]]),
                             legend=alt.Legend(orient="bottom")),
-            tooltip=["stage:N", "label:N", alt.Tooltip("mean(value):Q", format=".1f")],
+            tooltip=["stage:N", "label:N", alt.Tooltip("mean:Q", format=".1f")],
         )
         .properties(width=420, height=alt.Step(44))
     )

@@ -140,14 +140,16 @@ def check_submit(view: RuleView, exercise: str, payload: dict[str, Any]) -> None
 
 
 def room_answers(view: RuleView, exercise: str, frame: Any) -> Any:
-    """What a participant may see of the room's answers once the facilitator reveals an
-    exercise (`room_answers`, already without names): of the rewrites, only those shared
-    with colleagues, text only (the pitch would tell the author's practice area); never a
-    note, which is for its rewrite's author alone."""
+    """What the room's chart of a revealed exercise may be drawn from (`room_answers`,
+    already without names; the service draws the chart and participants receive only its
+    means): of the rewrites, only those shared with colleagues, their text and the pitch they
+    rewrote (what the chart compares); never a note, which is for its rewrite's author
+    alone."""
     content = _content(view)
     if exercise != content.rewrite_exercise:
         return frame.iloc[0:0]
     texts = frame["payload"].map(lambda p: _shared_text(p) if isinstance(p, dict) else None)
     kept = frame[texts.notna()].copy()
-    kept["payload"] = [{"text": text} for text in texts[texts.notna()]]
+    kept["payload"] = [{"text": text, "pitch": payload.get("pitch")} for text, payload in
+                       zip(texts[texts.notna()], kept["payload"], strict=True)]
     return kept.reset_index(drop=True)
