@@ -24,24 +24,62 @@ TIMEOUT = 180_000  # ms; kernels start slowly on a busy two-core machine
 VIEWPORT = {"width": 1366, "height": 900}  # a projector's screen
 
 
-def accept_dialogs(page) -> None:
-    """Accept any dialog JupyterLab put up (it sometimes asks which kernel to start even
-    though the notebook names one)."""
-    for _ in range(5):
+DIALOGS: list[str] = []  # the text of every dialog answered (shown when a notebook fails)
+# The kernel's state in the status bar ("Python 3 (ipykernel) | Idle").
+KERNEL_IDLE = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+               ".some(e => /\\|\\s*Idle\\s*$/.test(e.textContent))")
+
+
+def accept_dialogs(page, start_kernel: bool = False) -> None:
+    """Answer the dialogs JupyterLab put up.
+
+    "Select Kernel" comes up when a cell is run before the notebook's kernel has started (on a
+    loaded machine, once per cell of a Run All): it is cancelled, since "Select" would start
+    another kernel and shut down the one starting (and the next dialog another, and so on),
+    unless `start_kernel` (the notebook has no kernel at all). Any other dialog is accepted."""
+    for _ in range(40):
         dialog = page.locator(".jp-Dialog")
         if not dialog.count():
             return
-        page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").first.click()
+        try:
+            text = " ".join(dialog.first.inner_text(timeout=5_000).split())
+        except PlaywrightTimeout:
+            continue
+        DIALOGS.append(text[:120])
+        choose_kernel = text.lower().startswith("select kernel")
+        if choose_kernel and not start_kernel:
+            button = ".jp-Dialog .jp-Dialog-button.jp-mod-reject"
+        else:
+            button = ".jp-Dialog .jp-Dialog-button.jp-mod-accept"
+            start_kernel = start_kernel and not choose_kernel  # one kernel, not one per cell
+        try:
+            page.locator(button).first.click(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
         page.wait_for_timeout(300)
 
 
+def kernel_ready(page, timeout: int = TIMEOUT) -> bool:
+    """Wait until the notebook's kernel is idle (started and connected)."""
+    try:
+        page.wait_for_function(KERNEL_IDLE, timeout=timeout)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
 def run_all(page) -> bool:
-    """Menu Run → Run All Cells; True once the first cell has an execution count."""
+    """Menu Run → Run All Cells once the kernel is idle; True once the first cell has an
+    execution count."""
     accept_dialogs(page)
+    if not kernel_ready(page, 60_000):
+        # no kernel at all (none started, or it died): let a "Select Kernel" start one
+        accept_dialogs(page, start_kernel=True)
+        return False
     try:
         page.get_by_role("menuitem", name="Run", exact=True).click(timeout=5_000)
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=5_000)
-    except PlaywrightTimeout:  # a dialog came up in between: accept it, try again
+    except PlaywrightTimeout:  # a dialog came up in between: answer it, try again
         page.keyboard.press("Escape")
         return False
     try:
@@ -94,7 +132,8 @@ def open_and_run(browser, room, path: str, expect: str):
         except PlaywrightTimeout:
             status, text = "unknown", "(not readable)"
         raise AssertionError(f"{path}: '{expect}' never showed after {attempts} runs of all "
-                             f"cells (kernel {status}); see {shot}; the notebook ends:\n{text}")
+                             f"cells (kernel {status}); see {shot}; dialogs accepted: "
+                             f"{DIALOGS[-10:]}; the notebook ends:\n{text}")
     accept_dialogs(page)
     NOTEBOOK_OF[page] = room["root"] / path
     return context, page
