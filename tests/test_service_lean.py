@@ -187,6 +187,59 @@ def test_an_idle_connection_is_closed_and_a_busy_one_kept(service_folder, monkey
             raise failed[0]
 
 
+def test_a_request_sent_too_slowly_is_closed(service_folder, monkeypatch):
+    """A request whose head, or whose body, is not all in within REQUEST_SECONDS (30 s; here
+    0.5 s) has its connection closed, so no client holds a connection by sending a byte at a
+    time; a connection kept alive between requests is not (that is IDLE_SECONDS)."""
+    import asyncio
+
+    from workshop_kit import service as service_module
+
+    monkeypatch.setattr(service_module, "REQUEST_SECONDS", 0.5)
+    folder, _ = service_folder
+
+    async def health(reader, writer) -> None:
+        writer.write(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        await reader.readexactly(int(re.search(rb"content-length: (\d+)", head).group(1)))
+
+    with in_thread(folder) as port:
+
+        async def main() -> None:
+            head = await asyncio.open_connection("127.0.0.1", port)
+            head[1].write(b"POST /api/v1/participant/latest HTTP/1.1\r\nHost: x\r\n")
+            body = await asyncio.open_connection("127.0.0.1", port)
+            body[1].write(b"POST /api/v1/participant/latest HTTP/1.1\r\nHost: x\r\n"
+                          b"Content-Length: 200\r\n\r\n{\"as\": ")
+            kept = await asyncio.open_connection("127.0.0.1", port)
+            await health(*kept)
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            for reader, _ in (head, body):
+                assert await asyncio.wait_for(reader.read(), 10) == b""  # closed, no reply
+            assert loop.time() - started < 5
+            await asyncio.sleep(0.6)  # idle between requests for longer than the limit
+            await health(*kept)  # still open
+            for _, writer in (head, body, kept):
+                writer.close()
+
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(main())
+            except BaseException as exc:  # handed back to the test below
+                failed.append(exc)
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join(60)
+        assert not worker.is_alive(), "the slow-request test did not finish in 60 s"
+        if failed:
+            raise failed[0]
+
+
 @contextlib.contextmanager
 def in_thread(folder: Path):
     """`serve` in a thread of this process (so a test can patch the module): its port."""

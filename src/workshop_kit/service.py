@@ -101,6 +101,7 @@ ID_CHARS = 200  # ids (participant, module, exercise, case, …) longer than thi
 GUARDS_PER_THREAD = 2_000  # guards a worker keeps for the next call of the same credential
 BATCH_MAX = 500  # answers the writer commits in one transaction at most
 IDLE_SECONDS = 3600  # a connection with no request for this long is closed
+REQUEST_SECONDS = 30  # a request (head and body) not all sent within this long: closed
 ROOM_RESULTS_SECONDS = 2.0  # a room's chart is drawn again at most this often
 
 
@@ -1103,6 +1104,56 @@ def _run(main: Any) -> None:
     asyncio.run(main)
 
 
+def _http_protocol() -> Any:
+    """uvicorn's httptools protocol, closing a connection whose request (head and body) is
+    not all in within REQUEST_SECONDS of its first byte (or of the connection, for the first
+    request): uvicorn has no such timeout, and without one a client that sends a request a
+    byte at a time holds a connection for as long as it likes. "auto" (uvicorn's choice)
+    where httptools is missing."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import (  # noqa: PLC0415
+            HttpToolsProtocol,
+        )
+    except ImportError:  # pragma: no cover - httptools is a dependency on CPython
+        return "auto"
+
+    class Protocol(HttpToolsProtocol):
+        _request_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            if self._request_timer is None:
+                self._arm()
+
+        def on_message_complete(self) -> None:
+            self._disarm()
+            super().on_message_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._request_timer = self.loop.call_later(REQUEST_SECONDS, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._request_timer is not None:
+                self._request_timer.cancel()
+                self._request_timer = None
+
+        def _too_slow(self) -> None:
+            self._request_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+    return Protocol
+
+
 def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | None,
               stop: threading.Event | None, parent: int | None,
               exact_quota: bool = False) -> None:
@@ -1113,7 +1164,7 @@ def _serve_on(config: ServiceConfig, sockets: list, ready: Callable[[], Any] | N
     async def main() -> None:
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") if config.hub else ""
         server = uvicorn.Server(uvicorn.Config(
-            App(service, prefix), loop="none", http="auto", ws="none", lifespan="off",
+            App(service, prefix), loop="none", http=_http_protocol(), ws="none", lifespan="off",
             log_config=None, access_log=False, server_header=False, date_header=False,
             proxy_headers=False, timeout_keep_alive=IDLE_SECONDS))
         done = asyncio.Event()
