@@ -25,18 +25,23 @@ latencies do not). On PostgreSQL it also samples `pg_stat_activity` during each 
 the most server connections the run held: one per notebook directly, the service's few through
 it, and it runs CHECKPOINT before each path (see `checkpoint`). In waves it also names the
 slowest wave and shows the first: a p99 is about the slowest wave's tail, so this tells one slow
-moment (a disk, another tenant) apart from a slow path.
+moment (a disk, another tenant) apart from a slow path. Through the service it then reveals the
+check-in and has the whole room ask for its results at the same moment (`room_results`, from 32
+threads): the latency of each look and the service's CPU for them all, which the service draws
+once for everybody.
 
     python benchmarks/bench_store.py --backend sqlite
     python benchmarks/bench_store.py --backend postgresql --url postgresql://user@host/db
 
 Goals (printed, not asserted): p99 submit under 100 ms and the facilitator's read under 100 ms
-through the service, on both backends. Exits 1 if an answer is lost, duplicated or refused.
+through the service, on both backends. Exits 1 if an answer is lost, duplicated or refused, or
+a look at the results gets no chart.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -136,10 +141,14 @@ class Outcome:
     waves: list[list[float]] = field(default_factory=list)  # latencies by wave (waves mode)
     note: str = ""  # what the run could not do (a CHECKPOINT refused)
     server_cpu: float | None = None  # CPU seconds of the service process during the room
+    looks: list[float] = field(default_factory=list)  # the room opening its results at once
+    looks_cpu: float | None = None  # the service's CPU seconds for all those looks
+    looks_drawn: bool = False  # every look got the chart
 
     @property
     def ok(self) -> bool:
-        return self.once and self.payload_ok and not self.errors
+        return (self.once and self.payload_ok and not self.errors
+                and (self.looks_drawn or not self.looks))
 
 
 class ConnectionSampler:
@@ -363,6 +372,10 @@ def run_service(url: str, admin: str | None, people: list[str], args: argparse.N
             out.reads, out.read_rows = timed_reads(
                 lambda: facilitator.module_answers(cohort, MODULE))
         out.connections = sampler.most if admin else None
+        before = process_cpu(proc.pid)
+        out.looks, out.looks_drawn = look_at_results(service_url, cohort, people)
+        after = process_cpu(proc.pid)
+        out.looks_cpu = after - before if before is not None and after is not None else None
     finally:
         err = stop_service(proc)
     problems = [line for line in err.splitlines() if line.strip()]
@@ -370,6 +383,35 @@ def run_service(url: str, admin: str | None, people: list[str], args: argparse.N
         print("service stderr (last lines):", *problems[-5:], sep="\n  ")
     check(out, url, cohort, people, args.answers)
     return out
+
+
+def look_at_results(service_url: str, cohort: str, people: list[str]
+                    ) -> tuple[list[float], bool]:
+    """The facilitator reveals the check-in, then the whole room asks for its results at the
+    same moment (`room_results`: the chart the service draws, once for everybody), from 32
+    threads of this process, each participant with their own client. Returns each look's
+    latency, and whether every look got the chart."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workshop_kit.client import FacilitatorClient, ParticipantClient
+
+    with FacilitatorClient(service_url, cohort, "token-facilitator", {MODULE}) as facilitator:
+        facilitator.set_exercise_state(cohort, MODULE, EXERCISE, revealed=True)
+    clients = [ParticipantClient(service_url, cohort, p, f"token-{p}") for p in people]
+    start = threading.Barrier(min(32, len(clients)))
+
+    def look(client) -> tuple[float, bool]:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait(30)
+        began = time.perf_counter()
+        result = client.room_results(cohort, MODULE, EXERCISE)
+        return time.perf_counter() - began, bool(result.get("chart"))
+
+    with ThreadPoolExecutor(min(32, len(clients))) as pool:
+        seen = list(pool.map(look, clients))
+    for client in clients:
+        client.close()
+    return [t for t, _ in seen], all(drawn for _, drawn in seen)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -509,6 +551,15 @@ def report(outcomes: list[Outcome], backend: str, wave: int = 0, processes: int 
                 print(f"  {e}")
         if not o.once or not o.payload_ok:
             print(f"{o.path}: answers lost, duplicated or mismatched ({o.rows} rows)")
+    for o in outcomes:
+        if o.looks:
+            cpu = (f"; service CPU {o.looks_cpu * ms:.0f} ms in all "
+                   f"({o.looks_cpu / len(o.looks) * ms:.2f} ms a look)"
+                   if o.looks_cpu is not None else "")
+            print(f"{o.path}: the room opens its results at once: {len(o.looks)} looks "
+                  f"({'each got' if o.looks_drawn else 'NOT each got'} the chart), p50 "
+                  f"{percentile(o.looks, .5) * ms:.1f} ms, p99 "
+                  f"{percentile(o.looks, .99) * ms:.1f} ms{cpu}")
     if "service" in by and by["service"].latencies:
         s = by["service"]
         p99, read = percentile(s.latencies, .99), statistics.median(s.reads)
