@@ -169,22 +169,7 @@ def test_an_idle_connection_is_closed_and_a_busy_one_kept(service_folder, monkey
             for _, writer in (idle, busy):
                 writer.close()
 
-        # in a thread of its own: an earlier test in the session (a kernel-like widget test)
-        # may leave this thread marked as running an event loop, which asyncio.run refuses
-        failed: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                asyncio.run(main())
-            except BaseException as exc:  # handed back to the test below
-                failed.append(exc)
-
-        worker = threading.Thread(target=run)
-        worker.start()
-        worker.join(60)
-        assert not worker.is_alive(), "the idle test did not finish in 60 s"
-        if failed:
-            raise failed[0]
+        run_apart(main, "the idle test")
 
 
 def test_a_request_sent_too_slowly_is_closed(service_folder, monkeypatch):
@@ -224,20 +209,29 @@ def test_a_request_sent_too_slowly_is_closed(service_folder, monkeypatch):
             for _, writer in (head, body, kept):
                 writer.close()
 
-        failed: list[BaseException] = []
+        run_apart(main, "the slow-request test")
 
-        def run() -> None:
-            try:
-                asyncio.run(main())
-            except BaseException as exc:  # handed back to the test below
-                failed.append(exc)
 
-        worker = threading.Thread(target=run)
-        worker.start()
-        worker.join(60)
-        assert not worker.is_alive(), "the slow-request test did not finish in 60 s"
-        if failed:
-            raise failed[0]
+def run_apart(main, what: str) -> None:
+    """`asyncio.run(main())` in a thread of its own, its failure raised here: an earlier test in
+    the session (a kernel-like widget test) may leave this thread marked as running an event
+    loop, which asyncio.run refuses."""
+    import asyncio
+
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # handed back to the test below
+            failed.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), f"{what} did not finish in 60 s"
+    if failed:
+        raise failed[0]
 
 
 @contextlib.contextmanager
