@@ -680,4 +680,20 @@ def test_from_p01_s_own_kernel_no_author_no_unshared_rewrite_and_the_store_uncha
         assert sorted(mine["result"]["notes"]) == sorted(
             a.payload["note"] for a in answers if a.exercise == f"story_note:{keys['p01']}")
         assert not any(f'"{p}"' in json.dumps(mine) for p in writers)
+        # the room's results: nothing before the reveal; after it, the chart's means only
+        room = "me.store.room_results(cohort_id, module_id, 'story_rewrite')"
+        assert probe(room) == {"ok": True, "result": {"state": "hidden"}}
+        with Store(full_day_cohort.manifest["store_url"]) as store:
+            store.set_exercise_state("demo", "story", "story_rewrite", revealed=True)
+        try:
+            shown = probe(room)
+        finally:
+            with Store(full_day_cohort.manifest["store_url"]) as store:
+                store.set_exercise_state("demo", "story", "story_rewrite", revealed=False)
+        assert shown["ok"] and shown["result"]["state"] == "shown", shown
+        spec = json.dumps(shown["result"]["chart"], ensure_ascii=False)
+        assert not any(r["text"] in spec for r in rewrites.values())
+        assert not any(f'"{p}"' in spec for p in rewrites)
+        means = next(iter(shown["result"]["chart"]["datasets"].values()))
+        assert means and all(set(r) == {"label", "stage", "mean"} for r in means), means
         assert rows() == before
