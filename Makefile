@@ -21,12 +21,10 @@ demo: $(STAMP)
 
 ## make test: the package tests and every notebook (nbval), against real temporary stores,
 ## on TEST_WORKERS pytest-xdist workers (2 by default; TEST_WORKERS=0 runs them in one process).
-## --dist loadfile: a notebook's cells share one kernel, so they must all run on one worker
-## (xdist's default could send cells 2..n to the other worker; its loadgroup does not group
-## under pytest 9.2)
+## Each file's tests stay on one worker (`--dist loadfile` in pyproject.toml's addopts).
 TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## make screenshots: the browser tests, saving each notebook's screenshot to docs/screenshots
 screenshots: $(STAMP)
